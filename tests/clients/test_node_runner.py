@@ -46,9 +46,7 @@ class _StubHandler(BaseHTTPRequestHandler):
     def _record(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        self.seen.append(
-            {"method": self.command, "path": self.path, "headers": dict(self.headers), "body": body}
-        )
+        self.seen.append({"method": self.command, "path": self.path, "headers": dict(self.headers), "body": body})
         return body
 
     def _send(self, status: int, payload: dict) -> None:

@@ -1,0 +1,5 @@
+import sys
+
+from localspot.cli import main
+
+sys.exit(main())

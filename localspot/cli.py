@@ -1,0 +1,94 @@
+"""The `localspot` command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from localspot.config import DEFAULT_PORTAL_ID, Settings
+
+
+def _database_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", default="./localspot.db", help="SQLite file (default ./localspot.db; :memory: allowed)")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("LOCALSPOT_DATABASE_URL"),
+        help="postgresql://user@host:port/db to use PostgreSQL instead of SQLite",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="localspot", description="A local HubSpot CRM API server.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    _database_options(serve)
+    serve.add_argument(
+        "--token",
+        default=os.environ.get("LOCALSPOT_TOKEN"),
+        help="register this bearer token with every scope on the default portal (env LOCALSPOT_TOKEN)",
+    )
+    serve.add_argument("--portal-id", type=int, default=DEFAULT_PORTAL_ID, help="the default portal's hub id")
+    serve.add_argument("--workers", type=int, default=1, help="server processes over the same database")
+    serve.add_argument("--max-body-bytes", type=int, default=Settings.max_body_bytes)
+    serve.add_argument("--log-level", default="warning")
+
+    token = commands.add_parser("token", help="manage access tokens")
+    token_commands = token.add_subparsers(dest="token_command", required=True)
+    create = token_commands.add_parser("create", help="print a new token with only the given scopes")
+    create.add_argument("--scopes", required=True, help="comma-separated scopes, or * for every scope")
+    create.add_argument("--portal-id", type=int, default=DEFAULT_PORTAL_ID)
+    _database_options(create)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    _database_options(db_commands.add_parser("upgrade", help="apply schema migrations"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        from localspot.server import serve
+
+        serve(
+            Settings(
+                host=args.host,
+                port=args.port,
+                db_path=args.db,
+                database_url=args.database_url,
+                token=args.token,
+                portal_id=args.portal_id,
+                workers=args.workers,
+                max_body_bytes=args.max_body_bytes,
+                log_level=args.log_level,
+            )
+        )
+        return 0
+
+    from localspot.service import Services
+    from localspot.service.auth import new_token
+    from localspot.store import open_database
+    from localspot.store.migrate import upgrade
+
+    database = open_database(args.database_url, args.db)
+    try:
+        upgrade(database)
+        if args.command == "token":
+            scopes = [s.strip() for s in args.scopes.split(",") if s.strip()]
+            token = new_token()
+            Services(database).auth.register(token, args.portal_id, None if scopes == ["*"] else scopes)
+            print(token)
+        elif args.command == "db":
+            print("localspot: database schema is up to date")
+    finally:
+        database.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

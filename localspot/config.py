@@ -1,0 +1,25 @@
+"""Server configuration, passed explicitly from the command line to every part that needs it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from localspot.http.api import DEFAULT_MAX_BODY_BYTES
+
+DEFAULT_PORTAL_ID = 1
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    db_path: str = "./localspot.db"
+    database_url: str | None = None
+    token: str | None = None
+    portal_id: int = DEFAULT_PORTAL_ID
+    workers: int = 1
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    log_level: str = "warning"
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)

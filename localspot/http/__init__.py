@@ -1,0 +1,1 @@
+"""HTTP: routing, parsing, serialising and HubSpot's error bodies."""

@@ -1,0 +1,46 @@
+"""The ASGI application: every API area mounted under each path family HubSpot's clients use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+
+from localspot import errors
+from localspot.http.api import DEFAULT_MAX_BODY_BYTES, Api
+from localspot.http.responses import error_response, json_response
+from localspot.http.routes import objects, properties
+from localspot.service import Services
+
+# Each API area, with every prefix it is served under (classic and date-versioned).
+AREAS: list[tuple[Callable[[Api], list[BaseRoute]], tuple[str, ...]]] = [
+    (objects.routes, ("/crm/v3/objects", "/crm/objects/2026-03")),
+    (properties.routes, ("/crm/v3/properties", "/crm/properties/2026-03")),
+]
+
+
+def create_app(services: Services, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> Starlette:
+    api = Api(services, max_body_bytes=max_body_bytes)
+
+    async def health(request: Request) -> Response:
+        return json_response({"status": "ok", "backend": services.database.dialect.name})
+
+    routes: list[BaseRoute] = [Route("/_localspot/health", health, methods=["GET"])]
+    for build, prefixes in AREAS:
+        area = build(api)
+        routes.extend(Mount(prefix, routes=area) for prefix in prefixes)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        if exc.status_code == 405:
+            return error_response(errors.method_not_allowed(request.method, request.url.path))
+        return error_response(errors.not_found_route(request.url.path))
+
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        return error_response(errors.internal_error())
+
+    return Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: unexpected})

@@ -1,0 +1,225 @@
+"""Object types, properties and association types: the data one generic engine serves every type from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+PROPERTY_TYPES = frozenset({"string", "number", "bool", "enumeration", "date", "datetime", "phone_number"})
+FIELD_TYPES = frozenset(
+    {
+        "booleancheckbox",
+        "calculation_equation",
+        "checkbox",
+        "date",
+        "file",
+        "html",
+        "number",
+        "phonenumber",
+        "radio",
+        "select",
+        "text",
+        "textarea",
+    }
+)
+ASSOCIATION_CATEGORIES = frozenset({"HUBSPOT_DEFINED", "USER_DEFINED", "INTEGRATOR_DEFINED", "WORK"})
+
+# Record columns that back the system properties every type has; everything else lives in the
+# record's property map.
+COLUMN_ID = "id"
+COLUMN_CREATED = "created_at"
+COLUMN_UPDATED = "updated_at"
+
+
+@dataclass(frozen=True)
+class PropertyDefinition:
+    name: str
+    label: str
+    type: str
+    field_type: str
+    group_name: str
+    description: str = ""
+    options: tuple[dict[str, Any], ...] = ()
+    read_only: bool = False
+    has_unique_value: bool = False
+    hubspot_defined: bool = True
+    lowercase: bool = False
+    display_order: int = -1
+    hidden: bool = False
+    form_field: bool = False
+    calculated: bool = False
+    archived: bool = False
+    created_at: int | None = None
+    updated_at: int | None = None
+    archived_at: int | None = None
+    column: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_multi_select(self) -> bool:
+        return self.type == "enumeration" and self.field_type == "checkbox"
+
+    def option_values(self) -> frozenset[str]:
+        return frozenset(str(o["value"]) for o in self.options)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, hubspot_defined: bool) -> PropertyDefinition:
+        known = {
+            "name",
+            "label",
+            "type",
+            "fieldType",
+            "groupName",
+            "description",
+            "options",
+            "readOnly",
+            "hasUniqueValue",
+            "lowercase",
+            "displayOrder",
+            "hidden",
+            "formField",
+            "calculated",
+            "archived",
+            "createdAt",
+            "updatedAt",
+            "archivedAt",
+        }
+        return cls(
+            name=data["name"],
+            label=data.get("label", data["name"]),
+            type=data.get("type", "string"),
+            field_type=data.get("fieldType", "text"),
+            group_name=data.get("groupName", ""),
+            description=data.get("description", "") or "",
+            options=tuple(_option(o, i) for i, o in enumerate(data.get("options") or ())),
+            read_only=bool(data.get("readOnly", False)),
+            has_unique_value=bool(data.get("hasUniqueValue", False)),
+            hubspot_defined=hubspot_defined,
+            lowercase=bool(data.get("lowercase", False)),
+            display_order=int(data.get("displayOrder", -1)),
+            hidden=bool(data.get("hidden", False)),
+            form_field=bool(data.get("formField", False)),
+            calculated=bool(data.get("calculated", False)),
+            archived=bool(data.get("archived", False)),
+            created_at=data.get("createdAt"),
+            updated_at=data.get("updatedAt"),
+            archived_at=data.get("archivedAt"),
+            extra={k: v for k, v in data.items() if k not in known},
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stored form; `from_dict(to_dict())` round-trips."""
+        data: dict[str, Any] = {
+            "name": self.name,
+            "label": self.label,
+            "type": self.type,
+            "fieldType": self.field_type,
+            "groupName": self.group_name,
+            "description": self.description,
+            "options": list(self.options),
+            "readOnly": self.read_only,
+            "hasUniqueValue": self.has_unique_value,
+            "lowercase": self.lowercase,
+            "displayOrder": self.display_order,
+            "hidden": self.hidden,
+            "formField": self.form_field,
+            "calculated": self.calculated,
+            "archived": self.archived,
+            "createdAt": self.created_at,
+            "updatedAt": self.updated_at,
+            "archivedAt": self.archived_at,
+        }
+        data.update(self.extra)
+        return data
+
+
+def _option(option: dict[str, Any], index: int) -> dict[str, Any]:
+    return {
+        "label": str(option.get("label", option.get("value", ""))),
+        "value": str(option.get("value", "")),
+        "description": option.get("description", "") or "",
+        "displayOrder": option.get("displayOrder", index),
+        "hidden": bool(option.get("hidden", False)),
+    }
+
+
+@dataclass(frozen=True)
+class AssociationType:
+    from_type_id: str
+    to_type_id: str
+    type_id: int
+    category: str
+    name: str | None
+    label: str | None
+    inverse_type_id: int
+    is_default: bool = False
+
+
+@dataclass(frozen=True)
+class ObjectType:
+    name: str
+    object_type_id: str
+    singular: str
+    plural: str
+    error_name: str
+    aliases: tuple[str, ...]
+    created_property: str
+    modified_property: str
+    required_properties: tuple[str, ...]
+    required_one_of: tuple[tuple[str, ...], ...]
+    default_properties: tuple[str, ...]
+    searchable_properties: tuple[str, ...]
+    primary_display_property: str | None
+    read_scopes: tuple[str, ...]
+    write_scopes: tuple[str, ...]
+    mergeable: bool
+    groups: tuple[dict[str, Any], ...]
+    properties: dict[str, PropertyDefinition]
+    id_property: str = "hs_object_id"
+    custom: bool = False
+
+    @property
+    def system_properties(self) -> tuple[str, str, str]:
+        """Always returned, whatever `properties` asks for."""
+        return (self.created_property, self.modified_property, self.id_property)
+
+    def unique_properties(self) -> list[PropertyDefinition]:
+        return [p for p in self.properties.values() if p.has_unique_value and not p.archived]
+
+    def with_properties(self, extra: Iterable[PropertyDefinition]) -> ObjectType:
+        merged = dict(self.properties)
+        for prop in extra:
+            merged[prop.name] = prop
+        return replace(self, properties=merged)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, custom: bool = False) -> ObjectType:
+        props = {p["name"]: PropertyDefinition.from_dict(p, hubspot_defined=not custom) for p in data["properties"]}
+        created, modified = data["createdProperty"], data["modifiedProperty"]
+        id_property = data.get("idProperty", "hs_object_id")
+        for name, column in ((created, COLUMN_CREATED), (modified, COLUMN_UPDATED), (id_property, COLUMN_ID)):
+            if name in props:
+                props[name] = replace(props[name], column=column, read_only=True)
+        return cls(
+            name=data["name"],
+            object_type_id=data["objectTypeId"],
+            singular=data["singular"],
+            plural=data["plural"],
+            error_name=data["errorName"],
+            aliases=tuple(data.get("aliases", ())),
+            created_property=created,
+            modified_property=modified,
+            required_properties=tuple(data.get("requiredProperties", ())),
+            required_one_of=tuple(tuple(group) for group in data.get("requiredOneOf", ())),
+            default_properties=tuple(data.get("defaultProperties", ())),
+            searchable_properties=tuple(data.get("searchableProperties", ())),
+            primary_display_property=data.get("primaryDisplayProperty"),
+            read_scopes=tuple(data.get("readScopes", ())),
+            write_scopes=tuple(data.get("writeScopes", ())),
+            mergeable=bool(data.get("mergeable", False)),
+            groups=tuple(data.get("groups", ())),
+            properties=props,
+            id_property=id_property,
+            custom=custom,
+        )

@@ -1,0 +1,79 @@
+"""Associations given inline when records are created (`associations: [{to, types}]`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from localspot import errors
+from localspot.errors import ApiError
+from localspot.schema import ObjectType, PortalSchema
+from localspot.schema.model import ASSOCIATION_CATEGORIES
+from localspot.service.inputs import InlineAssociation
+from localspot.store import Session
+from localspot.store.associations import AssociationRow
+
+
+def target_ids(associations: Sequence[InlineAssociation]) -> list[int]:
+    ids = []
+    for association in associations:
+        parsed = parse_record_id(association.to.id)
+        if parsed is not None:
+            ids.append(parsed)
+    return ids
+
+
+def parse_record_id(raw: str | int) -> int | None:
+    text = str(raw).strip()
+    if not text.isdigit() or len(text) > 18:
+        return None
+    return int(text)
+
+
+def lookup_targets(session: Session, portal_id: int, inputs: Sequence[Sequence[InlineAssociation]]) -> dict[int, str]:
+    """Object type of every live target record named by any input."""
+    wanted = {target for associations in inputs for target in target_ids(associations)}
+    return session.record_types(portal_id, sorted(wanted)) if wanted else {}
+
+
+def stage(
+    schema: PortalSchema,
+    object_type: ObjectType,
+    associations: Sequence[InlineAssociation],
+    targets: dict[int, str],
+) -> list[tuple[int, str, str, int, int]] | ApiError:
+    """(target id, target type, category, type id, inverse type id) for each association, or the error."""
+    staged: list[tuple[int, str, str, int, int]] = []
+    for association in associations:
+        target = parse_record_id(association.to.id)
+        target_type = targets.get(target) if target is not None else None
+        if target is None or target_type is None:
+            return errors.invalid_associations(
+                f"One or more associations are invalid: the {association.to.id} record does not exist."
+            )
+        if not association.types:
+            return errors.invalid_associations("One or more associations are invalid: no association types.")
+        for spec in association.types:
+            definition = None
+            if spec.association_category in ASSOCIATION_CATEGORIES:
+                definition = schema.association_type(
+                    object_type.object_type_id, target_type, spec.association_category, spec.association_type_id
+                )
+            if definition is None:
+                return errors.invalid_associations(
+                    f"One or more associations are invalid: association type {spec.association_type_id} "
+                    f"({spec.association_category}) is not valid from {object_type.object_type_id} "
+                    f"to {target_type}."
+                )
+            staged.append((target, target_type, definition.category, definition.type_id, definition.inverse_type_id))
+    return staged
+
+
+def association_rows(
+    record_id: int, object_type_id: str, staged: Sequence[tuple[int, str, str, int, int]]
+) -> list[AssociationRow]:
+    """Both directions of each staged association."""
+    rows: list[AssociationRow] = []
+    for target, target_type, category, type_id, inverse_type_id in staged:
+        rows.append((record_id, target, object_type_id, target_type, category, type_id))
+        rows.append((target, record_id, target_type, object_type_id, category, inverse_type_id))
+    return rows

@@ -1,0 +1,340 @@
+"""Record writes and reads for every object type, driven by the type's definition."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from localspot import errors
+from localspot.errors import ApiError
+from localspot.schema import ObjectType, PortalSchema
+from localspot.service import inline_associations
+from localspot.service.batch import MAX_BATCH_INPUTS, BatchOutcome, with_trace_id
+from localspot.service.context import Principal
+from localspot.service.inputs import CreateInput, UpdateInput
+from localspot.service.rendering import render_record
+from localspot.service.schemas import SchemaCache
+from localspot.service.values import validate_properties
+from localspot.store import Database, Session, UniqueViolation
+from localspot.store.rows import RecordRow
+from localspot.timeutil import now_ms
+
+SOURCE_API = "API"
+
+
+@dataclass
+class _Pending:
+    """One batch input on its way to being written."""
+
+    index: int
+    trace_id: str | None
+    values: dict[str, str]
+    record: RecordRow | None = None
+    staged_associations: list[tuple[int, str, str, int, int]] | None = None
+
+
+class RecordService:
+    def __init__(self, database: Database, schemas: SchemaCache) -> None:
+        self.database = database
+        self.schemas = schemas
+
+    # --- helpers shared by every operation -------------------------------------------------------------
+
+    def open_type(
+        self, session: Session, principal: Principal, type_name: str, *, write: bool
+    ) -> tuple[PortalSchema, ObjectType]:
+        schema = self.schemas.load(session, principal.portal_id)
+        object_type = schema.resolve(type_name)
+        principal.require(object_type.write_scopes if write else object_type.read_scopes)
+        return schema, object_type
+
+    # --- batch create ----------------------------------------------------------------------------------
+
+    def batch_create(self, principal: Principal, type_name: str, inputs: Sequence[CreateInput]) -> BatchOutcome:
+        """All-or-nothing, unless every input carries an objectWriteTraceId: then valid inputs are
+        created and invalid ones reported in a 207."""
+        outcome = BatchOutcome(now_ms())
+        if len(inputs) > MAX_BATCH_INPUTS:
+            raise errors.too_many_inputs(MAX_BATCH_INPUTS)
+        partial = bool(inputs) and all(item.object_write_trace_id for item in inputs)
+        portal_id = principal.portal_id
+        failures: dict[int, ApiError] = {}
+        try:
+            with self.database.session(write=True) as session:
+                schema, object_type = self.open_type(session, principal, type_name, write=True)
+                pending: list[_Pending] = []
+                for index, item in enumerate(inputs):
+                    try:
+                        values = validate_properties(object_type, item.properties, portal_id=portal_id, creating=True)
+                    except ApiError as error:
+                        failures[index] = error
+                        continue
+                    values = {name: value for name, value in values.items() if value != ""}
+                    pending.append(_Pending(index, item.object_write_trace_id, values))
+                targets = inline_associations.lookup_targets(
+                    session, portal_id, [inputs[p.index].associations for p in pending]
+                )
+                for item in pending:
+                    staged = inline_associations.stage(schema, object_type, inputs[item.index].associations, targets)
+                    if isinstance(staged, ApiError):
+                        failures[item.index] = staged
+                    else:
+                        item.staged_associations = staged
+                pending = [p for p in pending if p.index not in failures]
+                failures.update(self._unique_conflicts(session, portal_id, object_type, pending))
+                if failures and not partial:
+                    raise failures[min(failures)]
+                pending = [p for p in pending if p.index not in failures]
+                created = self._insert(session, portal_id, object_type, pending)
+        except UniqueViolation:
+            raise self._conflict_after_race(principal, type_name, [p.values for p in pending]) from None
+        by_index = {p.index: p for p in pending}
+        for index in range(len(inputs)):
+            if index in by_index:
+                outcome.results.append(
+                    render_record(object_type, created[index], trace_id=inputs[index].object_write_trace_id)
+                )
+        outcome.errors = [
+            with_trace_id(failures[index], inputs[index].object_write_trace_id) for index in sorted(failures)
+        ]
+        return outcome
+
+    def _insert(
+        self, session: Session, portal_id: int, object_type: ObjectType, pending: Sequence[_Pending]
+    ) -> dict[int, RecordRow]:
+        if not pending:
+            return {}
+        now = now_ms()
+        ids = session.reserve_ids(len(pending))
+        type_id = object_type.object_type_id
+        session.insert_records(portal_id, type_id, [(rid, now, p.values) for rid, p in zip(ids, pending, strict=True)])
+        unique_names = [prop.name for prop in object_type.unique_properties()]
+        session.claim_unique_values(
+            portal_id,
+            type_id,
+            [
+                (name, p.values[name], rid)
+                for rid, p in zip(ids, pending, strict=True)
+                for name in unique_names
+                if p.values.get(name)
+            ],
+        )
+        association_rows = [
+            row
+            for rid, p in zip(ids, pending, strict=True)
+            for row in inline_associations.association_rows(rid, type_id, p.staged_associations or ())
+        ]
+        session.insert_associations(portal_id, association_rows, now)
+        return {
+            p.index: RecordRow(rid, type_id, now, now, False, None, p.values)
+            for rid, p in zip(ids, pending, strict=True)
+        }
+
+    # --- batch update ----------------------------------------------------------------------------------
+
+    def batch_update(self, principal: Principal, type_name: str, inputs: Sequence[UpdateInput]) -> BatchOutcome:
+        """Missing records come back as one OBJECT_NOT_FOUND error in a 207; invalid values fail the
+        whole batch unless every input carries an objectWriteTraceId."""
+        outcome = BatchOutcome(now_ms())
+        if len(inputs) > MAX_BATCH_INPUTS:
+            raise errors.too_many_inputs(MAX_BATCH_INPUTS)
+        partial = bool(inputs) and all(item.object_write_trace_id for item in inputs)
+        portal_id = principal.portal_id
+        failures: dict[int, ApiError] = {}
+        missing: list[int] = []
+        pending: list[_Pending] = []
+        try:
+            with self.database.session(write=True) as session:
+                _, object_type = self.open_type(session, principal, type_name, write=True)
+                resolved = self.resolve_ids(
+                    session, principal, object_type, [(str(i.id), i.id_property) for i in inputs]
+                )
+                records = session.fetch_records(
+                    portal_id, object_type.object_type_id, sorted({r for r in resolved if r is not None})
+                )
+                seen: dict[int, str] = {}
+                duplicates: list[str] = []
+                for index, item in enumerate(inputs):
+                    record_id = resolved[index]
+                    record = records.get(record_id) if record_id is not None else None
+                    if record is None:
+                        missing.append(index)
+                        continue
+                    if record.id in seen:
+                        duplicates.append(str(item.id))
+                        continue
+                    seen[record.id] = str(item.id)
+                    try:
+                        changes = validate_properties(
+                            object_type,
+                            item.properties,
+                            portal_id=portal_id,
+                            existing=record.properties,
+                            creating=False,
+                        )
+                    except ApiError as error:
+                        failures[index] = error
+                        continue
+                    pending.append(_Pending(index, item.object_write_trace_id, changes, record))
+                if duplicates:
+                    raise errors.duplicate_ids(duplicates)
+                failures.update(self._unique_conflicts(session, portal_id, object_type, pending))
+                if failures and not partial:
+                    raise failures[min(failures)]
+                pending = [p for p in pending if p.index not in failures]
+                updated = self._apply_updates(session, portal_id, object_type, pending)
+        except UniqueViolation:
+            raise self._conflict_after_race(principal, type_name, [p.values for p in pending]) from None
+        for index in range(len(inputs)):
+            if index in updated:
+                outcome.results.append(
+                    render_record(object_type, updated[index], trace_id=inputs[index].object_write_trace_id)
+                )
+        outcome.errors = [
+            with_trace_id(failures[index], inputs[index].object_write_trace_id) for index in sorted(failures)
+        ]
+        if missing:
+            outcome.errors.append(
+                errors.objects_not_found(
+                    object_type.error_name,
+                    [str(inputs[i].id) for i in missing],
+                    [t for i in missing if (t := inputs[i].object_write_trace_id)],
+                )
+            )
+        return outcome
+
+    def _apply_updates(
+        self, session: Session, portal_id: int, object_type: ObjectType, pending: Sequence[_Pending]
+    ) -> dict[int, RecordRow]:
+        if not pending:
+            return {}
+        now = now_ms()
+        type_id = object_type.object_type_id
+        with_history = session.names_with_history(portal_id, [p.record.id for p in pending if p.record])
+        unique_names = {prop.name for prop in object_type.unique_properties()}
+        history_rows: list[tuple[int, str, str, int, str]] = []
+        released: list[tuple[str, int]] = []
+        claimed: list[tuple[str, str, int]] = []
+        rows: list[tuple[int, int, dict[str, str]]] = []
+        updated: dict[int, RecordRow] = {}
+        for item in pending:
+            record = item.record
+            assert record is not None
+            values = dict(record.properties)
+            for name, value in item.values.items():
+                old = values.get(name, "")
+                if value == old:
+                    continue
+                if (record.id, name) not in with_history and old:
+                    history_rows.append((record.id, name, old, record.created_at, SOURCE_API))
+                history_rows.append((record.id, name, value, now, SOURCE_API))
+                if value:
+                    values[name] = value
+                else:
+                    values.pop(name, None)
+                if name in unique_names:
+                    if old:
+                        released.append((name, record.id))
+                    if value:
+                        claimed.append((name, value, record.id))
+            rows.append((record.id, now, values))
+            updated[item.index] = RecordRow(record.id, type_id, record.created_at, now, False, None, values)
+        session.update_records(portal_id, rows)
+        session.insert_history(portal_id, history_rows)
+        session.release_unique_values(portal_id, type_id, released)
+        session.claim_unique_values(portal_id, type_id, claimed)
+        return updated
+
+    # --- identifiers and uniqueness --------------------------------------------------------------------
+
+    def resolve_ids(
+        self,
+        session: Session,
+        principal: Principal,
+        object_type: ObjectType,
+        keys: Sequence[tuple[str, str | None]],
+    ) -> list[int | None]:
+        """Record id for each (id, idProperty) key; None where no record matches. Rejects a non-unique
+        idProperty and repeated keys."""
+        counts: dict[tuple[str | None, str], int] = defaultdict(int)
+        by_property: dict[str, list[str]] = defaultdict(list)
+        for value, id_property in keys:
+            prop_name = self.id_property_name(principal, object_type, id_property)
+            counts[(prop_name, value)] += 1
+            if prop_name is not None:
+                by_property[prop_name].append(value)
+        repeated = [value for (_, value), count in counts.items() if count > 1]
+        if repeated:
+            raise errors.duplicate_ids(repeated)
+        owners = {
+            name: session.unique_owners(
+                principal.portal_id,
+                object_type.object_type_id,
+                name,
+                [self._unique_key(object_type, name, v) for v in values],
+            )
+            for name, values in by_property.items()
+        }
+        resolved: list[int | None] = []
+        for value, id_property in keys:
+            prop_name = self.id_property_name(principal, object_type, id_property)
+            if prop_name is None:
+                resolved.append(inline_associations.parse_record_id(value))
+            else:
+                resolved.append(owners[prop_name].get(self._unique_key(object_type, prop_name, value)))
+        return resolved
+
+    @staticmethod
+    def id_property_name(principal: Principal, object_type: ObjectType, id_property: str | None) -> str | None:
+        """None for the record id itself; otherwise a unique property's name."""
+        if not id_property or id_property == object_type.id_property:
+            return None
+        prop = object_type.properties.get(id_property)
+        if prop is None or not prop.has_unique_value or prop.archived:
+            raise errors.non_unique_id_property(object_type.object_type_id, id_property, principal.portal_id)
+        return id_property
+
+    @staticmethod
+    def _unique_key(object_type: ObjectType, name: str, value: str) -> str:
+        prop = object_type.properties[name]
+        return value.strip().lower() if prop.lowercase else value
+
+    def _unique_conflicts(
+        self, session: Session, portal_id: int, object_type: ObjectType, pending: Sequence[_Pending]
+    ) -> dict[int, ApiError]:
+        """Inputs that would take a unique value another record (or an earlier input) holds."""
+        conflicts: dict[int, ApiError] = {}
+        type_id = object_type.object_type_id
+        for prop in object_type.unique_properties():
+            wanted = [(p, p.values[prop.name]) for p in pending if p.values.get(prop.name)]
+            if not wanted:
+                continue
+            owners = session.unique_owners(portal_id, type_id, prop.name, sorted({v for _, v in wanted}))
+            claimed_by: dict[str, int] = {}
+            for item, value in wanted:
+                own_id = item.record.id if item.record else None
+                owner = owners.get(value)
+                if owner is not None and owner != own_id:
+                    conflicts[item.index] = errors.unique_value_conflict(type_id, prop.name, value, str(owner))
+                elif value in claimed_by:
+                    conflicts[item.index] = errors.validation_error(
+                        f"Duplicate values for unique property {prop.name} in batch input: [{value}]",
+                        context={"propertyName": [prop.name], "value": [value]},
+                    )
+                else:
+                    claimed_by[value] = item.index
+        return conflicts
+
+    def _conflict_after_race(
+        self, principal: Principal, type_name: str, attempted: Sequence[dict[str, str]]
+    ) -> ApiError:
+        """A concurrent writer took a unique value between our check and our write: report who holds it."""
+        with self.database.session(write=False) as session:
+            _, object_type = self.open_type(session, principal, type_name, write=False)
+            for prop in object_type.unique_properties():
+                values = sorted({v[prop.name] for v in attempted if v.get(prop.name)})
+                owners = session.unique_owners(principal.portal_id, object_type.object_type_id, prop.name, values)
+                for value, owner in owners.items():
+                    return errors.unique_value_conflict(object_type.object_type_id, prop.name, value, str(owner))
+        return ApiError(409, "CONFLICT", "A unique value was taken by a concurrent write; retry the request.")

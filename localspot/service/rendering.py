@@ -1,0 +1,69 @@
+"""Records in HubSpot's SimplePublicObject shape."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from localspot.schema.model import ObjectType
+from localspot.store.rows import HistoryEntry, RecordRow
+from localspot.timeutil import iso_from_ms
+
+
+def system_values(object_type: ObjectType, record: RecordRow) -> dict[str, str]:
+    return {
+        object_type.created_property: iso_from_ms(record.created_at),
+        object_type.modified_property: iso_from_ms(record.updated_at),
+        object_type.id_property: str(record.id),
+    }
+
+
+def property_value(object_type: ObjectType, record: RecordRow, name: str) -> str | None:
+    if name == object_type.id_property:
+        return str(record.id)
+    if name == object_type.created_property:
+        return iso_from_ms(record.created_at)
+    if name == object_type.modified_property:
+        return iso_from_ms(record.updated_at)
+    return record.properties.get(name) or None
+
+
+def render_record(
+    object_type: ObjectType,
+    record: RecordRow,
+    *,
+    properties: Sequence[str] | None = None,
+    history: Mapping[str, Sequence[HistoryEntry]] | None = None,
+    trace_id: str | None = None,
+) -> dict[str, Any]:
+    """`properties=None` returns every stored value (write results); otherwise the requested defined
+    properties, `null` where empty, plus the system trio. Unknown requested names are ignored."""
+    if properties is None:
+        values: dict[str, str | None] = dict(record.properties)
+        values.update(system_values(object_type, record))
+    else:
+        values = system_values(object_type, record)  # type: ignore[assignment]
+        defined = object_type.properties
+        for name in properties:
+            if name in defined and name not in values:
+                values[name] = property_value(object_type, record, name)
+    body: dict[str, Any] = {
+        "id": str(record.id),
+        "properties": values,
+        "createdAt": iso_from_ms(record.created_at),
+        "updatedAt": iso_from_ms(record.updated_at),
+        "archived": record.archived,
+    }
+    if record.archived and record.archived_at is not None:
+        body["archivedAt"] = iso_from_ms(record.archived_at)
+    if history is not None:
+        body["propertiesWithHistory"] = {
+            name: [
+                {"value": entry.value, "timestamp": iso_from_ms(entry.timestamp), "sourceType": entry.source_type}
+                for entry in entries
+            ]
+            for name, entries in history.items()
+        }
+    if trace_id is not None:
+        body["objectWriteTraceId"] = trace_id
+    return body

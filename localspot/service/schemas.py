@@ -1,0 +1,25 @@
+"""Each portal's schema, rebuilt only when the portal's schema version moves (any process may move it)."""
+
+from __future__ import annotations
+
+from localspot.schema import Catalog, PortalSchema, PropertyDefinition
+from localspot.store import Session
+
+
+class SchemaCache:
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._cached: dict[int, tuple[int, PortalSchema]] = {}
+
+    def load(self, session: Session, portal_id: int) -> PortalSchema:
+        version = session.schema_version(portal_id)
+        cached = self._cached.get(portal_id)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        custom = [
+            (object_type_id, PropertyDefinition.from_dict(definition, hubspot_defined=False))
+            for object_type_id, definition in session.custom_properties(portal_id)
+        ]
+        schema = PortalSchema(portal_id, self.catalog, custom_properties=custom)
+        self._cached[portal_id] = (version, schema)
+        return schema

@@ -1,0 +1,137 @@
+"""Validating and normalising property values on write.
+
+Values arrive as strings (numbers and booleans from loosely typed clients are accepted and stringified).
+They are stored normalised so that reads need no conversion and search can compare them as stored:
+datetimes as ISO-8601 with milliseconds and `Z`, dates as `YYYY-MM-DD`, booleans lower-case.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from localspot import errors
+from localspot.errors import PropertyProblem
+from localspot.schema.model import ObjectType, PropertyDefinition
+from localspot.timeutil import iso_from_ms, parse_date, parse_instant_ms
+
+MAX_STRING_LENGTH = 65_536
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def as_text(raw: Any) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw)
+
+
+def normalise(prop: PropertyDefinition, text: str) -> str | PropertyProblem:
+    """The stored form of one non-empty value, or why it does not fit the property."""
+    kind = prop.type
+    if kind == "number":
+        value = text.strip()
+        if not _NUMBER.match(value):
+            return PropertyProblem(prop.name, "INVALID_INTEGER", f"{text} was not a valid number.")
+        return value
+    if kind == "bool":
+        lowered = text.strip().lower()
+        if lowered not in ("true", "false"):
+            return PropertyProblem(
+                prop.name, "INVALID_BOOLEAN", f"{text} was not a valid boolean value (true or false)."
+            )
+        return lowered
+    if kind == "enumeration":
+        allowed = prop.option_values()
+        chosen = [part for part in text.split(";") if part] if prop.is_multi_select else [text]
+        bad = [part for part in chosen if part not in allowed]
+        if bad:
+            listed = ", ".join(f'label: "{o["label"]}" value: "{o["value"]}"' for o in prop.options)
+            return PropertyProblem(
+                prop.name, "INVALID_OPTION", f"{bad[0]} was not one of the allowed options: [{listed}]"
+            )
+        return ";".join(chosen) if prop.is_multi_select else text
+    if kind == "datetime":
+        ms = parse_instant_ms(text)
+        if ms is None:
+            return PropertyProblem(prop.name, "INVALID_DATETIME", f"{text} is not a valid datetime.")
+        return iso_from_ms(ms)
+    if kind == "date":
+        day = parse_date(text)
+        if day is None:
+            return PropertyProblem(prop.name, "INVALID_DATE", f"{text} is not a valid date.")
+        return day
+    if len(text) > MAX_STRING_LENGTH:
+        return PropertyProblem(
+            prop.name, "INVALID_STRING", f"Value for {prop.name} exceeds {MAX_STRING_LENGTH} characters."
+        )
+    return text.strip().lower() if prop.lowercase else text
+
+
+def validate_properties(
+    object_type: ObjectType,
+    raw: Mapping[str, Any],
+    *,
+    portal_id: int,
+    existing: Mapping[str, str] | None = None,
+    creating: bool,
+) -> dict[str, str]:
+    """The normalised changes a write makes (`""` clears), or a VALIDATION_ERROR naming every problem.
+
+    `existing` is the record's current values, needed for multi-select values starting with `;` (append).
+    """
+    problems: list[PropertyProblem] = []
+    changes: dict[str, str] = {}
+    definitions = object_type.properties
+    for name, value in raw.items():
+        prop = definitions.get(name)
+        if prop is None or prop.archived:
+            message = f'Property "{name}" does not exist'
+            problems.append(PropertyProblem(name, "PROPERTY_DOESNT_EXIST", message))
+            continue
+        if prop.read_only:
+            message = f'"{name}" is a read only property; its value cannot be set.'
+            problems.append(PropertyProblem(name, "READ_ONLY_VALUE", message))
+            continue
+        text = as_text(value)
+        if text == "":
+            changes[name] = ""
+            continue
+        appending = prop.is_multi_select and text.startswith(";")
+        result = normalise(prop, text)
+        if isinstance(result, PropertyProblem):
+            problems.append(result)
+            continue
+        if appending and existing and existing.get(name):
+            current = existing[name].split(";")
+            result = ";".join(current + [v for v in result.split(";") if v not in current])
+        changes[name] = result
+    if creating:
+        problems.extend(_missing_required(object_type, changes, given=raw))
+    if problems:
+        raise errors.invalid_property_values(problems, portal_id)
+    return changes
+
+
+def _missing_required(
+    object_type: ObjectType, values: Mapping[str, str], *, given: Mapping[str, Any]
+) -> list[PropertyProblem]:
+    """Required properties with no value; one given but invalid is reported as invalid, not as missing."""
+
+    def present(name: str) -> bool:
+        return bool(values.get(name)) or (name in given and name not in values)
+
+    missing = [
+        PropertyProblem(name, "REQUIRED_PROPERTY", f'Property "{name}" is required.')
+        for name in object_type.required_properties
+        if not present(name)
+    ]
+    for group in object_type.required_one_of:
+        if not any(present(name) for name in group):
+            names = " or ".join(group)
+            missing.append(PropertyProblem(group[0], "REQUIRED_PROPERTY", f"At least one of {names} is required."))
+    return missing

@@ -1,0 +1,42 @@
+"""Portals and their access tokens."""
+
+from __future__ import annotations
+
+from localspot.store.base import QueryBase
+from localspot.store.rows import TokenRow
+
+ALL_SCOPES = "*"
+
+
+class AccountQueries(QueryBase):
+    def ensure_portal(self, portal_id: int, now: int) -> None:
+        self.execute(
+            "INSERT INTO portals (id, created_at, schema_version) VALUES (?, ?, 0) ON CONFLICT (id) DO NOTHING",
+            (portal_id, now),
+        )
+
+    def insert_token(self, token_hash: str, portal_id: int, scopes: str, now: int) -> None:
+        self.execute(
+            "INSERT INTO tokens (token_hash, portal_id, scopes, created_at) VALUES (?, ?, ?, ?)",
+            (token_hash, portal_id, scopes, now),
+        )
+
+    def count_tokens(self) -> int:
+        return self.fetchone("SELECT COUNT(*) FROM tokens")[0]
+
+    def find_token(self, token_hash: str) -> TokenRow | None:
+        row = self.fetchone(
+            "SELECT t.portal_id, t.scopes, p.schema_version FROM tokens t JOIN portals p ON p.id = t.portal_id "
+            "WHERE t.token_hash = ?",
+            (token_hash,),
+        )
+        if row is None:
+            return None
+        return TokenRow(row[0], frozenset(row[1].split()), row[2])
+
+    def schema_version(self, portal_id: int) -> int:
+        row = self.fetchone("SELECT schema_version FROM portals WHERE id = ?", (portal_id,))
+        return row[0] if row else 0
+
+    def bump_schema_version(self, portal_id: int) -> None:
+        self.execute("UPDATE portals SET schema_version = schema_version + 1 WHERE id = ?", (portal_id,))

@@ -1,0 +1,181 @@
+"""Connections and transactions for the two backends.
+
+SQLite: one connection per process, used on the event-loop thread (calls are short and local, so a thread
+hop would cost more than it saves); writers take the lock up front with BEGIN IMMEDIATE.
+PostgreSQL: a psycopg connection pool; calls run in worker threads so a slow query never blocks the loop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from localspot.store.errors import DatabaseUnavailable, UniqueViolation
+from localspot.store.session import Session
+
+
+class Dialect:
+    name: str
+    runs_in_threads: bool
+    json_decodes_rows: bool
+
+    def sql(self, query: str) -> str:
+        return query
+
+    def reserve_ids(self, cursor: Any, count: int) -> list[int]:
+        raise NotImplementedError
+
+    def json_property(self, key_placeholder: str = "?") -> str:
+        """SQL for the text of one property of a record, the key bound as a parameter."""
+        raise NotImplementedError
+
+
+class SqliteDialect(Dialect):
+    name = "sqlite"
+    runs_in_threads = False
+    json_decodes_rows = False
+
+    def reserve_ids(self, cursor: Any, count: int) -> list[int]:
+        # The caller holds the write lock (BEGIN IMMEDIATE), so read-then-bump cannot race.
+        cursor.execute("UPDATE id_counters SET value = value + ? WHERE name = 'records' RETURNING value", (count,))
+        last = cursor.fetchone()[0]
+        return list(range(last - count + 1, last + 1))
+
+    def json_property(self, key_placeholder: str = "?") -> str:
+        return f"json_extract(r.properties, '$.\"' || {key_placeholder} || '\"')"
+
+
+class PostgresDialect(Dialect):
+    name = "postgresql"
+    runs_in_threads = True
+    json_decodes_rows = True
+
+    def sql(self, query: str) -> str:
+        return _to_format_style(query)
+
+    def reserve_ids(self, cursor: Any, count: int) -> list[int]:
+        cursor.execute(_to_format_style("SELECT nextval('record_ids') FROM generate_series(1, ?)"), (count,))
+        return [row[0] for row in cursor.fetchall()]
+
+    def json_property(self, key_placeholder: str = "?") -> str:
+        return f"(r.properties ->> {key_placeholder})"
+
+
+@cache
+def _to_format_style(query: str) -> str:
+    """`?` placeholders to psycopg's `%s`; statements never contain a literal `?` or `%`."""
+    return query.replace("%", "%%").replace("?", "%s")
+
+
+class Database:
+    dialect: Dialect
+
+    def session(self, *, write: bool) -> contextlib.AbstractContextManager[Session]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class SqliteDatabase(Database):
+    dialect = SqliteDialect()
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        if path == ":memory:":
+            # A named shared-cache memory database, so migrations and the server see the same data.
+            target, uri = f"file:localspot-{id(self)}?mode=memory&cache=shared", True
+        else:
+            target, uri = path, False
+        self._conn = sqlite3.connect(target, uri=uri, isolation_level=None, check_same_thread=False)
+        self._lock = threading.RLock()
+        for pragma in (
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA synchronous=NORMAL",
+            "PRAGMA busy_timeout=10000",
+            "PRAGMA cache_size=-32000",
+            "PRAGMA temp_store=MEMORY",
+        ):
+            self._conn.execute(pragma)
+
+    @property
+    def raw_connection(self) -> sqlite3.Connection:
+        return self._conn
+
+    @contextlib.contextmanager
+    def session(self, *, write: bool) -> Iterator[Session]:
+        with self._lock:
+            cursor = self._conn.cursor()
+            cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield Session(cursor, self.dialect)
+            except sqlite3.IntegrityError as exc:
+                self._conn.rollback()
+                raise UniqueViolation(str(exc)) from exc
+            except sqlite3.OperationalError as exc:
+                self._conn.rollback()
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise DatabaseUnavailable(str(exc)) from exc
+                raise
+            except BaseException:
+                self._conn.rollback()
+                raise
+            else:
+                self._conn.commit()
+            finally:
+                cursor.close()
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class PostgresDatabase(Database):
+    dialect = PostgresDialect()
+
+    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 10) -> None:
+        import msgspec
+        import psycopg
+        from psycopg.types.json import set_json_loads
+        from psycopg_pool import ConnectionPool
+
+        set_json_loads(msgspec.json.decode)
+        self._psycopg = psycopg
+        self.url = url
+        self._pool = ConnectionPool(
+            url, min_size=min_size, max_size=max_size, open=True, timeout=10, check=ConnectionPool.check_connection
+        )
+
+    @contextlib.contextmanager
+    def session(self, *, write: bool) -> Iterator[Session]:
+        psycopg = self._psycopg
+        try:
+            with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cursor:
+                yield Session(cursor, self.dialect)
+        except psycopg.errors.UniqueViolation as exc:
+            raise UniqueViolation(str(exc)) from exc
+        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            raise DatabaseUnavailable(str(exc)) from exc
+        except self._pool_timeout() as exc:
+            raise DatabaseUnavailable(str(exc)) from exc
+
+    def _pool_timeout(self) -> type[Exception]:
+        from psycopg_pool import PoolTimeout
+
+        return PoolTimeout
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def open_database(database_url: str | None, db_path: str) -> Database:
+    if database_url and database_url.startswith(("postgresql://", "postgres://")):
+        return PostgresDatabase(database_url)
+    if database_url and database_url.startswith("sqlite:///"):
+        return SqliteDatabase(database_url.removeprefix("sqlite:///"))
+    if database_url:
+        raise ValueError(f"Unsupported database URL: {database_url}")
+    return SqliteDatabase(db_path)

@@ -1,0 +1,19 @@
+"""One transaction's view of the store: every query module, over one cursor."""
+
+from localspot.store.accounts import AccountQueries
+from localspot.store.associations import AssociationQueries
+from localspot.store.definitions import DefinitionQueries
+from localspot.store.history import HistoryQueries
+from localspot.store.records import RecordQueries
+from localspot.store.unique import UniqueValueQueries
+
+
+class Session(
+    AccountQueries,
+    DefinitionQueries,
+    RecordQueries,
+    UniqueValueQueries,
+    HistoryQueries,
+    AssociationQueries,
+):
+    pass

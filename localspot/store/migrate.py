@@ -32,7 +32,7 @@ def upgrade(database: Database) -> None:
             # Servers starting together must not both create the tables.
             connection.execute(text(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK_ID})"))
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")
     if engine.dialect.name != "sqlite":
         engine.dispose()
 

@@ -13,13 +13,14 @@ from starlette.routing import BaseRoute, Mount, Route
 from localspot import errors
 from localspot.http.api import DEFAULT_MAX_BODY_BYTES, Api
 from localspot.http.responses import error_response, json_response
-from localspot.http.routes import objects, properties
+from localspot.http.routes import object_schemas, objects, properties
 from localspot.service import Services
 
 # Each API area, with every prefix it is served under (classic and date-versioned).
 AREAS: list[tuple[Callable[[Api], list[BaseRoute]], tuple[str, ...]]] = [
     (objects.routes, ("/crm/v3/objects", "/crm/objects/2026-03")),
     (properties.routes, ("/crm/v3/properties", "/crm/properties/2026-03")),
+    (object_schemas.routes, ("/crm-object-schemas/v3", "/crm-object-schemas/2026-03")),
 ]
 
 

@@ -126,6 +126,14 @@ class PropertyService:
         existing = object_type.properties.get(body.name)
         if existing is not None and not existing.archived:
             raise errors.property_exists(body.name)
+        if body.has_unique_value and len(object_type.unique_properties()) >= MAX_UNIQUE_PROPERTIES:
+            raise errors.validation_error(
+                f"An object type can have at most {MAX_UNIQUE_PROPERTIES} unique value properties."
+            )
+        return self.build_definition(body, group_names={group["name"] for group in object_type.groups})
+
+    def build_definition(self, body: PropertyCreate, *, group_names: set[str]) -> PropertyDefinition:
+        """A valid new custom property definition, or the 400 that says what is wrong with it."""
         if not _NAME.match(body.name) or len(body.name) > MAX_NAME_LENGTH:
             raise errors.validation_error(
                 f"Property name {body.name!r} is invalid: use lower-case letters, digits and underscores, "
@@ -138,7 +146,6 @@ class PropertyService:
                 f"fieldType {body.field_type!r} is not valid for type {body.type!r}; use one of "
                 f"{sorted(_FIELD_TYPES_FOR[body.type])}."
             )
-        group_names = {group["name"] for group in object_type.groups}
         if body.group_name not in group_names:
             raise errors.validation_error(f"Property group {body.group_name!r} does not exist.")
         if body.type == "enumeration" and not body.options and body.field_type != "booleancheckbox":
@@ -146,10 +153,6 @@ class PropertyService:
         values = [option.value for option in body.options]
         if len(values) != len(set(values)):
             raise errors.validation_error("Option values must be unique.")
-        if body.has_unique_value and len(object_type.unique_properties()) >= MAX_UNIQUE_PROPERTIES:
-            raise errors.validation_error(
-                f"An object type can have at most {MAX_UNIQUE_PROPERTIES} unique value properties."
-            )
         now = now_ms()
         extra = {
             key: value

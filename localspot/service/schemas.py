@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from localspot.schema import Catalog, PortalSchema, PropertyDefinition
+from localspot.schema.custom import association_types_from_schema, object_type_from_schema
 from localspot.store import Session
 
 
@@ -20,6 +21,13 @@ class SchemaCache:
             (object_type_id, PropertyDefinition.from_dict(definition, hubspot_defined=False))
             for object_type_id, definition in session.custom_properties(portal_id)
         ]
-        schema = PortalSchema(portal_id, self.catalog, custom_properties=custom)
+        definitions = [d for d in session.object_schemas(portal_id) if not d.get("archived")]
+        schema = PortalSchema(
+            portal_id,
+            self.catalog,
+            custom_properties=custom,
+            custom_types=[object_type_from_schema(d) for d in definitions],
+            custom_association_types=[t for d in definitions for t in association_types_from_schema(d)],
+        )
         self._cached[portal_id] = (version, schema)
         return schema

@@ -5,6 +5,7 @@ from __future__ import annotations
 from localspot.schema import Catalog, load_catalog
 from localspot.service.auth import Authenticator
 from localspot.service.object_schemas import ObjectSchemaService
+from localspot.service.owners import OwnerService
 from localspot.service.properties import PropertyService
 from localspot.service.records import RecordService
 from localspot.service.schemas import SchemaCache
@@ -21,3 +22,4 @@ class Services:
         self.records = RecordService(database, self.schemas)
         self.properties = PropertyService(database, self.schemas)
         self.object_schemas = ObjectSchemaService(database, self.schemas, self.properties)
+        self.owners = OwnerService(database)

@@ -5,6 +5,7 @@ from localspot.store.associations import AssociationQueries
 from localspot.store.definitions import DefinitionQueries
 from localspot.store.history import HistoryQueries
 from localspot.store.object_schemas import ObjectSchemaQueries
+from localspot.store.owners import OwnerQueries
 from localspot.store.records import RecordQueries
 from localspot.store.unique import UniqueValueQueries
 
@@ -17,5 +18,6 @@ class Session(
     HistoryQueries,
     AssociationQueries,
     ObjectSchemaQueries,
+    OwnerQueries,
 ):
     pass

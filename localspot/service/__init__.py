@@ -5,6 +5,7 @@ from __future__ import annotations
 from localspot.schema import Catalog, load_catalog
 from localspot.service.auth import Authenticator
 from localspot.service.properties import PropertyService
+from localspot.service.property_groups import PropertyGroupService
 from localspot.service.records import RecordService
 from localspot.service.schemas import SchemaCache
 from localspot.store import Database
@@ -19,3 +20,4 @@ class Services:
         self.auth = Authenticator(database)
         self.records = RecordService(database, self.schemas)
         self.properties = PropertyService(database, self.schemas)
+        self.property_groups = PropertyGroupService(database, self.schemas)

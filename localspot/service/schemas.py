@@ -20,6 +20,7 @@ class SchemaCache:
             (object_type_id, PropertyDefinition.from_dict(definition, hubspot_defined=False))
             for object_type_id, definition in session.custom_properties(portal_id)
         ]
-        schema = PortalSchema(portal_id, self.catalog, custom_properties=custom)
+        groups = session.custom_property_groups(portal_id)
+        schema = PortalSchema(portal_id, self.catalog, custom_properties=custom, custom_groups=groups)
         self._cached[portal_id] = (version, schema)
         return schema

@@ -7,6 +7,7 @@ from localspot.service.auth import Authenticator
 from localspot.service.object_schemas import ObjectSchemaService
 from localspot.service.owners import OwnerService
 from localspot.service.properties import PropertyService
+from localspot.service.property_groups import PropertyGroupService
 from localspot.service.records import RecordService
 from localspot.service.schemas import SchemaCache
 from localspot.store import Database
@@ -21,5 +22,6 @@ class Services:
         self.auth = Authenticator(database)
         self.records = RecordService(database, self.schemas)
         self.properties = PropertyService(database, self.schemas)
+        self.property_groups = PropertyGroupService(database, self.schemas)
         self.object_schemas = ObjectSchemaService(database, self.schemas, self.properties)
         self.owners = OwnerService(database)

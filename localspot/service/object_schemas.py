@@ -12,10 +12,16 @@ from typing import Any
 
 from localspot import errors
 from localspot.schema import ObjectType, PortalSchema
-from localspot.schema.custom import fully_qualified_name, group_name
+from localspot.schema.custom import fully_qualified_name, group_name, object_type_from_schema
 from localspot.service.context import Principal
-from localspot.service.inputs import AssociationDefinitionInput, ObjectSchemaCreate, ObjectSchemaPatch
+from localspot.service.inputs import (
+    AssociationDefinitionInput,
+    ObjectSchemaCreate,
+    ObjectSchemaPatch,
+    PropertyCreate,
+)
 from localspot.service.properties import PropertyService, render_property
+from localspot.service.property_definitions import new_definition
 from localspot.service.schemas import SchemaCache
 from localspot.store import Database, Session
 from localspot.timeutil import iso_from_ms, now_ms
@@ -56,18 +62,6 @@ class ObjectSchemaService:
         with self.database.session(write=True) as session:
             schema = self.schemas.load(session, portal_id)
             self._check_new_name(session, schema, portal_id, body.name)
-            properties = [self._property(body.name, prop) for prop in body.properties]
-            names = [p["name"] for p in properties]
-            if len(names) != len(set(names)):
-                raise errors.validation_error("Property names must be unique within a schema.")
-            known = set(names) | {"hs_object_id", "hs_createdate", "hs_lastmodifieddate"}
-            self._check_references(
-                known,
-                body.required_properties,
-                body.searchable_properties,
-                body.secondary_display_properties,
-                [body.primary_display_property],
-            )
             number = session.reserve_ids(1)[0]
             now = now_ms()
             definition: dict[str, Any] = {
@@ -77,7 +71,7 @@ class ObjectSchemaService:
                 "fullyQualifiedName": fully_qualified_name(portal_id, body.name),
                 "labels": {"singular": body.labels.singular, "plural": body.labels.plural},
                 "description": body.description or "",
-                "properties": properties,
+                "properties": [],
                 "requiredProperties": list(body.required_properties),
                 "searchableProperties": list(body.searchable_properties),
                 "primaryDisplayProperty": body.primary_display_property,
@@ -87,6 +81,19 @@ class ObjectSchemaService:
                 "createdAt": now,
                 "updatedAt": now,
             }
+            definition["properties"] = self._properties(definition, body.properties, now)
+            known = {p["name"] for p in definition["properties"]} | {
+                "hs_object_id",
+                "hs_createdate",
+                "hs_lastmodifieddate",
+            }
+            self._check_references(
+                known,
+                body.required_properties,
+                body.searchable_properties,
+                body.secondary_display_properties,
+                [body.primary_display_property],
+            )
             for target in body.associated_objects:
                 target_type = schema.find(target)
                 if target_type is None:
@@ -230,25 +237,30 @@ class ObjectSchemaService:
                 if name is not None and name not in known:
                     raise errors.validation_error(f"Property {name!r} must be defined before it is referenced.")
 
-    def _property(self, schema_name: str, prop: Any) -> dict[str, Any]:
-        from localspot.service.inputs import PropertyCreate
-
-        create = PropertyCreate(
-            name=prop.name,
-            label=prop.label,
-            type=prop.type or "string",
-            field_type=prop.field_type or "text",
-            group_name=prop.group_name or group_name(schema_name),
-            description=prop.description,
-            options=prop.options,
-            display_order=prop.display_order,
-            has_unique_value=prop.has_unique_value,
-            hidden=prop.hidden,
-            form_field=prop.form_field,
-        )
-        definition = self.properties.build_definition(create, group_names={group_name(schema_name)})
-        stored = definition.to_dict()
-        stored.pop("column", None)
+    @staticmethod
+    def _properties(definition: dict[str, Any], given: Any, now: int) -> list[dict[str, Any]]:
+        """The schema's own properties, each validated like a property created through the properties API."""
+        if len(given) > MAX_PROPERTIES:
+            raise errors.validation_error(f"A schema can define at most {MAX_PROPERTIES} properties.")
+        object_type = object_type_from_schema(definition)
+        stored: list[dict[str, Any]] = []
+        for prop in given:
+            create = PropertyCreate(
+                name=prop.name,
+                label=prop.label,
+                type=prop.type or "string",
+                field_type=prop.field_type or "text",
+                group_name=prop.group_name or group_name(definition["name"]),
+                description=prop.description,
+                options=prop.options,
+                display_order=prop.display_order,
+                has_unique_value=prop.has_unique_value,
+                hidden=prop.hidden,
+                form_field=prop.form_field,
+            )
+            created = new_definition(object_type, create, now)
+            object_type = object_type.with_properties([created])
+            stored.append(created.to_dict())
         return stored
 
     @staticmethod

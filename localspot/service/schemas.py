@@ -26,6 +26,7 @@ class SchemaCache:
             portal_id,
             self.catalog,
             custom_properties=custom,
+            custom_groups=session.custom_property_groups(portal_id),
             custom_types=[object_type_from_schema(d) for d in definitions],
             custom_association_types=[t for d in definitions for t in association_types_from_schema(d)],
         )

@@ -13,13 +13,16 @@ from starlette.routing import BaseRoute, Mount, Route
 from localspot import errors
 from localspot.http.api import DEFAULT_MAX_BODY_BYTES, Api
 from localspot.http.responses import error_response, json_response
-from localspot.http.routes import objects, properties
+from localspot.http.routes import associations, objects, properties
 from localspot.service import Services
 
 # Each API area, with every prefix it is served under (classic and date-versioned).
 AREAS: list[tuple[Callable[[Api], list[BaseRoute]], tuple[str, ...]]] = [
     (objects.routes, ("/crm/v3/objects", "/crm/objects/2026-03")),
     (properties.routes, ("/crm/v3/properties", "/crm/properties/2026-03")),
+    (associations.routes, ("/crm/v4/associations", "/crm/associations/v4", "/crm/associations/2026-03")),
+    (associations.record_routes, ("/crm/v4/objects",)),
+    (associations.v3_routes, ("/crm/v3/associations",)),
 ]
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from localspot.schema import Catalog, load_catalog
+from localspot.service.association_labels import AssociationLabelService
+from localspot.service.associations import AssociationService
 from localspot.service.auth import Authenticator
 from localspot.service.properties import PropertyService
 from localspot.service.records import RecordService
@@ -19,3 +21,5 @@ class Services:
         self.auth = Authenticator(database)
         self.records = RecordService(database, self.schemas)
         self.properties = PropertyService(database, self.schemas)
+        self.associations = AssociationService(database, self.schemas)
+        self.association_labels = AssociationLabelService(database, self.schemas)

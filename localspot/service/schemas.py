@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from localspot.schema import Catalog, PortalSchema, PropertyDefinition
+from localspot.schema.model import AssociationType
 from localspot.store import Session
+
+USER_DEFINED = "USER_DEFINED"
 
 
 class SchemaCache:
@@ -20,6 +23,18 @@ class SchemaCache:
             (object_type_id, PropertyDefinition.from_dict(definition, hubspot_defined=False))
             for object_type_id, definition in session.custom_properties(portal_id)
         ]
-        schema = PortalSchema(portal_id, self.catalog, custom_properties=custom)
+        labels = [
+            AssociationType(
+                from_type_id=row.from_type,
+                to_type_id=row.to_type,
+                type_id=row.type_id,
+                category=USER_DEFINED,
+                name=row.name,
+                label=row.label,
+                inverse_type_id=row.inverse_type_id,
+            )
+            for row in session.association_labels(portal_id)
+        ]
+        schema = PortalSchema(portal_id, self.catalog, custom_properties=custom, custom_association_types=labels)
         self._cached[portal_id] = (version, schema)
         return schema

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from localspot.schema import Catalog, load_catalog
+from localspot.service.association_labels import AssociationLabelService
+from localspot.service.associations import AssociationService
 from localspot.service.auth import Authenticator
 from localspot.service.object_schemas import ObjectSchemaService
 from localspot.service.owners import OwnerService
@@ -25,3 +27,5 @@ class Services:
         self.property_groups = PropertyGroupService(database, self.schemas)
         self.object_schemas = ObjectSchemaService(database, self.schemas, self.properties)
         self.owners = OwnerService(database)
+        self.associations = AssociationService(database, self.schemas)
+        self.association_labels = AssociationLabelService(database, self.schemas)

@@ -30,6 +30,9 @@ READ_SCOPES = ("crm.schemas.custom.read", "crm.objects.custom.read")
 WRITE_SCOPES = ("crm.schemas.custom.write",)
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 MAX_PROPERTIES = 1000
+# Association type ids of custom object schemas live in their own range, clear of HubSpot's defined ids and
+# of the ids association labels take (store/association_schema.py counts up from FIRST_CUSTOM_TYPE_ID).
+SCHEMA_ASSOCIATION_TYPE_IDS = 1_000_000_000
 
 
 class ObjectSchemaService:
@@ -267,7 +270,7 @@ class ObjectSchemaService:
     def _association(
         session: Session, definition: dict[str, Any], other: ObjectType, name: str | None, now: int
     ) -> dict[str, Any]:
-        forward, inverse = session.reserve_ids(2)
+        forward, inverse = (SCHEMA_ASSOCIATION_TYPE_IDS + n for n in session.reserve_ids(2))
         own = definition["name"].lower()
         return {
             "id": forward,

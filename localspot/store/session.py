@@ -1,6 +1,7 @@
 """One transaction's view of the store: every query module, over one cursor."""
 
 from localspot.store.accounts import AccountQueries
+from localspot.store.association_schema import AssociationSchemaQueries
 from localspot.store.associations import AssociationQueries
 from localspot.store.definitions import DefinitionQueries
 from localspot.store.history import HistoryQueries
@@ -19,5 +20,6 @@ class Session(
     AssociationQueries,
     ObjectSchemaQueries,
     OwnerQueries,
+    AssociationSchemaQueries,
 ):
     pass

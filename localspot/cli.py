@@ -20,6 +20,13 @@ def _database_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="localspot", description="A local HubSpot CRM API server.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -34,7 +41,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="register this bearer token with every scope on the default portal (env LOCALSPOT_TOKEN)",
     )
     serve.add_argument("--portal-id", type=int, default=DEFAULT_PORTAL_ID, help="the default portal's hub id")
-    serve.add_argument("--workers", type=int, default=1, help="server processes over the same database")
+    serve.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        help="server processes sharing the port and the database (PostgreSQL, or an SQLite file)",
+    )
+    serve.add_argument(
+        "--pool-size",
+        type=_positive_int,
+        default=Settings.pool_size,
+        help="PostgreSQL connections per process at most (keep workers x pool size below max_connections)",
+    )
+    serve.add_argument(
+        "--statement-timeout-ms",
+        type=_positive_int,
+        default=Settings.statement_timeout_ms,
+        help="PostgreSQL statements running longer are cancelled and the request answered 503",
+    )
     serve.add_argument("--max-body-bytes", type=int, default=Settings.max_body_bytes)
     serve.add_argument("--log-level", default="warning")
 
@@ -65,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         from localspot.server import serve
 
-        serve(
+        return serve(
             Settings(
                 host=args.host,
                 port=args.port,
@@ -76,9 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 workers=args.workers,
                 max_body_bytes=args.max_body_bytes,
                 log_level=args.log_level,
+                pool_size=args.pool_size,
+                statement_timeout_ms=args.statement_timeout_ms,
             )
         )
-        return 0
 
     from localspot.service import Services
     from localspot.service.auth import new_token

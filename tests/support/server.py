@@ -41,6 +41,11 @@ class Storage:
     cleanup: list[str] = field(default_factory=list)
     admin_url: str | None = None
 
+    @property
+    def database_url(self) -> str | None:
+        """The PostgreSQL database's URL; None for SQLite."""
+        return self.args[1] if self.args[0] == "--database-url" else None
+
     def drop(self) -> None:
         if self.admin_url and self.cleanup:
             import psycopg
@@ -54,6 +59,18 @@ def new_storage(tmp_dir: Path) -> Storage:
     if backend_name() == "postgres":
         return _new_postgres_database()
     return Storage(["--db", str(tmp_dir / f"localspot-{uuid.uuid4().hex[:8]}.db")])
+
+
+def storage_or_skip(tmp_dir: Path) -> Storage:
+    """new_storage(), skipping the test where PostgreSQL is unreachable, failing it instead under CI."""
+    import pytest
+
+    try:
+        return new_storage(tmp_dir)
+    except BackendUnavailable as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{exc} (CI must run the PostgreSQL suite)")
+        pytest.skip(f"{exc}; PostgreSQL tests skipped on this machine")
 
 
 def _new_postgres_database() -> Storage:

@@ -41,7 +41,7 @@ def measure(storage: Storage, duration: float, contact_ids: list[int]) -> dict[s
         conn = database.raw_connection
         record_sql, association_sql = INSERT_RECORD, INSERT_ASSOCIATION
     payloads = [workloads.task_properties(n) for n in range(BATCH)]
-    next_id = 10_000_000
+    next_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM records").fetchone()[0]
     batches = 0
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu_start = usage.ru_utime + usage.ru_stime
@@ -70,7 +70,10 @@ def measure(storage: Storage, duration: float, contact_ids: list[int]) -> dict[s
         batches += 1
     elapsed = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    conn.close()
+    if postgres:
+        conn.close()
+    else:
+        database.close()
     return {
         "records_per_s": batches * BATCH / elapsed,
         "batches": batches,

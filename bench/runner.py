@@ -45,6 +45,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--calls", type=int, default=10_000, help="calls the update scenarios cycle through")
     parser.add_argument("--only", help="comma-separated scenario names to run (default: all)")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="where latest.json/.md go")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="run the server under py-spy (pip install py-spy) and write collapsed stacks and a summary here",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (server logs, database)")
     return parser.parse_args(argv)
 
@@ -170,7 +175,10 @@ class Suite:
         load_before = load_average()
         storage = Storage.fresh(self.work_dir, args.database_url, "server")
         ceiling_storage = Storage.fresh(self.work_dir, args.database_url, "ceiling")
-        server = Server(storage)
+        profile_dir = args.profile
+        if profile_dir is not None:
+            profile_dir.mkdir(parents=True, exist_ok=True)
+        server = Server(storage, profile_to=profile_dir / "writes.txt" if profile_dir else None)
         try:
             server.start()
             self.figures["cold_start_fresh_db_s"] = server.cold_start_s
@@ -180,6 +188,8 @@ class Suite:
                 self.log(f"seeded {len(contact_ids)} contacts")
                 self.write_scenarios(server, api, contact_ids, ceiling_storage)
             server.stop()
+            if profile_dir is not None:
+                server.profile_to = profile_dir / "reads.txt"
             self.read_scenarios(server, storage)
         finally:
             server.stop()

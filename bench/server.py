@@ -4,6 +4,7 @@ about it from /proc (CPU, resident memory)."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -65,8 +66,9 @@ class Storage:
 
 
 class Server:
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, *, profile_to: Path | None = None) -> None:
         self.storage = storage
+        self.profile_to = profile_to  # py-spy's collapsed stacks of the whole server run go here
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = storage.work_dir / f"server-{self.port}.log"
@@ -78,12 +80,19 @@ class Server:
 
     @property
     def pid(self) -> int:
+        """The server's own process (under py-spy, py-spy's child)."""
         assert self.process is not None
-        return self.process.pid
+        if self.profile_to is None:
+            return self.process.pid
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        return int(children[0]) if children else self.process.pid
 
     def start(self, timeout: float = 60.0) -> Server:
         """Starts the process and polls until the first answered request: that time is the cold start."""
         command = [sys.executable, "-m", "localspot", "serve", "--port", str(self.port), "--token", TOKEN]
+        if self.profile_to is not None:
+            spy = ["py-spy", "record", "--idle", "-r", "250", "-f", "raw", "-o", str(self.profile_to), "--"]
+            command = spy + command
         with self.log_path.open("ab") as log:
             started = time.perf_counter()
             self.process = subprocess.Popen(
@@ -110,7 +119,10 @@ class Server:
     def stop(self) -> None:
         if self.process is None:
             return
-        self.process.terminate()
+        if self.profile_to is not None:
+            os.kill(self.pid, signal.SIGTERM)  # py-spy writes its file and exits once the server exits
+        else:
+            self.process.terminate()
         try:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:

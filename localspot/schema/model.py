@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 PROPERTY_TYPES = frozenset({"string", "number", "bool", "enumeration", "date", "datetime", "phone_number"})
@@ -56,11 +57,16 @@ class PropertyDefinition:
     column: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def is_multi_select(self) -> bool:
         return self.type == "enumeration" and self.field_type == "checkbox"
 
     def option_values(self) -> frozenset[str]:
+        return self._option_values
+
+    @cached_property
+    def _option_values(self) -> frozenset[str]:
+        # Computed once per definition: validation asks for every enumeration value written.
         return frozenset(str(o["value"]) for o in self.options)
 
     @classmethod

@@ -184,6 +184,10 @@ class ObjectType:
     properties: dict[str, PropertyDefinition]
     id_property: str = "hs_object_id"
     custom: bool = False
+    pipeline_property: str | None = None
+    stage_property: str | None = None
+    default_pipelines: tuple[dict[str, Any], ...] = ()
+    required_stage_metadata: tuple[str, ...] = ()
 
     @property
     def system_properties(self) -> tuple[str, str, str]:
@@ -241,4 +245,8 @@ class ObjectType:
             properties=props,
             id_property=id_property,
             custom=custom,
+            pipeline_property=data.get("pipelineProperty"),
+            stage_property=data.get("stageProperty"),
+            default_pipelines=tuple(data.get("pipelines", ())),
+            required_stage_metadata=tuple(data.get("requiredStageMetadata", ())),
         )

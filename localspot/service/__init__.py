@@ -8,6 +8,7 @@ from localspot.service.associations import AssociationService
 from localspot.service.auth import Authenticator
 from localspot.service.object_schemas import ObjectSchemaService
 from localspot.service.owners import OwnerService
+from localspot.service.pipelines import PipelineService
 from localspot.service.properties import PropertyService
 from localspot.service.property_groups import PropertyGroupService
 from localspot.service.records import RecordService
@@ -27,5 +28,6 @@ class Services:
         self.property_groups = PropertyGroupService(database, self.schemas)
         self.object_schemas = ObjectSchemaService(database, self.schemas, self.properties)
         self.owners = OwnerService(database)
+        self.pipelines = PipelineService(database, self.schemas)
         self.associations = AssociationService(database, self.schemas)
         self.association_labels = AssociationLabelService(database, self.schemas)

@@ -175,3 +175,33 @@ class PropertyGroupCreate(msgspec.Struct, rename="camel"):
 class PropertyGroupUpdate(msgspec.Struct, rename="camel"):
     label: str | None = None
     display_order: int | None = None
+
+
+# --- pipelines -----------------------------------------------------------------------------------------
+
+
+class StageInput(msgspec.Struct, rename="camel"):
+    label: str
+    display_order: int = 0
+    metadata: dict[str, str | int | float | bool] = {}
+    stage_id: str | None = None
+
+
+class PipelineInput(msgspec.Struct, rename="camel"):
+    label: str
+    display_order: int = 0
+    stages: list[StageInput] = []
+    pipeline_id: str | None = None
+
+
+class PipelinePatch(msgspec.Struct, rename="camel"):
+    label: str | None = None
+    display_order: int | None = None
+    archived: bool | None = None
+
+
+class StagePatch(msgspec.Struct, rename="camel"):
+    label: str | None = None
+    display_order: int | None = None
+    metadata: dict[str, str | int | float | bool] | None = None
+    archived: bool | None = None

@@ -7,6 +7,7 @@ from localspot.store.definitions import DefinitionQueries
 from localspot.store.history import HistoryQueries
 from localspot.store.object_schemas import ObjectSchemaQueries
 from localspot.store.owners import OwnerQueries
+from localspot.store.pipelines import PipelineQueries
 from localspot.store.records import RecordQueries
 from localspot.store.unique import UniqueValueQueries
 
@@ -20,6 +21,7 @@ class Session(
     AssociationQueries,
     ObjectSchemaQueries,
     OwnerQueries,
+    PipelineQueries,
     AssociationSchemaQueries,
 ):
     pass

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from localspot.schema import Catalog, load_catalog
 from localspot.service.auth import Authenticator
+from localspot.service.lifecycle import RecordLifecycle
 from localspot.service.properties import PropertyService
+from localspot.service.record_reads import RecordReads
 from localspot.service.records import RecordService
 from localspot.service.schemas import SchemaCache
 from localspot.store import Database
@@ -18,4 +20,6 @@ class Services:
         self.schemas = SchemaCache(catalog or load_catalog())
         self.auth = Authenticator(database)
         self.records = RecordService(database, self.schemas)
+        self.record_reads = RecordReads(database, self.records)
+        self.lifecycle = RecordLifecycle(database, self.records)
         self.properties = PropertyService(database, self.schemas)

@@ -74,3 +74,34 @@ class PropertyCreate(msgspec.Struct, rename="camel", omit_defaults=True):
     data_sensitivity: str | None = None
     external_options: bool | None = None
     referenced_object_type: str | None = None
+
+
+class ObjectInput(msgspec.Struct):
+    """PATCH of one record."""
+
+    properties: dict[str, PropertyValue] = {}
+
+
+class RecordIdInput(msgspec.Struct):
+    id: str | int
+
+
+class BatchRead(msgspec.Struct, rename="camel"):
+    inputs: list[RecordIdInput]
+    properties: list[str] = []
+    properties_with_history: list[str] = []
+    id_property: str | None = None
+
+
+class BatchArchive(msgspec.Struct):
+    inputs: list[RecordIdInput]
+
+
+class MergeInput(msgspec.Struct, rename="camel"):
+    primary_object_id: str | int
+    object_id_to_merge: str | int
+
+
+class GdprDeleteInput(msgspec.Struct, rename="camel"):
+    object_id: str | int
+    id_property: str | None = None

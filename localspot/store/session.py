@@ -4,6 +4,7 @@ from localspot.store.accounts import AccountQueries
 from localspot.store.associations import AssociationQueries
 from localspot.store.definitions import DefinitionQueries
 from localspot.store.history import HistoryQueries
+from localspot.store.lifecycle import LifecycleQueries
 from localspot.store.records import RecordQueries
 from localspot.store.unique import UniqueValueQueries
 
@@ -15,5 +16,6 @@ class Session(
     UniqueValueQueries,
     HistoryQueries,
     AssociationQueries,
+    LifecycleQueries,
 ):
     pass

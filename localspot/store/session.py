@@ -5,6 +5,7 @@ from localspot.store.association_schema import AssociationSchemaQueries
 from localspot.store.associations import AssociationQueries
 from localspot.store.definitions import DefinitionQueries
 from localspot.store.history import HistoryQueries
+from localspot.store.lifecycle import LifecycleQueries
 from localspot.store.object_schemas import ObjectSchemaQueries
 from localspot.store.owners import OwnerQueries
 from localspot.store.pipelines import PipelineQueries
@@ -23,5 +24,6 @@ class Session(
     OwnerQueries,
     PipelineQueries,
     AssociationSchemaQueries,
+    LifecycleQueries,
 ):
     pass

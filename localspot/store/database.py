@@ -112,7 +112,7 @@ class SqliteDatabase(Database):
             cursor = self._conn.cursor()
             cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
-                yield Session(cursor, self.dialect)
+                yield Session(cursor, self.dialect, write=write)
             except sqlite3.IntegrityError as exc:
                 self._conn.rollback()
                 raise UniqueViolation(str(exc)) from exc
@@ -154,7 +154,7 @@ class PostgresDatabase(Database):
         psycopg = self._psycopg
         try:
             with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cursor:
-                yield Session(cursor, self.dialect)
+                yield Session(cursor, self.dialect, write=write)
         except psycopg.errors.UniqueViolation as exc:
             raise UniqueViolation(str(exc)) from exc
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:

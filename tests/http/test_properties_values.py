@@ -148,3 +148,17 @@ def test_an_invalid_update_changes_nothing(api, unique):
     ):
         assert_error(api.patch(f"{BASE}/{name}", json=patch), 400, "VALIDATION_ERROR")
     assert api.get(f"{BASE}/{name}").json() == before
+
+
+def test_recreating_an_archived_name_cannot_change_uniqueness_while_values_exist(api, unique):
+    name = f"was_unique_{unique}"
+    create(api, "contacts", definition(name, GROUP, hasUniqueValue=True))
+    record = create_record(api, "contacts", {name: f"u-{unique}"})
+    assert api.delete(f"{BASE}/{name}").status_code == 204
+    body = assert_error(api.post(BASE, json=definition(name, GROUP)), 400, "VALIDATION_ERROR")
+    assert body["context"] == {"propertyName": [name], "ids": [record["id"]]}
+    assert f"record {record['id']}: holds a value, so uniqueness cannot change" in body["message"]
+    # The same uniqueness is fine, and the value is still claimed.
+    assert create(api, "contacts", definition(name, GROUP, hasUniqueValue=True))["hasUniqueValue"] is True
+    clash = api.post("/crm/v3/objects/contacts/batch/create", json={"inputs": [{"properties": {name: f"u-{unique}"}}]})
+    assert_error(clash, 409, "CONFLICT")

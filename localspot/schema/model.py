@@ -205,6 +205,11 @@ class ObjectType:
         """(name, record column) of every property backed by a record column rather than the value map."""
         return tuple((p.name, p.column) for p in self.properties.values() if p.column is not None)
 
+    @functools.cached_property
+    def archived_property_names(self) -> frozenset[str]:
+        """Archived properties keep their stored values, but reads no longer show them."""
+        return frozenset(p.name for p in self.properties.values() if p.archived)
+
     def unique_properties(self) -> list[PropertyDefinition]:
         return [p for p in self.properties.values() if p.has_unique_value and not p.archived]
 

@@ -178,6 +178,8 @@ class ObjectType:
     properties: dict[str, PropertyDefinition]
     id_property: str = "hs_object_id"
     custom: bool = False
+    # Property lists the store keeps search indexes on (leading property first): catalogue data.
+    search_indexes: tuple[tuple[str, ...], ...] = ()
 
     @property
     def system_properties(self) -> tuple[str, str, str]:
@@ -222,4 +224,5 @@ class ObjectType:
             properties=props,
             id_property=id_property,
             custom=custom,
+            search_indexes=tuple(tuple(names) for names in data.get("searchIndexes", ())),
         )

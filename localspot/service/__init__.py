@@ -9,6 +9,7 @@ from localspot.service.owners import OwnerService
 from localspot.service.properties import PropertyService
 from localspot.service.records import RecordService
 from localspot.service.schemas import SchemaCache
+from localspot.service.search import SearchService
 from localspot.store import Database
 
 
@@ -23,3 +24,4 @@ class Services:
         self.properties = PropertyService(database, self.schemas)
         self.object_schemas = ObjectSchemaService(database, self.schemas, self.properties)
         self.owners = OwnerService(database)
+        self.search = SearchService(database, self.records)

@@ -7,6 +7,7 @@ from localspot.store.history import HistoryQueries
 from localspot.store.object_schemas import ObjectSchemaQueries
 from localspot.store.owners import OwnerQueries
 from localspot.store.records import RecordQueries
+from localspot.store.search import SearchQueries
 from localspot.store.unique import UniqueValueQueries
 
 
@@ -19,5 +20,6 @@ class Session(
     AssociationQueries,
     ObjectSchemaQueries,
     OwnerQueries,
+    SearchQueries,
 ):
     pass

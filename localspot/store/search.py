@@ -197,14 +197,14 @@ class _Builder:
             case ContainsToken(target, pattern):
                 return self._contains_token(target, pattern)
             case Associated(to_type_id, ids):
+                if ids is not None and not ids:
+                    return "(1 = 0)"
                 self.params.append(to_type_id)
                 sql = (
                     "EXISTS (SELECT 1 FROM associations a WHERE a.portal_id = r.portal_id "
                     "AND a.from_id = r.id AND a.to_type = ?"
                 )
                 if ids is not None:
-                    if not ids:
-                        return "(1 = 0)"
                     self.params.extend(ids)
                     sql += f" AND a.to_id IN ({placeholders(len(ids))})"
                 return sql + ")"

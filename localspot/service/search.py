@@ -96,6 +96,8 @@ class SearchService:
         groups = _checked_groups(request)
         if request.query is not None and len(request.query) > MAX_QUERY_LENGTH:
             raise errors.search_query_too_long(MAX_QUERY_LENGTH)
+        if tokens_of(request.query or ""):
+            self._catch_up_full_text()
         with self.database.session(write=False) as session:
             schema, object_type = self.records.open_type(session, principal, type_name, write=False)
             conditions = [[_condition(schema, object_type, f) for f in group] for group in groups]
@@ -116,6 +118,15 @@ class SearchService:
         if offset + limit < total:
             body["paging"] = {"next": {"after": str(offset + limit)}}
         return body
+
+    def _catch_up_full_text(self) -> None:
+        """Writes reach the full-text index lazily (cheaper writes); a `query` first brings it up to date,
+        so it sees every write that returned before it began."""
+        with self.database.session(write=False) as session:
+            pending = session.full_text_pending()
+        if pending:
+            with self.database.session(write=True) as session:
+                session.catch_up_full_text()
 
 
 def _paging(request: SearchRequest) -> tuple[int, int]:

@@ -285,7 +285,22 @@ class SearchQueries(QueryBase):
         if groups:
             where += " AND " + builder.groups(groups)
         params = head + builder.params
-        total = self._count(where, params, groups, portal_id, object_type_id)
+        full_text = self._indexed_query_alone(groups)
+        if full_text is not None:
+            # The full-text index holds exactly the live records of each portal and type (triggers keep it
+            # so): a query alone is counted, and paged in creation order, there, without visiting every
+            # matching record row.
+            match = fts_query(portal_id, object_type_id, full_text.tokens)
+            total = self.fetchone("SELECT count(*) FROM record_search WHERE record_search MATCH ?", (match,))[0]
+            if sort is None:
+                page = self.fetchall(
+                    "SELECT rowid FROM record_search WHERE record_search MATCH ? ORDER BY rowid LIMIT ? OFFSET ?",
+                    (match, limit, offset),
+                )
+                found = RecordQueries.fetch_records(self, portal_id, object_type_id, [row[0] for row in page])  # type: ignore[arg-type]
+                return total, [found[row[0]] for row in page if row[0] in found]
+        else:
+            total = self.fetchone(f"SELECT count(*) FROM records r WHERE {where}", params)[0]
         if total <= offset:
             return total, []
         rows = self.fetchall(
@@ -294,21 +309,35 @@ class SearchQueries(QueryBase):
         )
         return total, [RecordQueries._record(self, row) for row in rows]  # type: ignore[arg-type]
 
-    def _count(
-        self,
-        where: str,
-        params: Sequence[Any],
-        groups: Sequence[Sequence[Condition]],
-        portal_id: int,
-        object_type_id: str,
-    ) -> int:
+    def full_text_pending(self) -> bool:
+        """Whether record writes wait to be brought into the SQLite full-text index (never on PostgreSQL)."""
+        if self.dialect.name != "sqlite":
+            return False
+        return bool(self.fetchone("SELECT EXISTS (SELECT 1 FROM search_pending)")[0])
+
+    def catch_up_full_text(self) -> None:
+        """Re-indexes every record noted in `search_pending` (migration 0004's triggers note each write);
+        archived and deleted ones simply leave the index. Runs in a write session."""
+        searchable = (
+            "FROM search_text_properties s WHERE s.portal_id IN (0, r.portal_id) "
+            "AND s.object_type_id = r.object_type_id"
+        )
+        self.execute("DELETE FROM record_search WHERE rowid IN (SELECT record_id FROM search_pending)")
+        self.execute(
+            "INSERT INTO record_search (rowid, scope, body) SELECT r.id, "
+            "'p' || r.portal_id || 't' || replace(r.object_type_id, '-', 'x'), "
+            f"(SELECT group_concat(json_extract(r.properties, '$.\"' || s.name || '\"'), char(10)) {searchable}) "
+            "FROM search_pending p JOIN records r ON r.id = p.record_id AND r.portal_id = p.portal_id "
+            f"WHERE r.archived = ? AND EXISTS (SELECT 1 {searchable})",
+            (False,),
+        )
+        self.execute("DELETE FROM search_pending")
+
+    def _indexed_query_alone(self, groups: Sequence[Sequence[Condition]]) -> FullText | None:
         only = groups[0][0] if len(groups) == 1 and len(groups[0]) == 1 else None
         if self.dialect.name == "sqlite" and isinstance(only, FullText) and only.names and only.indexed:
-            # The full-text index holds exactly the live records of each portal and type (triggers keep it
-            # so), so a query alone is counted there without visiting a million record rows.
-            query = fts_query(portal_id, object_type_id, only.tokens)
-            return self.fetchone("SELECT count(*) FROM record_search WHERE record_search MATCH ?", (query,))[0]
-        return self.fetchone(f"SELECT count(*) FROM records r WHERE {where}", params)[0]
+            return only
+        return None
 
     def _order(self, sort: Sort | None) -> str:
         if sort is None:

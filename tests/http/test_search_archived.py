@@ -1,5 +1,6 @@
 """Archived records never appear in search, and the SQLite full-text index follows every record write
-(including ones made straight through the store, as archiving and bulk seeding are). In-process, on SQLite:
+(including ones made straight through the store, as archiving and bulk seeding are): writes are noted
+in search_pending and a `query` brings the index up to date first. In-process, on SQLite:
 there is no archive endpoint in this area, so the store's archive is called directly."""
 
 from __future__ import annotations
@@ -55,4 +56,7 @@ def test_updates_and_deletes_keep_the_full_text_index_in_step(services):
     assert ids(services, query="kestrel") == (0, [])
     with services.database.session(write=True) as session:
         session.execute("DELETE FROM records WHERE id = ?", (int(created),))
+    assert ids(services, query="osprey") == (0, [])
+    with services.database.session(write=False) as session:
         assert session.fetchone("SELECT count(*) FROM record_search")[0] == 0
+        assert session.fetchone("SELECT count(*) FROM search_pending")[0] == 0

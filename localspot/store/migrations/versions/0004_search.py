@@ -1,10 +1,12 @@
 """Search: expression indexes for the catalogue's `searchIndexes`, and (SQLite) a full-text index for `query`.
 
 SQLite: `record_search` is an FTS5 table holding, for each LIVE record of a type with searchable properties,
-its scope word (portal and type) and the text of those properties. Triggers on `records` keep it in step
-with every write path (batch create/update, archive, restore, delete, bulk seeding), inside the writing
-transaction, so a search sees every write that returned before it began. `search_text_properties` says
-which properties are searchable (portal 0 = every portal: the standard catalogue).
+its scope word (portal and type) and the text of those properties. Writing FTS5 rows costs far more than
+the record write itself, so writes only note the record in `search_pending` (a trigger on `records`: every
+write path, bulk seeding included, is covered inside the writing transaction) and the first full-text search
+after them brings `record_search` up to date (store/search.py `catch_up_full_text`) before it reads. A
+search thus still sees every write that returned before it began. `search_text_properties` says which
+properties are searchable (portal 0 = every portal: the standard catalogue).
 PostgreSQL: the same expression indexes; `query` and CONTAINS_TOKEN are evaluated in SQL (correct, not
 indexed; the performance targets are SQLite's).
 
@@ -26,31 +28,20 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-_SEARCHABLE_FOR_NEW = (
-    "SELECT group_concat(json_extract(NEW.properties, '$.\"' || s.name || '\"'), char(10)) "
-    "FROM search_text_properties s WHERE s.portal_id IN (0, NEW.portal_id) AND s.object_type_id = NEW.object_type_id"
-)
-_HAS_SEARCHABLE = (
-    "EXISTS (SELECT 1 FROM search_text_properties s WHERE s.portal_id IN (0, NEW.portal_id) "
-    "AND s.object_type_id = NEW.object_type_id)"
-)
-_INSERT_LIVE = (
-    "INSERT INTO record_search (rowid, scope, body) SELECT NEW.id, "
-    "'p' || NEW.portal_id || 't' || replace(NEW.object_type_id, '-', 'x'), "
-    f"({_SEARCHABLE_FOR_NEW}) WHERE NOT NEW.archived AND {_HAS_SEARCHABLE};"
-)
+_NOTE = "INSERT OR IGNORE INTO search_pending (portal_id, record_id) VALUES ({row}.portal_id, {row}.id);"
 
 _SQLITE = [
     "CREATE TABLE search_text_properties (portal_id INTEGER NOT NULL, object_type_id TEXT NOT NULL, "
     "name TEXT NOT NULL, PRIMARY KEY (portal_id, object_type_id, name)) WITHOUT ROWID",
+    "CREATE TABLE search_pending (portal_id INTEGER NOT NULL, record_id INTEGER NOT NULL, "
+    "PRIMARY KEY (portal_id, record_id)) WITHOUT ROWID",
     # detail=column: no positions are needed (no phrase queries), which keeps the index small.
     "CREATE VIRTUAL TABLE record_search USING fts5(scope, body, "
     "tokenize = 'unicode61 remove_diacritics 0', detail = column)",
-    f"CREATE TRIGGER records_search_insert AFTER INSERT ON records BEGIN {_INSERT_LIVE} END",
+    f"CREATE TRIGGER records_search_insert AFTER INSERT ON records BEGIN {_NOTE.format(row='NEW')} END",
     "CREATE TRIGGER records_search_update AFTER UPDATE OF properties, archived ON records BEGIN "
-    f"DELETE FROM record_search WHERE rowid = OLD.id; {_INSERT_LIVE} END",
-    "CREATE TRIGGER records_search_delete AFTER DELETE ON records BEGIN "
-    "DELETE FROM record_search WHERE rowid = OLD.id; END",
+    f"{_NOTE.format(row='NEW')} END",
+    f"CREATE TRIGGER records_search_delete AFTER DELETE ON records BEGIN {_NOTE.format(row='OLD')} END",
 ]
 
 
@@ -67,14 +58,8 @@ def upgrade() -> None:
                     text("INSERT INTO search_text_properties (portal_id, object_type_id, name) VALUES (0, :t, :n)"),
                     {"t": object_type.object_type_id, "n": name},
                 )
-        # Records written before this revision.
-        op.execute(
-            "INSERT INTO record_search (rowid, scope, body) SELECT r.id, "
-            "'p' || r.portal_id || 't' || replace(r.object_type_id, '-', 'x'), "
-            "(SELECT group_concat(json_extract(r.properties, '$.\"' || s.name || '\"'), char(10)) "
-            "FROM search_text_properties s WHERE s.portal_id IN (0, r.portal_id) "
-            "AND s.object_type_id = r.object_type_id) FROM records r WHERE NOT r.archived"
-        )
+        # Records written before this revision are indexed by the first full-text search.
+        op.execute("INSERT INTO search_pending (portal_id, record_id) SELECT portal_id, id FROM records")
     for statement in index_statements(dialect, catalog.object_types):
         op.execute(statement)
 
@@ -86,5 +71,5 @@ def downgrade() -> None:
     if bind.dialect.name == "sqlite":
         for name in ("records_search_insert", "records_search_update", "records_search_delete"):
             op.execute(f"DROP TRIGGER {name}")
-        op.execute("DROP TABLE record_search")
-        op.execute("DROP TABLE search_text_properties")
+        for table in ("record_search", "search_pending", "search_text_properties"):
+            op.execute(f"DROP TABLE {table}")

@@ -194,6 +194,8 @@ class ObjectType:
     default_pipelines: tuple[dict[str, Any], ...] = ()
     required_stage_metadata: tuple[str, ...] = ()
     gdpr_deletable: bool = False
+    # Property lists the store keeps search indexes on (leading property first): catalogue data.
+    search_indexes: tuple[tuple[str, ...], ...] = ()
 
     @property
     def system_properties(self) -> tuple[str, str, str]:
@@ -266,4 +268,5 @@ class ObjectType:
             default_pipelines=tuple(data.get("pipelines", ())),
             required_stage_metadata=tuple(data.get("requiredStageMetadata", ())),
             gdpr_deletable=bool(data.get("gdprDeletable", False)),
+            search_indexes=tuple(tuple(names) for names in data.get("searchIndexes", ())),
         )

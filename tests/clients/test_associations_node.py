@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from tests.clients.node import NodeUnavailable, ensure_node_client, run_node
+from tests.clients.node import node_client_or_skip, run_node
 from tests.conftest import TOKEN
 from tests.support.factories import create_records
 
 
 @pytest.fixture(scope="module")
 def node_dir():
-    try:
-        return ensure_node_client()
-    except NodeUnavailable as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Node client unavailable in CI: {exc}")
-        pytest.skip(f"Node client unavailable (set CI=true to make this a failure): {exc}")
+    return node_client_or_skip()
 
 
 def node(base_url: str, script: str) -> dict:

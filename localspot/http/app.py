@@ -21,7 +21,7 @@ AREAS: list[tuple[Callable[[Api], list[BaseRoute]], tuple[str, ...]]] = [
     (objects.routes, ("/crm/v3/objects", "/crm/objects/2026-03")),
     (properties.routes, ("/crm/v3/properties", "/crm/properties/2026-03")),
     (associations.routes, ("/crm/v4/associations", "/crm/associations/v4", "/crm/associations/2026-03")),
-    (associations.record_routes, ("/crm/v4/objects",)),
+    (associations.record_routes, ("/crm/v4/objects", "/crm/objects/2026-03")),
     (associations.v3_routes, ("/crm/v3/associations",)),
 ]
 
@@ -33,9 +33,14 @@ def create_app(services: Services, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYT
         return json_response({"status": "ok", "backend": services.database.dialect.name})
 
     routes: list[BaseRoute] = [Route("/_localspot/health", health, methods=["GET"])]
+    # One mount per prefix: areas sharing a prefix (record and association routes under
+    # /crm/objects/2026-03) must share its router, since a mount answers every path under it.
+    by_prefix: dict[str, list[BaseRoute]] = {}
     for build, prefixes in AREAS:
         area = build(api)
-        routes.extend(Mount(prefix, routes=area) for prefix in prefixes)
+        for prefix in prefixes:
+            by_prefix.setdefault(prefix, []).extend(area)
+    routes.extend(Mount(prefix, routes=area) for prefix, area in by_prefix.items())
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)

@@ -25,6 +25,8 @@ from localspot.timeutil import now_ms
 
 MAX_LABELS_PER_PAIR = 10
 MAX_NAME_LENGTH = 100
+# Bounds what a limit may be set to (the column is a 32-bit integer on PostgreSQL).
+MAX_LIMIT = 1_000_000
 
 
 class AssociationLabelService:
@@ -166,8 +168,8 @@ class AssociationLabelService:
                     outcome.errors.append(
                         errors.invalid_association_type(from_type, to_type, item.category, item.type_id)
                     )
-                elif item.max_to_object_ids < 1:
-                    outcome.errors.append(errors.validation_error("maxToObjectIds must be at least 1."))
+                elif not 1 <= item.max_to_object_ids <= MAX_LIMIT:
+                    outcome.errors.append(errors.validation_error(f"maxToObjectIds must be between 1 and {MAX_LIMIT}."))
                 elif creating and key in existing:
                     outcome.errors.append(errors.association_limit_exists(item.category, item.type_id))
                 elif not creating and key not in existing:

@@ -287,13 +287,14 @@ def test_limit_batch_errors(api):
                 "inputs": [
                     {"category": HUBSPOT, "typeId": 999, "maxToObjectIds": 1},
                     {"category": HUBSPOT, "typeId": 27, "maxToObjectIds": 0},
+                    {"category": HUBSPOT, "typeId": 27, "maxToObjectIds": 2**40},
                 ]
             },
         ),
         207,
         0,
     )
-    assert [e["category"] for e in body["errors"]] == ["VALIDATION_ERROR", "VALIDATION_ERROR"]
+    assert [e["category"] for e in body["errors"]] == ["VALIDATION_ERROR"] * 3
     missing = api.post(
         f"{base}/batch/update", json={"inputs": [{"category": HUBSPOT, "typeId": 27, "maxToObjectIds": 3}]}
     )

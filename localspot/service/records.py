@@ -82,6 +82,15 @@ class RecordService:
                     else:
                         item.staged_associations = staged
                 pending = [p for p in pending if p.index not in failures]
+                failures.update(
+                    inline_associations.limit_failures(
+                        session,
+                        portal_id,
+                        object_type.object_type_id,
+                        {p.index: p.staged_associations for p in pending if p.staged_associations},
+                    )
+                )
+                pending = [p for p in pending if p.index not in failures]
                 failures.update(self._unique_conflicts(session, portal_id, object_type, pending))
                 if failures and not partial:
                     raise failures[min(failures)]

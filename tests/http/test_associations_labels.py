@@ -300,3 +300,41 @@ def test_limit_batch_errors(api):
     )
     assert assert_batch(missing, 207, 0)["errors"][0]["category"] == "OBJECT_NOT_FOUND"
     assert_error(api.post(f"{base}/batch/create", json={"inputs": [{"typeId": 27}]}), 400, "VALIDATION_ERROR")
+
+
+def test_limits_apply_to_inline_associations_on_create(base_url, token_for):
+    with fresh_portal(token_for, base_url, 34) as portal:
+        created = portal.post(
+            "/crm/v4/associations/definitions/configurations/contacts/tasks/batch/create",
+            json={"inputs": [{"category": HUBSPOT, "typeId": 203, "maxToObjectIds": 1}]},
+        )
+        assert created.status_code == 201, created.text
+        contacts = create_records(portal, "contacts", 2)
+
+        def task(contact: str, trace: str | None = None) -> dict:
+            body = {
+                "properties": {"hs_timestamp": TASK_TIME},
+                "associations": [{"to": {"id": contact}, "types": [spec(204)]}],
+            }
+            return {**body, "objectWriteTraceId": trace} if trace else body
+
+        assert_batch(portal.post("/crm/v3/objects/tasks/batch/create", json={"inputs": [task(contacts[0])]}), 201, 1)
+        # the contact already has its one task
+        assert_error(
+            portal.post("/crm/v3/objects/tasks/batch/create", json={"inputs": [task(contacts[0])]}),
+            400,
+            "VALIDATION_ERROR",
+        )
+        # two tasks for one contact in one batch: the second is over the limit
+        body = assert_batch(
+            portal.post(
+                "/crm/v3/objects/tasks/batch/create",
+                json={"inputs": [task(contacts[1], "a"), task(contacts[1], "b"), task(contacts[0], "c")]},
+            ),
+            207,
+            1,
+        )
+        assert [r["objectWriteTraceId"] for r in body["results"]] == ["a"]
+        assert sorted(e["context"]["objectWriteTraceId"][0] for e in body["errors"]) == ["b", "c"]
+        listed = portal.get(f"/crm/v4/objects/contacts/{contacts[1]}/associations/tasks").json()["results"]
+        assert len(listed) == 1

@@ -233,6 +233,72 @@ def internal_error() -> ApiError:
     return ApiError(500, "INTERNAL_ERROR", "An internal error occurred.")
 
 
+# --- properties API: definitions and groups ---------------------------------------------------------------
+
+
+def property_definition_read_only(name: str) -> ApiError:
+    return validation_error(
+        f"Property {name} is defined by HubSpot; its definition is read-only and cannot be changed.",
+        context={"propertyName": [name]},
+    )
+
+
+def property_not_archivable(names: Sequence[str]) -> ApiError:
+    return validation_error(
+        f"HubSpot-defined properties cannot be archived: {', '.join(names)}.", context={"propertyName": list(names)}
+    )
+
+
+def property_values_do_not_fit(name: str, offenders: Sequence[tuple[int, str]]) -> ApiError:
+    """A definition change refused because stored records hold values it would make invalid."""
+    examples = "; ".join(f"record {record_id}: {problem}" for record_id, problem in offenders)
+    return validation_error(
+        f"Cannot change property {name}: existing records hold values that do not fit the new definition "
+        f"({examples}). Clear or change those values first.",
+        context={"propertyName": [name], "ids": [str(record_id) for record_id, _ in offenders]},
+    )
+
+
+def with_property_name(error: ApiError, name: str) -> ApiError:
+    """The error for one input of a properties batch, naming that input's property."""
+    context = dict(error.context or {})
+    context.setdefault("name", [name])
+    return ApiError(error.status, error.category, error.message, context=context, errors=error.errors)
+
+
+def property_group_not_found(object_type_id: str, name: str) -> ApiError:
+    return ApiError(
+        404,
+        "OBJECT_NOT_FOUND",
+        f"Unable to find property group {name} for object type {object_type_id}",
+        context={"groupName": [name]},
+    )
+
+
+def property_group_exists(name: str) -> ApiError:
+    return ApiError(
+        409,
+        "OBJECT_ALREADY_EXISTS",
+        f"A property group named '{name}' already exists.",
+        context={"name": [name]},
+    )
+
+
+def property_group_read_only(name: str) -> ApiError:
+    return validation_error(
+        f"Property group {name} is defined by HubSpot; it cannot be changed or deleted.",
+        context={"groupName": [name]},
+    )
+
+
+def property_group_in_use(name: str, property_names: Sequence[str]) -> ApiError:
+    shown = list(property_names[:20])
+    return validation_error(
+        f"Property group {name} still contains properties ({', '.join(shown)}); move or archive them first.",
+        context={"groupName": [name], "propertyName": shown},
+    )
+
+
 # --- associations --------------------------------------------------------------------------------------
 
 

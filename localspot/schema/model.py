@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 PROPERTY_TYPES = frozenset({"string", "number", "bool", "enumeration", "date", "datetime", "phone_number"})
@@ -56,11 +57,16 @@ class PropertyDefinition:
     column: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def is_multi_select(self) -> bool:
         return self.type == "enumeration" and self.field_type == "checkbox"
 
     def option_values(self) -> frozenset[str]:
+        return self._option_values
+
+    @cached_property
+    def _option_values(self) -> frozenset[str]:
+        # Computed once per definition: validation asks for every enumeration value written.
         return frozenset(str(o["value"]) for o in self.options)
 
     @classmethod
@@ -187,11 +193,22 @@ class ObjectType:
     def unique_properties(self) -> list[PropertyDefinition]:
         return [p for p in self.properties.values() if p.has_unique_value and not p.archived]
 
-    def with_properties(self, extra: Iterable[PropertyDefinition]) -> ObjectType:
+    def live_group(self, name: str) -> dict[str, Any] | None:
+        """The unarchived property group called `name`, if any."""
+        for group in self.groups:
+            if group["name"] == name and not group.get("archived", False):
+                return group
+        return None
+
+    def with_properties(self, extra: Iterable[PropertyDefinition], groups: Iterable[dict[str, Any]] = ()) -> ObjectType:
+        """This type with a portal's own property definitions and groups laid over its own (same name wins)."""
         merged = dict(self.properties)
         for prop in extra:
             merged[prop.name] = prop
-        return replace(self, properties=merged)
+        merged_groups = {group["name"]: group for group in self.groups}
+        for group in groups:
+            merged_groups[group["name"]] = group
+        return replace(self, properties=merged, groups=tuple(merged_groups.values()))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, custom: bool = False) -> ObjectType:
@@ -218,7 +235,9 @@ class ObjectType:
             read_scopes=tuple(data.get("readScopes", ())),
             write_scopes=tuple(data.get("writeScopes", ())),
             mergeable=bool(data.get("mergeable", False)),
-            groups=tuple(data.get("groups", ())),
+            groups=tuple(
+                {"archived": False, **group, "hubspotDefined": not custom} for group in data.get("groups", ())
+            ),
             properties=props,
             id_property=id_property,
             custom=custom,

@@ -6,7 +6,10 @@ from localspot.schema import Catalog, load_catalog
 from localspot.service.association_labels import AssociationLabelService
 from localspot.service.associations import AssociationService
 from localspot.service.auth import Authenticator
+from localspot.service.object_schemas import ObjectSchemaService
+from localspot.service.owners import OwnerService
 from localspot.service.properties import PropertyService
+from localspot.service.property_groups import PropertyGroupService
 from localspot.service.records import RecordService
 from localspot.service.schemas import SchemaCache
 from localspot.store import Database
@@ -21,5 +24,8 @@ class Services:
         self.auth = Authenticator(database)
         self.records = RecordService(database, self.schemas)
         self.properties = PropertyService(database, self.schemas)
+        self.property_groups = PropertyGroupService(database, self.schemas)
+        self.object_schemas = ObjectSchemaService(database, self.schemas, self.properties)
+        self.owners = OwnerService(database)
         self.associations = AssociationService(database, self.schemas)
         self.association_labels = AssociationLabelService(database, self.schemas)

@@ -216,7 +216,7 @@ def _label_rows(first: int, from_type: str, to_type: str, body: LabelCreate) -> 
 def _own_label(schema: PortalSchema, from_type: str, to_type: str, type_id: int) -> AssociationType:
     """A USER_DEFINED type of this pair; HubSpot's own types cannot be changed."""
     definition = schema.association_type(from_type, to_type, USER_DEFINED, type_id)
-    if definition is not None:
+    if definition is not None and not definition.is_default:
         return definition
     if any(d.type_id == type_id for d in schema.association_types(from_type, to_type)):
         raise errors.association_type_read_only(type_id)

@@ -5,6 +5,8 @@ from localspot.store.association_schema import AssociationSchemaQueries
 from localspot.store.associations import AssociationQueries
 from localspot.store.definitions import DefinitionQueries
 from localspot.store.history import HistoryQueries
+from localspot.store.object_schemas import ObjectSchemaQueries
+from localspot.store.owners import OwnerQueries
 from localspot.store.records import RecordQueries
 from localspot.store.unique import UniqueValueQueries
 
@@ -16,6 +18,8 @@ class Session(
     UniqueValueQueries,
     HistoryQueries,
     AssociationQueries,
+    ObjectSchemaQueries,
+    OwnerQueries,
     AssociationSchemaQueries,
 ):
     pass

@@ -1,0 +1,81 @@
+"""Several localspot processes over one PostgreSQL database, and a direct line to that database to check
+what they wrote."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.conftest import TOKEN
+from tests.support.server import LocalspotServer, Storage, backend_name, storage_or_skip
+
+# Small pools: several of these clusters may run beside other test servers on one PostgreSQL.
+POOL_ARGS = ("--pool-size", "4")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def postgres_only() -> None:
+    if backend_name() != "postgres":
+        pytest.skip(
+            "several server processes over one database: runs with LOCALSPOT_TEST_BACKEND=postgres "
+            "(the second pass of scripts/test)"
+        )
+
+
+class Database:
+    """Reads the test database directly, bypassing localspot."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self._conn = psycopg.connect(url, autocommit=True)
+
+    def rows(self, query: str, *params: Any) -> list[tuple[Any, ...]]:
+        return self._conn.execute(query, params).fetchall()
+
+    def value(self, query: str, *params: Any) -> Any:
+        return self.rows(query, *params)[0][0]
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+@dataclass
+class Cluster:
+    """Base URLs to spread requests over (one per process or server) and the database behind them."""
+
+    urls: list[str]
+    db: Database
+    servers: list[LocalspotServer]
+
+    def url(self, n: int) -> str:
+        return self.urls[n % len(self.urls)]
+
+
+def start_cluster(storage: Storage, kind: str) -> list[LocalspotServer]:
+    if kind == "workers":
+        return [LocalspotServer(storage, TOKEN, extra_args=["--workers", "2", *POOL_ARGS]).start()]
+    return [LocalspotServer(storage, TOKEN, extra_args=list(POOL_ARGS)).start() for _ in range(2)]
+
+
+@pytest.fixture(scope="module", params=["workers", "two-servers"])
+def cluster(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    """`--workers 2` (one port, two processes) or two `localspot serve` on two ports, over one database."""
+    storage = storage_or_skip(tmp_path_factory.mktemp("db"))
+    servers: list[LocalspotServer] = []
+    db = None
+    try:
+        servers = start_cluster(storage, request.param)
+        assert storage.database_url is not None
+        db = Database(storage.database_url)
+        urls = [s.url for s in servers]
+        yield Cluster(urls * (2 // len(urls)), db, servers)
+    finally:
+        if db is not None:
+            db.close()
+        for server in servers:
+            server.stop()
+        storage.drop()

@@ -338,3 +338,21 @@ def test_limits_apply_to_inline_associations_on_create(base_url, token_for):
         assert sorted(e["context"]["objectWriteTraceId"][0] for e in body["errors"]) == ["b", "c"]
         listed = portal.get(f"/crm/v4/objects/contacts/{contacts[1]}/associations/tasks").json()["results"]
         assert len(listed) == 1
+
+
+def test_label_reads_need_the_from_types_read_scope_and_writes_its_write_scope(base_url, token_for, unique):
+    import httpx
+
+    reader = httpx.Client(
+        base_url=base_url, headers={"Authorization": f"Bearer {token_for('crm.objects.deals.read')}"}, timeout=30
+    )
+    with reader:
+        assert reader.get("/crm/v4/associations/deals/contacts/labels").status_code == 200
+        assert_error(reader.get("/crm/v4/associations/contacts/deals/labels"), 403, "MISSING_SCOPES")
+        denied = reader.post("/crm/v4/associations/deals/contacts/labels", json={"name": f"x_{unique}", "label": "X"})
+        assert_error(denied, 403, "MISSING_SCOPES")
+        limits = reader.post(
+            "/crm/v4/associations/definitions/configurations/deals/contacts/batch/create",
+            json={"inputs": [{"category": HUBSPOT, "typeId": 3, "maxToObjectIds": 5}]},
+        )
+        assert_error(limits, 403, "MISSING_SCOPES")

@@ -24,7 +24,7 @@ AREAS: list[tuple[Callable[[Api], list[BaseRoute]], tuple[str, ...]]] = [
     (owners.routes, ("/crm/v3/owners", "/crm/owners/2026-03")),
     (pipelines.routes, ("/crm/v3/pipelines", "/crm/pipelines/2026-03")),
     (associations.routes, ("/crm/v4/associations", "/crm/associations/v4", "/crm/associations/2026-03")),
-    (associations.record_routes, ("/crm/v4/objects",)),
+    (associations.record_routes, ("/crm/v4/objects", "/crm/objects/2026-03")),
     (associations.v3_routes, ("/crm/v3/associations",)),
     (search.routes, ("/crm/v3/objects", "/crm/objects/2026-03")),
 ]

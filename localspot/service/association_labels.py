@@ -25,6 +25,8 @@ from localspot.timeutil import now_ms
 
 MAX_LABELS_PER_PAIR = 10
 MAX_NAME_LENGTH = 100
+# Bounds what a limit may be set to (the column is a 32-bit integer on PostgreSQL).
+MAX_LIMIT = 1_000_000
 
 
 class AssociationLabelService:
@@ -35,6 +37,9 @@ class AssociationLabelService:
     def _open(
         self, session: Session, principal: Principal, from_name: str, to_name: str, *, write: bool
     ) -> tuple[PortalSchema, str, str]:
+        if write:
+            # Label and limit changes are schema changes: serialise them (see properties.schema_change).
+            session.lock_schema(principal.portal_id)
         schema = self.schemas.load(session, principal.portal_id)
         from_type, to_type = schema.resolve(from_name), schema.resolve(to_name)
         principal.require(from_type.write_scopes if write else from_type.read_scopes)
@@ -166,8 +171,8 @@ class AssociationLabelService:
                     outcome.errors.append(
                         errors.invalid_association_type(from_type, to_type, item.category, item.type_id)
                     )
-                elif item.max_to_object_ids < 1:
-                    outcome.errors.append(errors.validation_error("maxToObjectIds must be at least 1."))
+                elif not 1 <= item.max_to_object_ids <= MAX_LIMIT:
+                    outcome.errors.append(errors.validation_error(f"maxToObjectIds must be between 1 and {MAX_LIMIT}."))
                 elif creating and key in existing:
                     outcome.errors.append(errors.association_limit_exists(item.category, item.type_id))
                 elif not creating and key not in existing:
@@ -214,7 +219,7 @@ def _label_rows(first: int, from_type: str, to_type: str, body: LabelCreate) -> 
 def _own_label(schema: PortalSchema, from_type: str, to_type: str, type_id: int) -> AssociationType:
     """A USER_DEFINED type of this pair; HubSpot's own types cannot be changed."""
     definition = schema.association_type(from_type, to_type, USER_DEFINED, type_id)
-    if definition is not None:
+    if definition is not None and not definition.is_default:
         return definition
     if any(d.type_id == type_id for d in schema.association_types(from_type, to_type)):
         raise errors.association_type_read_only(type_id)

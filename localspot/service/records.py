@@ -80,6 +80,15 @@ class RecordService:
                     else:
                         item.staged_associations = staged
                 pending = [p for p in pending if p.index not in failures]
+                failures.update(
+                    inline_associations.limit_failures(
+                        session,
+                        portal_id,
+                        object_type.object_type_id,
+                        {p.index: p.staged_associations for p in pending if p.staged_associations},
+                    )
+                )
+                pending = [p for p in pending if p.index not in failures]
                 pending = self._settle(session, portal_id, object_type, pending, failures, partial=partial)
                 created = self._insert(session, portal_id, object_type, pending)
         except UniqueViolation:

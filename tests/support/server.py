@@ -103,6 +103,11 @@ class LocalspotServer:
         return [sys.executable, "-m", "localspot", *args]
 
     def start(self) -> LocalspotServer:
+        self.launch().wait_ready()
+        return self
+
+    def launch(self) -> LocalspotServer:
+        """Starts the process without waiting for it to serve (to start several at once)."""
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             self.command(
@@ -111,7 +116,6 @@ class LocalspotServer:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        self.wait_ready()
         return self
 
     def wait_ready(self, timeout: float = 20.0) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import TOKEN
-from tests.support.server import LocalspotServer, Storage, backend_name, storage_or_skip
+from tests.support.server import LocalspotServer, Storage, skip_unless_postgres, storage_or_skip
 
 # Small pools: several of these clusters may run beside other test servers on one PostgreSQL.
 POOL_ARGS = ("--pool-size", "4")
@@ -18,8 +18,7 @@ POOL_ARGS = ("--pool-size", "4")
 
 @pytest.fixture
 def postgres_only() -> None:
-    if backend_name() != "postgres":
-        pytest.skip("PostgreSQL only: runs with LOCALSPOT_TEST_BACKEND=postgres (the second pass of scripts/test)")
+    skip_unless_postgres()
 
 
 class Database:

@@ -60,6 +60,14 @@ def new_storage(tmp_dir: Path) -> Storage:
     return Storage(["--db", str(tmp_dir / f"localspot-{uuid.uuid4().hex[:8]}.db")])
 
 
+def skip_unless_postgres() -> None:
+    """For tests of PostgreSQL-only behaviour (several processes, connection failures)."""
+    import pytest
+
+    if backend_name() != "postgres":
+        pytest.skip("PostgreSQL only: runs with LOCALSPOT_TEST_BACKEND=postgres (the second pass of scripts/test)")
+
+
 def storage_or_skip(tmp_dir: Path) -> Storage:
     """new_storage(), skipping the test where PostgreSQL is unreachable, failing it instead under CI."""
     import pytest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -68,6 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--portal-id", type=int, default=DEFAULT_PORTAL_ID)
     _database_options(create)
 
+    owner = commands.add_parser("owner", help="manage owners (users records can be assigned to)")
+    owner_commands = owner.add_subparsers(dest="owner_command", required=True)
+    create_owner = owner_commands.add_parser("create", help="add an owner and print it as JSON")
+    create_owner.add_argument("--email", required=True)
+    create_owner.add_argument("--first-name")
+    create_owner.add_argument("--last-name")
+    create_owner.add_argument("--portal-id", type=int, default=DEFAULT_PORTAL_ID)
+    _database_options(create_owner)
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     _database_options(db_commands.add_parser("upgrade", help="apply schema migrations"))
@@ -108,6 +118,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             token = new_token()
             Services(database).auth.register(token, args.portal_id, None if scopes == ["*"] else scopes)
             print(token)
+        elif args.command == "owner":
+            owner = Services(database).owners.create(
+                args.portal_id, email=args.email, first_name=args.first_name, last_name=args.last_name
+            )
+            print(json.dumps(owner))
         elif args.command == "db":
             print("localspot: database schema is up to date")
     finally:

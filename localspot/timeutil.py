@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -12,6 +13,7 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+@lru_cache(maxsize=8192)
 def iso_from_ms(ms: int) -> str:
     """`2019-10-30T03:30:17.883Z`: what HubSpot sends and what dateutil and `new Date()` both parse."""
     seconds, millis = divmod(ms, 1000)

@@ -24,7 +24,7 @@ def target_ids(associations: Sequence[InlineAssociation]) -> list[int]:
 
 def parse_record_id(raw: str | int) -> int | None:
     text = str(raw).strip()
-    if not text.isdigit() or len(text) > 18:
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         return None
     return int(text)
 
@@ -65,6 +65,10 @@ def stage(
                     f"to {target_type}."
                 )
             staged.append((target, target_type, definition.category, definition.type_id, definition.inverse_type_id))
+        # Every association carries the pair's unlabeled default type, whatever labels it has.
+        default = schema.default_association_type(object_type.object_type_id, target_type)
+        if default is not None:
+            staged.append((target, target_type, default.category, default.type_id, default.inverse_type_id))
     return staged
 
 
@@ -73,7 +77,7 @@ def association_rows(
 ) -> list[AssociationRow]:
     """Both directions of each staged association."""
     rows: list[AssociationRow] = []
-    for target, target_type, category, type_id, inverse_type_id in staged:
+    for target, target_type, category, type_id, inverse_type_id in dict.fromkeys(staged):
         rows.append((record_id, target, object_type_id, target_type, category, type_id))
         rows.append((target, record_id, target_type, object_type_id, category, inverse_type_id))
     return rows

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from localspot import errors
@@ -21,6 +22,8 @@ _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 def as_text(raw: Any) -> str:
+    if type(raw) is str:  # the common case, first
+        return raw
     if raw is None:
         return ""
     if isinstance(raw, bool):
@@ -56,6 +59,8 @@ def normalise(prop: PropertyDefinition, text: str) -> str | PropertyProblem:
             )
         return ";".join(chosen) if prop.is_multi_select else text
     if kind == "datetime":
+        if _is_stored_datetime(text):
+            return text  # already in the stored form (what HubSpot's clients send): nothing to convert
         ms = parse_instant_ms(text)
         if ms is None:
             return PropertyProblem(prop.name, "INVALID_DATETIME", f"{text} is not a valid datetime.")
@@ -70,6 +75,17 @@ def normalise(prop: PropertyDefinition, text: str) -> str | PropertyProblem:
             prop.name, "INVALID_STRING", f"Value for {prop.name} exceeds {MAX_STRING_LENGTH} characters."
         )
     return text.strip().lower() if prop.lowercase else text
+
+
+def _is_stored_datetime(text: str) -> bool:
+    """`YYYY-MM-DDTHH:MM:SS.sssZ` naming a real instant (year 1000 or later, so it round-trips unchanged)."""
+    if len(text) != 24 or text[10] != "T" or text[19] != "." or text[23] != "Z" or text[0] == "0":
+        return False
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return text[:4].isdigit()
 
 
 def validate_properties(

@@ -114,8 +114,12 @@ class SqliteDatabase(Database):
             "PRAGMA busy_timeout=10000",
             "PRAGMA cache_size=-32000",
             "PRAGMA temp_store=MEMORY",
+            # Checkpoints (the only fsyncs in WAL mode with synchronous=NORMAL) run on a background thread;
+            # a commit checkpoints inline only if that thread falls this many pages behind.
+            f"PRAGMA wal_autocheckpoint={_INLINE_CHECKPOINT_PAGES}",
         ):
             self._conn.execute(pragma)
+        self._checkpointer = None if path == ":memory:" else _Checkpointer(path)
 
     @property
     def raw_connection(self) -> sqlite3.Connection:
@@ -145,7 +149,53 @@ class SqliteDatabase(Database):
                 cursor.close()
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.close()
         self._conn.close()
+
+
+_INLINE_CHECKPOINT_PAGES = 16_384  # 64 MB of 4 KB pages
+
+
+class _Checkpointer:
+    """Copies committed WAL pages into the database file from its own thread and connection, so the
+    event loop never waits on the checkpoint's fsync. PASSIVE checkpoints never block a writer; when the
+    WAL still grows past RESTART_BYTES (a writer never paused long enough for it to be reset), a RESTART
+    checkpoint briefly holds writers back so the WAL starts over."""
+
+    INTERVAL_S = 0.1
+    RESTART_BYTES = 32 * 1024 * 1024
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sqlite-checkpointer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA busy_timeout=2000")
+            wal = self._path + "-wal"
+            while not self._stop.wait(self.INTERVAL_S):
+                try:
+                    mode = "RESTART" if _size(wal) > self.RESTART_BYTES else "PASSIVE"
+                    conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchall()
+                except sqlite3.Error:
+                    continue  # busy or locked: the next round tries again
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 class PostgresDatabase(Database):

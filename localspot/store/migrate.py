@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 from localspot.store.database import Database, PostgresDatabase, SqliteDatabase
@@ -13,6 +14,8 @@ _ADVISORY_LOCK_ID = 7_244_017
 
 def upgrade(database: Database) -> None:
     """Brings the schema to the newest revision. Safe to call from several processes at once."""
+    if applied_revisions(database) == head_revisions():
+        return  # already current: skip importing Alembic and SQLAlchemy (most of a restart's cold start)
     from alembic import command
     from alembic.config import Config
     from sqlalchemy import create_engine, text
@@ -35,6 +38,33 @@ def upgrade(database: Database) -> None:
         command.upgrade(config, "heads")
     if engine.dialect.name != "sqlite":
         engine.dispose()
+
+
+def head_revisions() -> frozenset[str]:
+    """The revisions no other revision builds on, read from the versions folder without Alembic."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        assignments = {
+            node.targets[0].id: node.value
+            for node in ast.parse(script.read_text()).body
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+        }
+        if "revision" not in assignments:
+            continue
+        revisions.add(ast.literal_eval(assignments["revision"]))
+        down = ast.literal_eval(assignments["down_revision"]) if "down_revision" in assignments else None
+        parents.update([down] if isinstance(down, str) else down or ())
+    return frozenset(revisions - parents)
+
+
+def applied_revisions(database: Database) -> frozenset[str] | None:
+    """What alembic_version records, or None before the first migration."""
+    try:
+        with database.session(write=False) as session:
+            return frozenset(row[0] for row in session.fetchall("SELECT version_num FROM alembic_version"))
+    except Exception:  # no alembic_version table yet (the error type differs per driver)
+        return None
 
 
 def _sqlalchemy_url(url: str) -> str:

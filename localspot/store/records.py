@@ -77,10 +77,13 @@ class RecordQueries(QueryBase):
     def record_types(self, portal_id: int, ids: Sequence[int]) -> dict[int, str]:
         """Object type of each live record among `ids` (any type): association targets."""
         found: dict[int, str] = {}
+        # On SQLite `id` is the rowid: `+portal_id` keeps the planner off the listing index, whose
+        # portal_id prefix would otherwise make it scan every record of the portal.
+        portal_column = "+portal_id" if self.dialect.name == "sqlite" else "portal_id"
         for part in chunks(list(ids)):
             rows = self.fetchall(
-                f"SELECT id, object_type_id FROM records WHERE portal_id = ? AND id IN ({placeholders(len(part))}) "
-                "AND archived = ?",
+                f"SELECT id, object_type_id FROM records WHERE {portal_column} = ? "
+                f"AND id IN ({placeholders(len(part))}) AND archived = ?",
                 (portal_id, *part, False),
             )
             found.update((row[0], row[1]) for row in rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -159,3 +160,26 @@ class LocalspotServer:
             text=True,
         )
         return out.stdout.strip().splitlines()[-1]
+
+    def create_owner(
+        self, email: str, portal_id: int = 1, first_name: str = "Ada", last_name: str = "Lovelace"
+    ) -> dict:
+        out = subprocess.run(
+            self.command(
+                "owner",
+                "create",
+                "--email",
+                email,
+                "--first-name",
+                first_name,
+                "--last-name",
+                last_name,
+                "--portal-id",
+                str(portal_id),
+                *self.storage.args,
+            ),
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return json.loads(out.stdout.strip().splitlines()[-1])

@@ -1,0 +1,82 @@
+"""The raw storage ceiling: the rows a tasks batch create writes (records with the same JSON properties,
+each association in both directions), in transactions of 100 records, straight through the database
+driver: no HTTP, no validation, no rendering. Every write figure is reported as a share of this."""
+
+from __future__ import annotations
+
+import resource
+import time
+from typing import Any
+
+import msgspec
+
+from bench import workloads
+from bench.server import Storage
+from bench.workloads import BATCH
+
+_encode = msgspec.json.Encoder().encode
+INSERT_RECORD = (
+    "INSERT INTO records (id, portal_id, object_type_id, created_at, updated_at, archived, properties) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+INSERT_ASSOCIATION = (
+    "INSERT INTO associations (portal_id, from_id, to_id, from_type, to_type, category, type_id, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (portal_id, from_id, to_type, to_id, category, type_id) DO NOTHING"
+)
+
+
+def measure(storage: Storage, duration: float, contact_ids: list[int]) -> dict[str, Any]:
+    from localspot.store.migrate import upgrade
+
+    database = storage.open()
+    upgrade(database)  # the same schema and pragmas the server runs with
+    postgres = storage.database_url is not None
+    if postgres:
+        import psycopg
+
+        database.close()
+        conn: Any = psycopg.connect(storage.database_url)
+        record_sql, association_sql = (s.replace("?", "%s") for s in (INSERT_RECORD, INSERT_ASSOCIATION))
+    else:
+        conn = database.raw_connection
+        record_sql, association_sql = INSERT_RECORD, INSERT_ASSOCIATION
+    payloads = [workloads.task_properties(n) for n in range(BATCH)]
+    next_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM records").fetchone()[0]
+    batches = 0
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_start = usage.ru_utime + usage.ru_stime
+    started = time.perf_counter()
+    deadline = started + duration
+    while time.perf_counter() < deadline:
+        now = int(time.time() * 1000)
+        ids = range(next_id, next_id + BATCH)
+        next_id += BATCH
+        records = [(rid, 1, "0-27", now, now, False, _encode(p).decode()) for rid, p in zip(ids, payloads, strict=True)]
+        associations = []
+        for k, rid in enumerate(ids):
+            contact = contact_ids[(batches * BATCH + k) % len(contact_ids)]
+            associations.append((1, rid, contact, "0-27", "0-1", "HUBSPOT_DEFINED", workloads.TASK_TO_CONTACT, now))
+            associations.append((1, contact, rid, "0-1", "0-27", "HUBSPOT_DEFINED", workloads.CONTACT_TO_TASK, now))
+        if postgres:
+            with conn.transaction(), conn.cursor() as cursor:
+                cursor.executemany(record_sql, records)
+                cursor.executemany(association_sql, associations)
+        else:
+            cursor = conn.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            cursor.executemany(record_sql, records)
+            cursor.executemany(association_sql, associations)
+            conn.commit()
+        batches += 1
+    elapsed = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    if postgres:
+        conn.close()
+    else:
+        database.close()
+    return {
+        "records_per_s": batches * BATCH / elapsed,
+        "batches": batches,
+        "elapsed_s": elapsed,
+        "cpu_s": usage.ru_utime + usage.ru_stime - cpu_start,
+    }

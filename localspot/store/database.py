@@ -234,6 +234,8 @@ class PostgresDatabase(Database):
         self._unavailable: tuple[type[BaseException], ...] = (
             psycopg.OperationalError,  # refused, dropped, AdminShutdown, QueryCanceled (statement timeout)
             psycopg.InterfaceError,  # the connection was already closed
+            psycopg.errors.ReadOnlySqlTransaction,  # a failover left us on a standby
+            psycopg.errors.IdleInTransactionSessionTimeout,
             PoolTimeout,
             PoolClosed,
         )

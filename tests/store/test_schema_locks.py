@@ -16,7 +16,7 @@ def database(server, api):
         pytest.skip("SQLite serialises every writer; the row locks are PostgreSQL's")
     api.get("/crm/v3/properties/contacts")  # the server has migrated and portal 1 exists
     args = server.storage.args
-    db = PostgresDatabase(args[args.index("--database-url") + 1], max_size=2)
+    db = PostgresDatabase(args[args.index("--database-url") + 1], pool_size=2)
     yield db
     db.close()
 

@@ -48,4 +48,6 @@ class AccountQueries(QueryBase):
             self.execute("SELECT id FROM portals WHERE id = ? FOR UPDATE", (portal_id,))
 
     def bump_schema_version(self, portal_id: int) -> None:
+        """Call `lock_schema` first, before loading the schema: a PostgreSQL write transaction that share-locked
+        the row through `schema_version` and then updates it can deadlock with another one doing the same."""
         self.execute("UPDATE portals SET schema_version = schema_version + 1 WHERE id = ?", (portal_id,))

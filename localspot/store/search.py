@@ -330,22 +330,27 @@ class SearchQueries(QueryBase):
             "AND s.object_type_id = r.object_type_id"
         )
         self.execute("DELETE FROM record_search WHERE rowid IN (SELECT record_id FROM search_pending)")
-        last = -1
+        last = (-1, -1)
         while True:
+            # Keyset paging on search_pending's primary key (portal_id, record_id).
             rows = self.fetchall(
                 "SELECT r.id, r.portal_id, r.object_type_id, "
                 f"(SELECT group_concat(json_extract(r.properties, '$.\"' || s.name || '\"'), char(10)) {searchable}) "
                 "FROM search_pending p JOIN records r ON r.id = p.record_id AND r.portal_id = p.portal_id "
-                f"WHERE p.record_id > ? AND r.archived = ? AND EXISTS (SELECT 1 {searchable}) "
-                "ORDER BY p.record_id LIMIT ?",
-                (last, False, chunk),
+                f"WHERE (p.portal_id, p.record_id) > (?, ?) AND r.archived = ? AND EXISTS (SELECT 1 {searchable}) "
+                "ORDER BY p.portal_id, p.record_id LIMIT ?",
+                (*last, False, chunk),
             )
             if not rows:
                 break
-            last = rows[-1][0]
+            last = (rows[-1][1], rows[-1][0])
             self.executemany(
                 "INSERT INTO record_search (rowid, body) VALUES (?, ?)",
-                [(rid, full_text_body(portal_id, type_id, text)) for rid, portal_id, type_id, text in rows],
+                [
+                    (rid, full_text_body(portal_id, type_id, text))
+                    for rid, portal_id, type_id, text in rows
+                    if text is not None
+                ],
             )
         self.execute("DELETE FROM search_pending")
 

@@ -99,7 +99,21 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
     }
 
 
-def _time(client: httpx.Client, path: str, bodies: list[dict[str, Any]], expect: int = 200) -> dict[str, Any]:
+def server_cpu_ms(pid: int | None) -> float | None:
+    """User + system CPU the server process has used (Linux /proc), in ms; None when unknown."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def _time(
+    client: httpx.Client, path: str, bodies: list[dict[str, Any]], expect: int = 200, pid: int | None = None
+) -> dict[str, Any]:
+    cpu_before = server_cpu_ms(pid)
     samples: list[float] = []
     totals: list[int] = []
     for body in bodies:
@@ -111,13 +125,20 @@ def _time(client: httpx.Client, path: str, bodies: list[dict[str, Any]], expect:
         if expect == 200:
             totals.append(response.json()["total"])
     result = _percentiles(samples)
+    cpu_after = server_cpu_ms(pid)
+    if cpu_before is not None and cpu_after is not None:
+        # CPU time is what the request costs the server, whatever else the machine is running.
+        result["server_cpu_ms_per_request"] = round((cpu_after - cpu_before) / len(bodies), 2)
     if totals:
         result["median_total"] = int(statistics.median(totals))
     return result
 
 
-def measure(base_url: str, token: str, *, iterations: int = 200, seed_value: int = 11) -> dict[str, Any]:
-    """p50/p99 of each search kind (first page of 100), over one keep-alive connection."""
+def measure(
+    base_url: str, token: str, *, iterations: int = 200, seed_value: int = 11, server_pid: int | None = None
+) -> dict[str, Any]:
+    """p50/p99 of each search kind (first page of 100), over one keep-alive connection; with the server's
+    pid (Linux), also the server CPU time per request."""
     rng = random.Random(seed_value)
     path = "/crm/v3/objects/tasks/search"
 
@@ -156,19 +177,25 @@ def measure(base_url: str, token: str, *, iterations: int = 200, seed_value: int
         for warm in ({"limit": 1}, {"query": COMMON[0], "limit": 1}):  # connection and caches warm
             client.post(path, json=warm)
         return {
-            "eq_enum_sorted_by_hs_timestamp": _time(client, path, [eq_sorted() for _ in range(iterations)]),
-            "query_rare_word": _time(client, path, [query(RARE) for _ in range(iterations)]),
-            "query_common_word": _time(client, path, [query(COMMON) for _ in range(iterations)]),
-            "between_hs_timestamp_30_days": _time(client, path, [between() for _ in range(iterations)]),
+            "eq_enum_sorted_by_hs_timestamp": _time(
+                client, path, [eq_sorted() for _ in range(iterations)], pid=server_pid
+            ),
+            "query_rare_word": _time(client, path, [query(RARE) for _ in range(iterations)], pid=server_pid),
+            "query_common_word": _time(client, path, [query(COMMON) for _ in range(iterations)], pid=server_pid),
+            "between_hs_timestamp_30_days": _time(client, path, [between() for _ in range(iterations)], pid=server_pid),
         }
 
 
-def measure_batch_create(with_url: str, without_url: str, token: str, *, batches: int = 50) -> dict[str, Any]:
+def measure_batch_create(
+    with_url: str, without_url: str, token: str, *, batches: int = 50, pids: dict[str, int] | None = None
+) -> dict[str, Any]:
     """Batch create of 100 tasks against two servers, one with the search indexes and one without,
     alternating batch by batch so that the machine's changing load weighs on both alike."""
     rng = random.Random(3)
     headers = {"Authorization": f"Bearer {token}"}
     samples: dict[str, list[float]] = {"with_indexes": [], "without_indexes": []}
+    pids = pids or {}
+    cpu_before = {label: server_cpu_ms(pids.get(label)) for label in samples}
     path = "/crm/v3/objects/tasks/batch/create"
     with (
         httpx.Client(base_url=with_url, headers=headers, timeout=60) as with_client,
@@ -183,6 +210,13 @@ def measure_batch_create(with_url: str, without_url: str, token: str, *, batches
                 if response.status_code != 201:
                     raise RuntimeError(f"batch create answered {response.status_code}: {response.text[:300]}")
     result: dict[str, Any] = {label: _percentiles(values) for label, values in samples.items()}
+    for label in samples:
+        before, after = cpu_before[label], server_cpu_ms(pids.get(label))
+        if before is not None and after is not None:
+            result[label]["server_cpu_ms_per_request"] = round((after - before) / batches, 2)
+    cpu = [result[label].get("server_cpu_ms_per_request") for label in ("with_indexes", "without_indexes")]
+    if cpu[0] and cpu[1]:
+        result["cpu_overhead_percent"] = round(100 * (cpu[0] / cpu[1] - 1), 1)
     result["p50_overhead_percent"] = round(
         100 * (result["with_indexes"]["p50_ms"] / result["without_indexes"]["p50_ms"] - 1), 1
     )
@@ -251,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     report["load_before"] = _load()
     server = Server(db_path)
     try:
-        report["search"] = measure(server.url, TOKEN, iterations=args.iterations)
+        report["search"] = measure(server.url, TOKEN, iterations=args.iterations, server_pid=server.process.pid)
     finally:
         server.stop()
     # Batch create, on copies of the seeded database with and without the search indexes.
@@ -261,7 +295,13 @@ def main(argv: list[str] | None = None) -> int:
     drop_search_indexes(without_copy)
     with_server, without_server = Server(with_copy), Server(without_copy)
     try:
-        report["batch_create"] = measure_batch_create(with_server.url, without_server.url, TOKEN, batches=args.batches)
+        report["batch_create"] = measure_batch_create(
+            with_server.url,
+            without_server.url,
+            TOKEN,
+            batches=args.batches,
+            pids={"with_indexes": with_server.process.pid, "without_indexes": without_server.process.pid},
+        )
     finally:
         with_server.stop()
         without_server.stop()

@@ -141,9 +141,16 @@ def starts_words(text: Any, prefixes: str | None) -> bool | None:
     return all(any(word.startswith(prefix) for word in words) for prefix in prefixes.split())
 
 
-def scope_token(portal_id: int, object_type_id: str) -> str:
-    """The word the SQLite full-text index files each record under: its portal and type."""
-    return f"p{portal_id}t{object_type_id.replace('-', 'x')}"
+def scope_prefix(portal_id: int, object_type_id: str) -> str:
+    """What every word of a record is filed under in the SQLite full-text index: its portal and type
+    (`p1t0x27x` + `call`). A query's words then read only their own scope's postings; the grammar
+    p<digits>t<digits>x<digits>x<word> cannot make two scopes' words meet."""
+    return f"p{portal_id}t{object_type_id.replace('-', 'x')}x"
+
+
+def full_text_body(portal_id: int, object_type_id: str, text: str | None) -> str:
+    prefix = scope_prefix(portal_id, object_type_id)
+    return " ".join(prefix + word for word in tokens_of(text or ""))
 
 
 def value_sql(dialect_name: str, target: Target, alias: str = "r.") -> str:
@@ -259,10 +266,10 @@ class _Builder:
 
 
 def fts_query(portal_id: int, object_type_id: str, tokens: Sequence[str]) -> str:
-    """An FTS5 MATCH expression; tokens are letters and digits only, so quoting them is safe."""
-    parts = [f'scope : "{scope_token(portal_id, object_type_id)}"']
-    parts.extend(f'body : "{token}" *' for token in tokens)
-    return " AND ".join(parts)
+    """An FTS5 MATCH expression: each word as a prefix within the scope. Words are letters and digits
+    only (`tokens_of`), so quoting them is safe."""
+    prefix = scope_prefix(portal_id, object_type_id)
+    return " AND ".join(f'"{prefix}{token}" *' for token in tokens)
 
 
 class SearchQueries(QueryBase):
@@ -315,7 +322,7 @@ class SearchQueries(QueryBase):
             return False
         return bool(self.fetchone("SELECT EXISTS (SELECT 1 FROM search_pending)")[0])
 
-    def catch_up_full_text(self) -> None:
+    def catch_up_full_text(self, chunk: int = 5000) -> None:
         """Re-indexes every record noted in `search_pending` (migration 0004's triggers note each write);
         archived and deleted ones simply leave the index. Runs in a write session."""
         searchable = (
@@ -323,14 +330,28 @@ class SearchQueries(QueryBase):
             "AND s.object_type_id = r.object_type_id"
         )
         self.execute("DELETE FROM record_search WHERE rowid IN (SELECT record_id FROM search_pending)")
-        self.execute(
-            "INSERT INTO record_search (rowid, scope, body) SELECT r.id, "
-            "'p' || r.portal_id || 't' || replace(r.object_type_id, '-', 'x'), "
-            f"(SELECT group_concat(json_extract(r.properties, '$.\"' || s.name || '\"'), char(10)) {searchable}) "
-            "FROM search_pending p JOIN records r ON r.id = p.record_id AND r.portal_id = p.portal_id "
-            f"WHERE r.archived = ? AND EXISTS (SELECT 1 {searchable})",
-            (False,),
-        )
+        last = (-1, -1)
+        while True:
+            # Keyset paging on search_pending's primary key (portal_id, record_id).
+            rows = self.fetchall(
+                "SELECT r.id, r.portal_id, r.object_type_id, "
+                f"(SELECT group_concat(json_extract(r.properties, '$.\"' || s.name || '\"'), char(10)) {searchable}) "
+                "FROM search_pending p JOIN records r ON r.id = p.record_id AND r.portal_id = p.portal_id "
+                f"WHERE (p.portal_id, p.record_id) > (?, ?) AND r.archived = ? AND EXISTS (SELECT 1 {searchable}) "
+                "ORDER BY p.portal_id, p.record_id LIMIT ?",
+                (*last, False, chunk),
+            )
+            if not rows:
+                break
+            last = (rows[-1][1], rows[-1][0])
+            self.executemany(
+                "INSERT INTO record_search (rowid, body) VALUES (?, ?)",
+                [
+                    (rid, full_text_body(portal_id, type_id, text))
+                    for rid, portal_id, type_id, text in rows
+                    if text is not None
+                ],
+            )
         self.execute("DELETE FROM search_pending")
 
     def _indexed_query_alone(self, groups: Sequence[Sequence[Condition]]) -> FullText | None:

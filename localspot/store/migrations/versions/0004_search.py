@@ -1,11 +1,11 @@
 """Search: expression indexes for the catalogue's `searchIndexes`, and (SQLite) a full-text index for `query`.
 
 SQLite: `record_search` is an FTS5 table holding, for each LIVE record of a type with searchable properties,
-its scope word (portal and type) and the text of those properties. Writing FTS5 rows costs far more than
-the record write itself, so writes only note the record in `search_pending` (a trigger on `records`: every
-write path, bulk seeding included, is covered inside the writing transaction) and the first full-text search
-after them brings `record_search` up to date (store/search.py `catch_up_full_text`) before it reads. A
-search thus still sees every write that returned before it began. `search_text_properties` says which
+the words of those properties, each prefixed with the record's scope (portal and type). Writing FTS5 rows
+costs far more than the record write itself, so writes only note the record in `search_pending` (a trigger
+on `records`: every write path, bulk seeding included, is covered inside the writing transaction) and the
+first full-text search after them brings `record_search` up to date (store/search.py `catch_up_full_text`)
+before it reads. A search thus still sees every write that returned before it began. `search_text_properties` says which
 properties are searchable (portal 0 = every portal: the standard catalogue).
 PostgreSQL: the same expression indexes; `query` and CONTAINS_TOKEN are evaluated in SQL (correct, not
 indexed; the performance targets are SQLite's).
@@ -35,9 +35,9 @@ _SQLITE = [
     "name TEXT NOT NULL, PRIMARY KEY (portal_id, object_type_id, name)) WITHOUT ROWID",
     "CREATE TABLE search_pending (portal_id INTEGER NOT NULL, record_id INTEGER NOT NULL, "
     "PRIMARY KEY (portal_id, record_id)) WITHOUT ROWID",
-    # detail=column: no positions are needed (no phrase queries), which keeps the index small.
-    "CREATE VIRTUAL TABLE record_search USING fts5(scope, body, "
-    "tokenize = 'unicode61 remove_diacritics 0', detail = column)",
+    # Words arrive already split and filed under their scope (store/search.py `full_text_body`);
+    # detail=none: no positions or columns are needed (prefix queries only), which keeps the index small.
+    "CREATE VIRTUAL TABLE record_search USING fts5(body, tokenize = 'unicode61 remove_diacritics 0', detail = none)",
     f"CREATE TRIGGER records_search_insert AFTER INSERT ON records BEGIN {_NOTE.format(row='NEW')} END",
     "CREATE TRIGGER records_search_update AFTER UPDATE OF properties, archived ON records BEGIN "
     f"{_NOTE.format(row='NEW')} END",

@@ -406,3 +406,32 @@ def association_limit_not_found(category: str, type_id: int) -> ApiError:
         f"No limit is configured for association type {type_id} ({category}).",
         context={"associationTypeId": [str(type_id)], "associationCategory": [category]},
     )
+
+
+# --- objects API (reads, upsert, archive, merge, GDPR delete) -------------------------------------------
+
+
+def too_many_history_inputs(limit: int) -> ApiError:
+    return validation_error(
+        f"The maximum number of inputs supported in a batch request for property histories is {limit}"
+    )
+
+
+def invalid_paging_cursor(after: str) -> ApiError:
+    return validation_error(f'Invalid paging cursor "{after[:100]}": use paging.next.after from a previous page.')
+
+
+def id_property_required() -> ApiError:
+    return validation_error("Every upsert input needs an idProperty naming a unique property.")
+
+
+def not_mergeable(object_type_name: str) -> ApiError:
+    return validation_error(f"Records of type {object_type_name} cannot be merged.")
+
+
+def merge_with_itself(record_id: str) -> ApiError:
+    return validation_error(f"Cannot merge record {record_id} with itself.", context={"id": [record_id]})
+
+
+def gdpr_delete_unsupported(object_type_name: str) -> ApiError:
+    return validation_error(f"GDPR delete is only available for contacts, not for {object_type_name}.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -90,6 +91,7 @@ class PropertyDefinition:
             "createdAt",
             "updatedAt",
             "archivedAt",
+            "column",
         }
         return cls(
             name=data["name"],
@@ -111,6 +113,7 @@ class PropertyDefinition:
             created_at=data.get("createdAt"),
             updated_at=data.get("updatedAt"),
             archived_at=data.get("archivedAt"),
+            column=data.get("column"),
             extra={k: v for k, v in data.items() if k not in known},
         )
 
@@ -136,6 +139,8 @@ class PropertyDefinition:
             "updatedAt": self.updated_at,
             "archivedAt": self.archived_at,
         }
+        if self.column is not None:
+            data["column"] = self.column
         data.update(self.extra)
         return data
 
@@ -184,11 +189,21 @@ class ObjectType:
     properties: dict[str, PropertyDefinition]
     id_property: str = "hs_object_id"
     custom: bool = False
+    pipeline_property: str | None = None
+    stage_property: str | None = None
+    default_pipelines: tuple[dict[str, Any], ...] = ()
+    required_stage_metadata: tuple[str, ...] = ()
+    gdpr_deletable: bool = False
 
     @property
     def system_properties(self) -> tuple[str, str, str]:
         """Always returned, whatever `properties` asks for."""
         return (self.created_property, self.modified_property, self.id_property)
+
+    @functools.cached_property
+    def column_properties(self) -> tuple[tuple[str, str], ...]:
+        """(name, record column) of every property backed by a record column rather than the value map."""
+        return tuple((p.name, p.column) for p in self.properties.values() if p.column is not None)
 
     def unique_properties(self) -> list[PropertyDefinition]:
         return [p for p in self.properties.values() if p.has_unique_value and not p.archived]
@@ -241,4 +256,9 @@ class ObjectType:
             properties=props,
             id_property=id_property,
             custom=custom,
+            pipeline_property=data.get("pipelineProperty"),
+            stage_property=data.get("stageProperty"),
+            default_pipelines=tuple(data.get("pipelines", ())),
+            required_stage_metadata=tuple(data.get("requiredStageMetadata", ())),
+            gdpr_deletable=bool(data.get("gdprDeletable", False)),
         )

@@ -24,7 +24,7 @@ def target_ids(associations: Sequence[InlineAssociation]) -> list[int]:
 
 def parse_record_id(raw: str | int) -> int | None:
     text = str(raw).strip()
-    if not text.isdigit() or len(text) > 18:
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         return None
     return int(text)
 

@@ -175,3 +175,64 @@ class PropertyGroupCreate(msgspec.Struct, rename="camel"):
 class PropertyGroupUpdate(msgspec.Struct, rename="camel"):
     label: str | None = None
     display_order: int | None = None
+
+
+# --- pipelines -----------------------------------------------------------------------------------------
+
+
+class StageInput(msgspec.Struct, rename="camel"):
+    label: str
+    display_order: int = 0
+    metadata: dict[str, str | int | float | bool] = {}
+    stage_id: str | None = None
+
+
+class PipelineInput(msgspec.Struct, rename="camel"):
+    label: str
+    display_order: int = 0
+    stages: list[StageInput] = []
+    pipeline_id: str | None = None
+
+
+class PipelinePatch(msgspec.Struct, rename="camel"):
+    label: str | None = None
+    display_order: int | None = None
+    archived: bool | None = None
+
+
+class StagePatch(msgspec.Struct, rename="camel"):
+    label: str | None = None
+    display_order: int | None = None
+    metadata: dict[str, str | int | float | bool] | None = None
+    archived: bool | None = None
+
+
+class ObjectInput(msgspec.Struct):
+    """PATCH of one record."""
+
+    properties: dict[str, PropertyValue] = {}
+
+
+class RecordIdInput(msgspec.Struct):
+    id: str | int
+
+
+class BatchRead(msgspec.Struct, rename="camel"):
+    inputs: list[RecordIdInput]
+    properties: list[str] = []
+    properties_with_history: list[str] = []
+    id_property: str | None = None
+
+
+class BatchArchive(msgspec.Struct):
+    inputs: list[RecordIdInput]
+
+
+class MergeInput(msgspec.Struct, rename="camel"):
+    primary_object_id: str | int
+    object_id_to_merge: str | int
+
+
+class GdprDeleteInput(msgspec.Struct, rename="camel"):
+    object_id: str | int
+    id_property: str | None = None

@@ -42,6 +42,7 @@ class SchemaCache:
             self.catalog,
             custom_properties=custom,
             custom_groups=session.custom_property_groups(portal_id),
+            custom_pipelines=session.stored_pipelines(portal_id),
             custom_types=[object_type_from_schema(d) for d in definitions],
             custom_association_types=[*labels, *(t for d in definitions for t in association_types_from_schema(d))],
         )

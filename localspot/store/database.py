@@ -131,7 +131,7 @@ class SqliteDatabase(Database):
             cursor = self._conn.cursor()
             cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
-                yield Session(cursor, self.dialect)
+                yield Session(cursor, self.dialect, write=write)
             except sqlite3.IntegrityError as exc:
                 self._conn.rollback()
                 raise UniqueViolation(str(exc)) from exc
@@ -264,7 +264,7 @@ class PostgresDatabase(Database):
         conn = self._begin()
         try:
             with conn.cursor() as cursor:
-                yield Session(cursor, self.dialect)
+                yield Session(cursor, self.dialect, write=write)
             conn.execute("COMMIT")
         except BaseException as exc:
             self._rollback(conn)

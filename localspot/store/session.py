@@ -5,8 +5,10 @@ from localspot.store.association_schema import AssociationSchemaQueries
 from localspot.store.associations import AssociationQueries
 from localspot.store.definitions import DefinitionQueries
 from localspot.store.history import HistoryQueries
+from localspot.store.lifecycle import LifecycleQueries
 from localspot.store.object_schemas import ObjectSchemaQueries
 from localspot.store.owners import OwnerQueries
+from localspot.store.pipelines import PipelineQueries
 from localspot.store.records import RecordQueries
 from localspot.store.unique import UniqueValueQueries
 
@@ -20,6 +22,8 @@ class Session(
     AssociationQueries,
     ObjectSchemaQueries,
     OwnerQueries,
+    PipelineQueries,
     AssociationSchemaQueries,
+    LifecycleQueries,
 ):
     pass

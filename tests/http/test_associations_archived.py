@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.support.asserts import assert_batch
 from tests.support.factories import create_records
-
-pytestmark = pytest.mark.xfail(strict=False, reason="batch archive lands with the objects branch")
 
 
 def archive(api, type_name: str, ids: list[str]) -> None:

@@ -38,6 +38,9 @@ class AssociationLabelService:
     def _open(
         self, session: Session, principal: Principal, from_name: str, to_name: str, *, write: bool
     ) -> tuple[PortalSchema, str, str]:
+        if write:
+            # Label and limit changes are schema changes: serialise them (see properties.schema_change).
+            session.lock_schema(principal.portal_id)
         schema = self.schemas.load(session, principal.portal_id)
         from_type, to_type = schema.resolve(from_name), schema.resolve(to_name)
         principal.require(from_type.write_scopes if write else from_type.read_scopes)
@@ -47,12 +50,11 @@ class AssociationLabelService:
     def _schema_change(
         self, principal: Principal, from_name: str, to_name: str
     ) -> Iterator[tuple[Session, PortalSchema, str, str]]:
-        """A write transaction changing the portal's labels. The portal row is locked first (as for
+        """A write transaction changing the portal's labels. `_open` locks the portal row first (as for
         property changes): label writers are serialised, type ids are allocated without a race, and on
         PostgreSQL association writers (which share-lock the row) never commit a label deleted meanwhile.
         The schema version moves last, so every process reloads the labels."""
         with self.database.session(write=True) as session:
-            session.lock_schema(principal.portal_id)
             schema, from_type, to_type = self._open(session, principal, from_name, to_name, write=True)
             yield session, schema, from_type, to_type
             session.bump_schema_version(principal.portal_id)

@@ -63,6 +63,7 @@ class ObjectSchemaService:
         principal.require(WRITE_SCOPES)
         portal_id = principal.portal_id
         with self.database.session(write=True) as session:
+            session.lock_schema(portal_id)  # schema changes are serialised; see service.properties.schema_change
             schema = self.schemas.load(session, portal_id)
             self._check_new_name(session, schema, portal_id, body.name)
             number = session.reserve_ids(1)[0]
@@ -111,6 +112,7 @@ class ObjectSchemaService:
         principal.require(WRITE_SCOPES)
         portal_id = principal.portal_id
         with self.database.session(write=True) as session:
+            session.lock_schema(portal_id)  # schema changes are serialised; see service.properties.schema_change
             schema = self.schemas.load(session, portal_id)
             definition = self._find(session, principal, schema, type_name)
             object_type = schema.types[definition["objectTypeId"]]
@@ -147,6 +149,7 @@ class ObjectSchemaService:
         principal.require(WRITE_SCOPES)
         portal_id = principal.portal_id
         with self.database.session(write=True) as session:
+            session.lock_schema(portal_id)  # schema changes are serialised; see service.properties.schema_change
             schema = self.schemas.load(session, portal_id)
             definition = self._find(session, principal, schema, type_name, include_archived=True)
             if session.count_records(portal_id, definition["objectTypeId"]):
@@ -169,6 +172,7 @@ class ObjectSchemaService:
         principal.require(WRITE_SCOPES)
         portal_id = principal.portal_id
         with self.database.session(write=True) as session:
+            session.lock_schema(portal_id)  # schema changes are serialised; see service.properties.schema_change
             schema = self.schemas.load(session, portal_id)
             definition = self._find(session, principal, schema, type_name)
             from_type = schema.find(body.from_object_type_id)
@@ -188,6 +192,7 @@ class ObjectSchemaService:
         principal.require(WRITE_SCOPES)
         portal_id = principal.portal_id
         with self.database.session(write=True) as session:
+            session.lock_schema(portal_id)  # schema changes are serialised; see service.properties.schema_change
             schema = self.schemas.load(session, portal_id)
             definition = self._find(session, principal, schema, type_name)
             kept = [a for a in definition["associations"] if str(a["id"]) != association_id]

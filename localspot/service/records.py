@@ -251,7 +251,7 @@ class RecordService:
                     session, principal, object_type, [(str(i.id), i.id_property) for i in inputs]
                 )
                 records = session.fetch_records(
-                    portal_id, object_type.object_type_id, sorted({r for r in resolved if r is not None})
+                    portal_id, object_type.object_type_id, sorted({r for r in resolved if r is not None}), lock=True
                 )
                 for index, item in enumerate(inputs):
                     record = records.get(resolved[index]) if resolved[index] is not None else None

@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any
 
 from localspot.store.errors import DatabaseUnavailable, UniqueViolation
+from localspot.store.search import contains_token, starts_words
 from localspot.store.session import Session
 
 # Connections per server process: size so that processes x pool size stays below the server's
@@ -120,6 +121,9 @@ class SqliteDatabase(Database):
         ):
             self._conn.execute(pragma)
         self._checkpointer = None if path == ":memory:" else _Checkpointer(path)
+        # Search's word splitting, which SQLite has no SQL for (PostgreSQL does it in SQL).
+        self._conn.create_function("localspot_contains_token", 2, contains_token, deterministic=True)
+        self._conn.create_function("localspot_starts_words", 2, starts_words, deterministic=True)
 
     @property
     def raw_connection(self) -> sqlite3.Connection:
@@ -230,6 +234,8 @@ class PostgresDatabase(Database):
         self._unavailable: tuple[type[BaseException], ...] = (
             psycopg.OperationalError,  # refused, dropped, AdminShutdown, QueryCanceled (statement timeout)
             psycopg.InterfaceError,  # the connection was already closed
+            psycopg.errors.ReadOnlySqlTransaction,  # a failover left us on a standby
+            psycopg.errors.IdleInTransactionSessionTimeout,
             PoolTimeout,
             PoolClosed,
         )

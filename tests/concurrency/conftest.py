@@ -10,19 +10,15 @@ from typing import Any
 import pytest
 
 from tests.conftest import TOKEN
-from tests.support.server import LocalspotServer, Storage, backend_name, storage_or_skip
+from tests.support.server import LocalspotServer, Storage, skip_unless_postgres, storage_or_skip
 
 # Small pools: several of these clusters may run beside other test servers on one PostgreSQL.
 POOL_ARGS = ("--pool-size", "4")
 
 
-@pytest.fixture(scope="module", autouse=True)
+@pytest.fixture
 def postgres_only() -> None:
-    if backend_name() != "postgres":
-        pytest.skip(
-            "several server processes over one database: runs with LOCALSPOT_TEST_BACKEND=postgres "
-            "(the second pass of scripts/test)"
-        )
+    skip_unless_postgres()
 
 
 class Database:
@@ -32,6 +28,9 @@ class Database:
         import psycopg
 
         self._conn = psycopg.connect(url, autocommit=True)
+
+    def execute(self, query: str, *params: Any) -> None:
+        self._conn.execute(query, params)
 
     def rows(self, query: str, *params: Any) -> list[tuple[Any, ...]]:
         return self._conn.execute(query, params).fetchall()
@@ -58,11 +57,16 @@ class Cluster:
 def start_cluster(storage: Storage, kind: str) -> list[LocalspotServer]:
     if kind == "workers":
         return [LocalspotServer(storage, TOKEN, extra_args=["--workers", "2", *POOL_ARGS]).start()]
-    return [LocalspotServer(storage, TOKEN, extra_args=list(POOL_ARGS)).start() for _ in range(2)]
+    servers = [LocalspotServer(storage, TOKEN, extra_args=list(POOL_ARGS)).launch() for _ in range(2)]
+    for server in servers:  # both migrate the same database at once: the advisory lock serialises them
+        server.wait_ready()
+    return servers
 
 
-@pytest.fixture(scope="module", params=["workers", "two-servers"])
-def cluster(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+@pytest.fixture(params=["workers", "two-servers"])
+def cluster(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, postgres_only: None
+) -> Iterator[Cluster]:
     """`--workers 2` (one port, two processes) or two `localspot serve` on two ports, over one database."""
     storage = storage_or_skip(tmp_path_factory.mktemp("db"))
     servers: list[LocalspotServer] = []

@@ -50,7 +50,7 @@ def update(http: httpx.Client, type_name: str, inputs: list[dict[str, Any]]) -> 
     return http.post(f"/crm/v3/objects/{type_name}/batch/update", json={"inputs": inputs})
 
 
-def test_concurrent_batch_creates_keep_every_record_exactly_once(cluster: Cluster, unique: str) -> None:
+def concurrent_batch_creates_keep_every_record_exactly_once(cluster: Cluster, unique: str) -> None:
     batches, size = 5, 25
 
     def work(n: int) -> list[str]:
@@ -87,7 +87,7 @@ def test_concurrent_batch_creates_keep_every_record_exactly_once(cluster: Cluste
         assert len(names) >= 2, names
 
 
-def test_concurrent_updates_of_one_record_lose_nothing(cluster: Cluster, unique: str) -> None:
+def concurrent_updates_of_one_record_lose_nothing(cluster: Cluster, unique: str) -> None:
     with client(cluster, 0) as http:
         response = create(http, "contacts", [{"properties": {"email": f"one-{unique}@example.com"}}])
         assert response.status_code == 201, response.text
@@ -124,7 +124,7 @@ def test_concurrent_updates_of_one_record_lose_nothing(cluster: Cluster, unique:
         assert [value for n, value in history if n == name] == [f"{name}-{k}" for k in range(rounds)]
 
 
-def test_concurrent_claims_of_one_unique_value_have_exactly_one_winner(cluster: Cluster, unique: str) -> None:
+def concurrent_claims_of_one_unique_value_have_exactly_one_winner(cluster: Cluster, unique: str) -> None:
     for attempt in range(3):
         email = f"race{attempt}-{unique}@example.com"
 
@@ -150,7 +150,7 @@ def test_concurrent_claims_of_one_unique_value_have_exactly_one_winner(cluster: 
         assert holders == claims == [(int(winner),)]
 
 
-def test_concurrent_updates_claiming_one_unique_value_have_exactly_one_winner(cluster: Cluster, unique: str) -> None:
+def concurrent_updates_claiming_one_unique_value_have_exactly_one_winner(cluster: Cluster, unique: str) -> None:
     with client(cluster, 0) as http:
         inputs = [{"properties": {"email": f"own{n}-{unique}@example.com"}} for n in range(THREADS)]
         response = create(http, "contacts", inputs)
@@ -182,7 +182,7 @@ def test_concurrent_updates_claiming_one_unique_value_have_exactly_one_winner(cl
             ) == [(f"own{n}-{unique}@example.com",)]
 
 
-def test_concurrent_inline_associations_are_stored_once_in_both_directions(cluster: Cluster, unique: str) -> None:
+def concurrent_inline_associations_are_stored_once_in_both_directions(cluster: Cluster, unique: str) -> None:
     with client(cluster, 0) as http:
         response = create(http, "contacts", [{"properties": {"email": f"hub-{unique}@example.com"}}])
         assert response.status_code == 201, response.text
@@ -220,3 +220,18 @@ def test_concurrent_inline_associations_are_stored_once_in_both_directions(clust
         contact_id,
     )
     assert from_tasks == [(task, 204) for task in tasks]
+
+
+SCENARIOS = [
+    concurrent_batch_creates_keep_every_record_exactly_once,
+    concurrent_updates_of_one_record_lose_nothing,
+    concurrent_claims_of_one_unique_value_have_exactly_one_winner,
+    concurrent_updates_claiming_one_unique_value_have_exactly_one_winner,
+    concurrent_inline_associations_are_stored_once_in_both_directions,
+]
+
+
+def test_several_processes_over_one_database_lose_nothing(cluster: Cluster, unique: str) -> None:
+    """Each scenario in turn against one cluster (starting processes is the slow part)."""
+    for n, scenario in enumerate(SCENARIOS):
+        scenario(cluster, f"{unique}-{n}")

@@ -162,3 +162,22 @@ def test_recreating_an_archived_name_cannot_change_uniqueness_while_values_exist
     assert create(api, "contacts", definition(name, GROUP, hasUniqueValue=True))["hasUniqueValue"] is True
     clash = api.post("/crm/v3/objects/contacts/batch/create", json={"inputs": [{"properties": {name: f"u-{unique}"}}]})
     assert_error(clash, 409, "CONFLICT")
+
+
+def test_archived_property_values_are_hidden_from_reads(api, unique):
+    name = f"hidden_{unique}"
+    created = api.post(
+        "/crm/v3/properties/calls",
+        json={"name": name, "label": "x", "type": "string", "fieldType": "text", "groupName": "callinformation"},
+    )
+    assert created.status_code == 201
+    call = api.post(
+        "/crm/v3/objects/calls/batch/create",
+        json={"inputs": [{"properties": {"hs_timestamp": "2025-01-01T00:00:00.000Z", name: "secret"}}]},
+    ).json()["results"][0]
+    assert call["properties"][name] == "secret"
+    assert api.delete(f"/crm/v3/properties/calls/{name}").status_code == 204
+    read = api.get(f"/crm/v3/objects/calls/{call['id']}", params={"properties": name})
+    assert read.status_code == 200 and name not in read.json()["properties"]
+    updated = api.post("/crm/v3/objects/calls/batch/update", json={"inputs": [{"id": call["id"], "properties": {}}]})
+    assert name not in updated.json()["results"][0]["properties"]

@@ -61,6 +61,14 @@ def new_storage(tmp_dir: Path) -> Storage:
     return Storage(["--db", str(tmp_dir / f"localspot-{uuid.uuid4().hex[:8]}.db")])
 
 
+def skip_unless_postgres() -> None:
+    """For tests of PostgreSQL-only behaviour (several processes, connection failures)."""
+    import pytest
+
+    if backend_name() != "postgres":
+        pytest.skip("PostgreSQL only: runs with LOCALSPOT_TEST_BACKEND=postgres (the second pass of scripts/test)")
+
+
 def storage_or_skip(tmp_dir: Path) -> Storage:
     """new_storage(), skipping the test where PostgreSQL is unreachable, failing it instead under CI."""
     import pytest
@@ -104,6 +112,11 @@ class LocalspotServer:
         return [sys.executable, "-m", "localspot", *args]
 
     def start(self) -> LocalspotServer:
+        self.launch().wait_ready()
+        return self
+
+    def launch(self) -> LocalspotServer:
+        """Starts the process without waiting for it to serve (to start several at once)."""
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             self.command(
@@ -112,7 +125,6 @@ class LocalspotServer:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        self.wait_ready()
         return self
 
     def wait_ready(self, timeout: float = 20.0) -> None:

@@ -9,7 +9,8 @@ portal from 1000 up, so they never equal a HUBSPOT_DEFINED id.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from localspot import errors
@@ -45,6 +46,19 @@ class AssociationLabelService:
         principal.require(from_type.write_scopes if write else from_type.read_scopes)
         return schema, from_type.object_type_id, to_type.object_type_id
 
+    @contextlib.contextmanager
+    def _schema_change(
+        self, principal: Principal, from_name: str, to_name: str
+    ) -> Iterator[tuple[Session, PortalSchema, str, str]]:
+        """A write transaction changing the portal's labels. `_open` locks the portal row first (as for
+        property changes): label writers are serialised, type ids are allocated without a race, and on
+        PostgreSQL association writers (which share-lock the row) never commit a label deleted meanwhile.
+        The schema version moves last, so every process reloads the labels."""
+        with self.database.session(write=True) as session:
+            schema, from_type, to_type = self._open(session, principal, from_name, to_name, write=True)
+            yield session, schema, from_type, to_type
+            session.bump_schema_version(principal.portal_id)
+
     # --- labels --------------------------------------------------------------------------------------
 
     def list(self, principal: Principal, from_name: str, to_name: str) -> dict[str, Any]:
@@ -58,10 +72,7 @@ class AssociationLabelService:
             if text is not None and not (0 < len(text.strip()) <= MAX_NAME_LENGTH):
                 raise errors.association_label_invalid(f"Labels must be 1 to {MAX_NAME_LENGTH} characters long.")
         portal_id = principal.portal_id
-        with self.database.session(write=True) as session:
-            _, from_type, to_type = self._open(session, principal, from_name, to_name, write=True)
-            # Taken first: it serialises label writers of one portal (the row lock on PostgreSQL).
-            session.bump_schema_version(portal_id)
+        with self._schema_change(principal, from_name, to_name) as (session, _, from_type, to_type):
             labels = [
                 row
                 for row in session.association_labels(portal_id)
@@ -81,23 +92,19 @@ class AssociationLabelService:
     def update(self, principal: Principal, from_name: str, to_name: str, body: LabelUpdate) -> None:
         if not (0 < len(body.label.strip()) <= MAX_NAME_LENGTH):
             raise errors.association_label_invalid(f"Labels must be 1 to {MAX_NAME_LENGTH} characters long.")
-        with self.database.session(write=True) as session:
-            schema, from_type, to_type = self._open(session, principal, from_name, to_name, write=True)
+        with self._schema_change(principal, from_name, to_name) as (session, schema, from_type, to_type):
             definition = _own_label(schema, from_type, to_type, body.association_type_id)
-            session.bump_schema_version(principal.portal_id)
             session.rename_association_label(principal.portal_id, definition.type_id, body.label)
             if body.inverse_label is not None and definition.inverse_type_id != definition.type_id:
                 session.rename_association_label(principal.portal_id, definition.inverse_type_id, body.inverse_label)
 
     def delete(self, principal: Principal, from_name: str, to_name: str, type_id_raw: str) -> None:
         type_id = _type_id(type_id_raw)
-        with self.database.session(write=True) as session:
-            schema, from_type, to_type = self._open(session, principal, from_name, to_name, write=True)
+        with self._schema_change(principal, from_name, to_name) as (session, schema, from_type, to_type):
             definition = _own_label(schema, from_type, to_type, type_id)
             both = sorted({definition.type_id, definition.inverse_type_id})
             if session.association_type_in_use(principal.portal_id, USER_DEFINED, both):
                 raise errors.association_label_in_use(type_id)
-            session.bump_schema_version(principal.portal_id)
             session.delete_association_labels(principal.portal_id, both)
             session.delete_association_limits_of_types(principal.portal_id, USER_DEFINED, both)
 

@@ -356,3 +356,23 @@ def test_label_reads_need_the_from_types_read_scope_and_writes_its_write_scope(b
             json={"inputs": [{"category": HUBSPOT, "typeId": 3, "maxToObjectIds": 5}]},
         )
         assert_error(limits, 403, "MISSING_SCOPES")
+
+
+def test_concurrent_label_creation_gives_distinct_type_ids(base_url, token_for):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with fresh_portal(token_for, base_url, 35) as portal:
+
+        def create(i: int):
+            return portal.post(
+                "/crm/v4/associations/contacts/deals/labels",
+                json={"name": f"parallel_{i}", "label": f"Parallel {i}", "inverseLabel": f"Inverse {i}"},
+            )
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            responses = list(pool.map(create, range(8)))
+        assert [r.status_code for r in responses] == [200] * 8, [r.text for r in responses]
+        ids = [e["typeId"] for r in responses for e in r.json()["results"]]
+        assert len(set(ids)) == 16
+        listed = {e["typeId"] for e in labels(portal, "contacts", "deals") if e["category"] == USER}
+        assert len(listed) == 8

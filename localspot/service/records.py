@@ -22,6 +22,8 @@ from localspot.store.rows import RecordRow
 from localspot.timeutil import now_ms
 
 SOURCE_API = "API"
+# A merged record points at the record it was merged into; chains longer than this are not followed.
+MAX_MERGE_HOPS = 16
 
 
 @dataclass
@@ -146,18 +148,15 @@ class RecordService:
                 records = session.fetch_records(
                     portal_id, object_type.object_type_id, sorted({r for r in resolved if r is not None}), lock=True
                 )
-                seen: dict[int, str] = {}
-                duplicates: list[str] = []
+                repeated = _repeated_records(resolved, [str(item.id) for item in inputs])
+                if repeated:
+                    raise errors.duplicate_ids(repeated)
                 for index, item in enumerate(inputs):
                     record_id = resolved[index]
                     record = records.get(record_id) if record_id is not None else None
                     if record is None:
                         missing.append(index)
                         continue
-                    if record.id in seen:
-                        duplicates.append(str(item.id))
-                        continue
-                    seen[record.id] = str(item.id)
                     try:
                         changes = validate_properties(
                             object_type,
@@ -170,8 +169,6 @@ class RecordService:
                         failures[index] = error
                         continue
                     pending.append(_Pending(index, item.object_write_trace_id, changes, record))
-                if duplicates:
-                    raise errors.duplicate_ids(duplicates)
                 pending = self._settle(session, portal_id, object_type, pending, failures, partial=partial)
                 updated = self._apply_updates(session, portal_id, object_type, pending)
         except UniqueViolation:
@@ -253,6 +250,9 @@ class RecordService:
                 records = session.fetch_records(
                     portal_id, object_type.object_type_id, sorted({r for r in resolved if r is not None}), lock=True
                 )
+                repeated = _repeated_records(resolved, [str(item.id) for item in inputs])
+                if repeated:
+                    raise errors.duplicate_ids(repeated)
                 for index, item in enumerate(inputs):
                     record = records.get(resolved[index]) if resolved[index] is not None else None
                     raw = item.properties if record else {**item.properties, str(item.id_property): str(item.id)}
@@ -310,11 +310,30 @@ class RecordService:
         *,
         id_property: str | None = None,
     ) -> dict[str, Any]:
+        """A merged record's id updates the record it was merged into."""
         single = UpdateInput(id=object_id, properties=properties, id_property=id_property)
         outcome = self.batch_update(principal, type_name, [single])
+        if not outcome.results and id_property is None:
+            survivor = self._survivor_id(principal, type_name, object_id)
+            if survivor is not None:
+                single = UpdateInput(id=str(survivor), properties=properties)
+                outcome = self.batch_update(principal, type_name, [single])
         if not outcome.results:
             raise errors.object_not_found(object_id)
         return outcome.results[0]
+
+    def _survivor_id(self, principal: Principal, type_name: str, object_id: str) -> int | None:
+        record_id = inline_associations.parse_record_id(object_id)
+        if record_id is None:
+            return None
+        with self.database.session(write=False) as session:
+            _, object_type = self.open_type(session, principal, type_name, write=False)
+            record = session.fetch_records(principal.portal_id, object_type.object_type_id, [record_id], archived=None)
+            found = record.get(record_id)
+            if found is None or found.merged_into is None:
+                return None
+            survivor = follow_merges(session, principal.portal_id, object_type, found)
+            return survivor.id if survivor is not None and not survivor.archived else None
 
     def archive(self, principal: Principal, type_name: str, object_id: str) -> None:
         self.batch_archive(principal, type_name, [object_id])
@@ -434,6 +453,30 @@ class RecordService:
                 for value, owner in owners.items():
                     return errors.unique_value_conflict(object_type.object_type_id, prop.name, value, str(owner))
         return ApiError(409, "CONFLICT", "A unique value was taken by a concurrent write; retry the request.")
+
+
+def follow_merges(session: Session, portal_id: int, object_type: ObjectType, record: RecordRow) -> RecordRow | None:
+    """The record `record` was merged into, through chains of merges (None when the chain breaks)."""
+    current: RecordRow | None = record
+    for _ in range(MAX_MERGE_HOPS):
+        if current is None or current.merged_into is None:
+            return current
+        target = current.merged_into
+        current = session.fetch_records(portal_id, object_type.object_type_id, [target], archived=None).get(target)
+    return None
+
+
+def _repeated_records(resolved: Sequence[int | None], keys: Sequence[str]) -> list[str]:
+    """Keys naming a record an earlier key already named (e.g. by two different unique properties)."""
+    seen: set[int] = set()
+    repeated: list[str] = []
+    for record_id, key in zip(resolved, keys, strict=True):
+        if record_id is None:
+            continue
+        if record_id in seen:
+            repeated.append(key)
+        seen.add(record_id)
+    return repeated
 
 
 def _start_batch(inputs: Sequence[CreateInput] | Sequence[UpdateInput]) -> tuple[BatchOutcome, bool]:

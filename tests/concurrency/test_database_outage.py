@@ -19,7 +19,7 @@ import pytest
 from tests.concurrency.conftest import POOL_ARGS, Database
 from tests.conftest import TOKEN, make_client
 from tests.support.asserts import assert_error
-from tests.support.server import LocalspotServer, Storage, storage_or_skip
+from tests.support.server import LocalspotServer, Storage, skip_unless_postgres, storage_or_skip
 from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.usefixtures("postgres_only")
@@ -166,33 +166,44 @@ def create_contact(http: httpx.Client, email: str) -> int:
     return int(response.json()["results"][0]["id"])
 
 
-def test_connections_the_database_dropped_are_replaced_without_an_error(fresh_server, unique: str) -> None:
-    """What a database restart leaves behind: pooled connections that are dead. The first request finds out
-    at BEGIN, before sending anything, and moves on to a working connection."""
-    server = fresh_server(*POOL_ARGS)
-    db = Database(server.storage.database_url)
+@pytest.fixture(scope="module")
+def direct(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalspotServer, Database]]:
+    """A server straight on its own database (no proxy), with a short statement timeout."""
+    skip_unless_postgres()
+    storage = storage_or_skip(tmp_path_factory.mktemp("db"))
+    assert storage.database_url is not None
+    server = LocalspotServer(storage, TOKEN, extra_args=[*POOL_ARGS, "--statement-timeout-ms", "300"]).start()
+    db = Database(storage.database_url)
     try:
-        with make_client(server.url, TOKEN) as http:
-            for n in range(3):
-                create_contact(http, f"before{n}-{unique}@example.com")
-            killed = db.rows(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            assert killed  # the server had pooled connections, all gone now
-            for n in range(3):
-                create_contact(http, f"after{n}-{unique}@example.com")
+        yield server, db
     finally:
         db.close()
+        server.stop()
+        storage.drop()
 
 
-def test_a_statement_over_the_timeout_is_a_503_and_writes_nothing(fresh_server, unique: str) -> None:
-    server = fresh_server(*POOL_ARGS, "--statement-timeout-ms", "300")
-    db = Database(server.storage.database_url)
-    try:
-        with make_client(server.url, TOKEN) as http:
-            record_id = create_contact(http, f"slow-{unique}@example.com")
-            db.execute("BEGIN")
+def test_connections_the_database_dropped_are_replaced_without_an_error(direct, unique: str) -> None:
+    """What a database restart leaves behind: pooled connections that are dead. The first request finds out
+    at BEGIN, before sending anything, and moves on to a working connection."""
+    server, db = direct
+    with make_client(server.url, TOKEN) as http:
+        for n in range(3):
+            create_contact(http, f"before{n}-{unique}@example.com")
+        killed = db.rows(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        assert killed  # the server had pooled connections, all gone now
+        for n in range(3):
+            create_contact(http, f"after{n}-{unique}@example.com")
+
+
+def test_a_statement_over_the_timeout_is_a_503_and_writes_nothing(direct, unique: str) -> None:
+    server, db = direct
+    with make_client(server.url, TOKEN) as http:
+        record_id = create_contact(http, f"slow-{unique}@example.com")
+        db.execute("BEGIN")
+        try:
             db.execute("SELECT id FROM records WHERE portal_id = 1 AND id = %s FOR UPDATE", record_id)
             started = time.monotonic()
             response = http.post(
@@ -201,8 +212,7 @@ def test_a_statement_over_the_timeout_is_a_503_and_writes_nothing(fresh_server, 
             )
             assert_unavailable(response)
             assert time.monotonic() - started < 5
+        finally:
             db.execute("ROLLBACK")
-        properties = db.value("SELECT properties FROM records WHERE portal_id = 1 AND id = %s", record_id)
-        assert "city" not in properties
-    finally:
-        db.close()
+    properties = db.value("SELECT properties FROM records WHERE portal_id = 1 AND id = %s", record_id)
+    assert "city" not in properties

@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -112,6 +113,11 @@ class Suite:
             client_cpu_pct=100 * sum(r["client_cpu_s"] for r in runs) / elapsed,
             server_cpu_pct=(
                 100 * sum(r["server_cpu_s"] for r in runs) / elapsed
+                if all(r["server_cpu_s"] is not None for r in runs)
+                else None
+            ),
+            server_cpu_us_per_record=(
+                1e6 * sum(r["server_cpu_s"] for r in runs) / max(1, sum(r["ok"] for r in runs) * per_request)
                 if all(r["server_cpu_s"] is not None for r in runs)
                 else None
             ),
@@ -223,6 +229,7 @@ class Suite:
             rate = statistics.median(r["records_per_s"] for r in runs)
             self.figures["raw_ceiling_records_per_s"] = rate
             self.figures["raw_ceiling_runs"] = [round(r["records_per_s"]) for r in runs]
+            self.figures["raw_ceiling_cpu_us_per_record"] = statistics.median(r["cpu_us_per_record"] for r in runs)
             self.log(f"raw storage ceiling: {rate:,.0f} records/s ({self.figures['raw_ceiling_runs']})")
         self.load(server, "tasks batch create", workloads.tasks_batch_create(contact_ids), writes=True)
         self.load(server, "tasks single create", workloads.tasks_single_create(contact_ids), writes=True)
@@ -299,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="localspot-bench-"))
     try:
         results = Suite(args, work).run()
-        results["meta"]["command"] = "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:])
+        results["meta"]["command"] = "python -m bench " + shlex.join(argv if argv is not None else sys.argv[1:])
         results["ratios"] = report.ratios(results, HUBSPOT_RECORDS_PER_S)
         results["bars"] = report.bars(results)
         paths = report.write(results, args.results_dir)

@@ -295,10 +295,11 @@ def task_id_range(storage: Storage) -> tuple[int, int]:
 
 def git_commit() -> str | None:
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True)
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True)
+        changes = subprocess.run(["git", "status", "--porcelain", "localspot"], capture_output=True, text=True)
     except (OSError, subprocess.CalledProcessError):
         return None
-    return out.stdout.strip()
+    return head.stdout.strip() + ("+uncommitted changes" if changes.stdout.strip() else "")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -306,7 +307,9 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="localspot-bench-"))
     try:
         results = Suite(args, work).run()
-        results["meta"]["command"] = "python -m bench " + shlex.join(argv if argv is not None else sys.argv[1:])
+        results["meta"]["command"] = shlex.join(
+            ["python", "-m", "bench", *(argv if argv is not None else sys.argv[1:])]
+        )
         results["ratios"] = report.ratios(results, HUBSPOT_RECORDS_PER_S)
         results["bars"] = report.bars(results)
         paths = report.write(results, args.results_dir)

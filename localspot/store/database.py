@@ -8,7 +8,6 @@ PostgreSQL: a psycopg connection pool; calls run in worker threads so a slow que
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -105,7 +104,7 @@ class SqliteDatabase(Database):
             f"PRAGMA wal_autocheckpoint={_INLINE_CHECKPOINT_PAGES}",
         ):
             self._conn.execute(pragma)
-        self._checkpointer = None if path == ":memory:" else _Checkpointer(path)
+        self._checkpointer = None if path == ":memory:" else _Checkpointer(path, self._lock)
 
     @property
     def raw_connection(self) -> sqlite3.Connection:
@@ -145,15 +144,20 @@ _INLINE_CHECKPOINT_PAGES = 16_384  # 64 MB of 4 KB pages
 
 class _Checkpointer:
     """Copies committed WAL pages into the database file from its own thread and connection, so the
-    event loop never waits on the checkpoint's fsync. PASSIVE checkpoints never block a writer; when the
-    WAL still grows past RESTART_BYTES (a writer never paused long enough for it to be reset), a RESTART
-    checkpoint briefly holds writers back so the WAL starts over."""
+    event loop rarely waits on a checkpoint's fsync.
+
+    PASSIVE checkpoints run beside the writer and copy most pages. But the WAL only starts over once a
+    checkpoint has copied every frame with no commit in between, which never happens under steady load;
+    so once the WAL holds RESET_FRAMES, one checkpoint runs holding this process's write lock (a short
+    pause: most pages were already copied) and the next write restarts the WAL from its beginning.
+    """
 
     INTERVAL_S = 0.1
-    RESTART_BYTES = 32 * 1024 * 1024
+    RESET_FRAMES = 4096  # 16 MB of 4 KB pages
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, writers: threading.RLock) -> None:
         self._path = path
+        self._writers = writers
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="sqlite-checkpointer", daemon=True)
         self._thread.start()
@@ -162,11 +166,12 @@ class _Checkpointer:
         conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
         try:
             conn.execute("PRAGMA busy_timeout=2000")
-            wal = self._path + "-wal"
             while not self._stop.wait(self.INTERVAL_S):
                 try:
-                    mode = "RESTART" if _size(wal) > self.RESTART_BYTES else "PASSIVE"
-                    conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchall()
+                    _, wal_frames, _ = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                    if wal_frames >= self.RESET_FRAMES:
+                        with self._writers:
+                            conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
                 except sqlite3.Error:
                     continue  # busy or locked: the next round tries again
         finally:
@@ -175,13 +180,6 @@ class _Checkpointer:
     def close(self) -> None:
         self._stop.set()
         self._thread.join()
-
-
-def _size(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
 
 
 class PostgresDatabase(Database):

@@ -52,7 +52,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="run the server under py-spy (pip install py-spy) and write collapsed stacks and a summary here",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (server logs, database)")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.records < 200 or args.contacts < 1 or args.calls < 100:
+        parser.error("--records must be at least 200, --contacts at least 1, --calls at least 100")
+    return args
 
 
 def load_average() -> str:
@@ -266,10 +269,14 @@ class Suite:
         if not self.wanted("tasks search"):
             return
         if search_module is not None and hasattr(search_module, "measure"):
-            measured = search_module.measure(server.url, TOKEN)
-            self.scenarios.append({"name": "tasks search", "status": "ok", "by": "bench/search.py", **measured})
-            self.log(f"tasks search (bench/search.py): {measured}")
-            return
+            try:
+                measured = search_module.measure(server.url, TOKEN)
+            except Exception as exc:  # its endpoint may not be merged yet: fall back to the plain scenario
+                self.log(f"bench/search.py measure() failed ({exc!r}); running the plain search scenario")
+            else:
+                self.scenarios.append({"name": "tasks search", "status": "ok", "by": "bench/search.py", **measured})
+                self.log(f"tasks search (bench/search.py): {measured}")
+                return
         self.load(server, "tasks search", workloads.tasks_search(), writes=False)
 
 

@@ -165,7 +165,9 @@ class _Checkpointer:
     def _run(self) -> None:
         conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
         try:
-            conn.execute("PRAGMA busy_timeout=2000")
+            # Short: the RESTART below holds this process's write lock while it waits for other
+            # processes' readers; past this it proceeds as a PASSIVE checkpoint instead of waiting on.
+            conn.execute("PRAGMA busy_timeout=100")
             while not self._stop.wait(self.INTERVAL_S):
                 try:
                     _, wal_frames, _ = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()

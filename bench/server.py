@@ -66,8 +66,11 @@ class Storage:
 
 
 class Server:
-    def __init__(self, storage: Storage, *, profile_to: Path | None = None) -> None:
+    def __init__(
+        self, storage: Storage, *, profile_to: Path | None = None, extra_args: list[str] | None = None
+    ) -> None:
         self.storage = storage
+        self.extra_args = extra_args or []  # more `localspot serve` options, e.g. --workers 2
         self.profile_to = profile_to  # py-spy's collapsed stacks of the whole server run go here
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
@@ -96,7 +99,10 @@ class Server:
         with self.log_path.open("ab") as log:
             started = time.perf_counter()
             self.process = subprocess.Popen(
-                [*command, *self.storage.serve_args], stdout=log, stderr=subprocess.STDOUT, cwd=os.getcwd()
+                [*command, *self.storage.serve_args, *self.extra_args],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=os.getcwd(),
             )
         deadline = started + timeout
         while time.perf_counter() < deadline:

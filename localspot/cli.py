@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -19,6 +20,13 @@ def _database_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="localspot", description="A local HubSpot CRM API server.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -33,7 +41,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="register this bearer token with every scope on the default portal (env LOCALSPOT_TOKEN)",
     )
     serve.add_argument("--portal-id", type=int, default=DEFAULT_PORTAL_ID, help="the default portal's hub id")
-    serve.add_argument("--workers", type=int, default=1, help="server processes over the same database")
+    serve.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        help="server processes sharing the port and the database (PostgreSQL, or an SQLite file)",
+    )
+    serve.add_argument(
+        "--pool-size",
+        type=_positive_int,
+        default=Settings.pool_size,
+        help="PostgreSQL connections per process at most (keep workers x pool size below max_connections)",
+    )
+    serve.add_argument(
+        "--statement-timeout-ms",
+        type=_positive_int,
+        default=Settings.statement_timeout_ms,
+        help="PostgreSQL statements running longer are cancelled and the request answered 503",
+    )
     serve.add_argument("--max-body-bytes", type=int, default=Settings.max_body_bytes)
     serve.add_argument("--log-level", default="warning")
 
@@ -43,6 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--scopes", required=True, help="comma-separated scopes, or * for every scope")
     create.add_argument("--portal-id", type=int, default=DEFAULT_PORTAL_ID)
     _database_options(create)
+
+    owner = commands.add_parser("owner", help="manage owners (users records can be assigned to)")
+    owner_commands = owner.add_subparsers(dest="owner_command", required=True)
+    create_owner = owner_commands.add_parser("create", help="add an owner and print it as JSON")
+    create_owner.add_argument("--email", required=True)
+    create_owner.add_argument("--first-name")
+    create_owner.add_argument("--last-name")
+    create_owner.add_argument("--portal-id", type=int, default=DEFAULT_PORTAL_ID)
+    _database_options(create_owner)
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -55,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         from localspot.server import serve
 
-        serve(
+        return serve(
             Settings(
                 host=args.host,
                 port=args.port,
@@ -66,9 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 workers=args.workers,
                 max_body_bytes=args.max_body_bytes,
                 log_level=args.log_level,
+                pool_size=args.pool_size,
+                statement_timeout_ms=args.statement_timeout_ms,
             )
         )
-        return 0
 
     from localspot.service import Services
     from localspot.service.auth import new_token
@@ -83,6 +118,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             token = new_token()
             Services(database).auth.register(token, args.portal_id, None if scopes == ["*"] else scopes)
             print(token)
+        elif args.command == "owner":
+            owner = Services(database).owners.create(
+                args.portal_id, email=args.email, first_name=args.first_name, last_name=args.last_name
+            )
+            print(json.dumps(owner))
         elif args.command == "db":
             print("localspot: database schema is up to date")
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from localspot.http.api import DEFAULT_MAX_BODY_BYTES
+from localspot.store.database import DEFAULT_POOL_SIZE, DEFAULT_STATEMENT_TIMEOUT_MS
 
 DEFAULT_PORTAL_ID = 1
 
@@ -20,6 +21,8 @@ class Settings:
     workers: int = 1
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     log_level: str = "warning"
+    pool_size: int = DEFAULT_POOL_SIZE
+    statement_timeout_ms: int = DEFAULT_STATEMENT_TIMEOUT_MS
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -231,3 +231,264 @@ def database_unavailable() -> ApiError:
 
 def internal_error() -> ApiError:
     return ApiError(500, "INTERNAL_ERROR", "An internal error occurred.")
+
+
+# --- properties API: definitions and groups ---------------------------------------------------------------
+
+
+def property_definition_read_only(name: str) -> ApiError:
+    return validation_error(
+        f"Property {name} is defined by HubSpot; its definition is read-only and cannot be changed.",
+        context={"propertyName": [name]},
+    )
+
+
+def property_not_archivable(names: Sequence[str]) -> ApiError:
+    return validation_error(
+        f"HubSpot-defined properties cannot be archived: {', '.join(names)}.", context={"propertyName": list(names)}
+    )
+
+
+def property_values_do_not_fit(name: str, offenders: Sequence[tuple[int, str]]) -> ApiError:
+    """A definition change refused because stored records hold values it would make invalid."""
+    examples = "; ".join(f"record {record_id}: {problem}" for record_id, problem in offenders)
+    return validation_error(
+        f"Cannot change property {name}: existing records hold values that do not fit the new definition "
+        f"({examples}). Clear or change those values first.",
+        context={"propertyName": [name], "ids": [str(record_id) for record_id, _ in offenders]},
+    )
+
+
+def with_property_name(error: ApiError, name: str) -> ApiError:
+    """The error for one input of a properties batch, naming that input's property."""
+    context = dict(error.context or {})
+    context.setdefault("name", [name])
+    return ApiError(error.status, error.category, error.message, context=context, errors=error.errors)
+
+
+def property_group_not_found(object_type_id: str, name: str) -> ApiError:
+    return ApiError(
+        404,
+        "OBJECT_NOT_FOUND",
+        f"Unable to find property group {name} for object type {object_type_id}",
+        context={"groupName": [name]},
+    )
+
+
+def property_group_exists(name: str) -> ApiError:
+    return ApiError(
+        409,
+        "OBJECT_ALREADY_EXISTS",
+        f"A property group named '{name}' already exists.",
+        context={"name": [name]},
+    )
+
+
+def property_group_read_only(name: str) -> ApiError:
+    return validation_error(
+        f"Property group {name} is defined by HubSpot; it cannot be changed or deleted.",
+        context={"groupName": [name]},
+    )
+
+
+def property_group_in_use(name: str, property_names: Sequence[str]) -> ApiError:
+    shown = list(property_names[:20])
+    return validation_error(
+        f"Property group {name} still contains properties ({', '.join(shown)}); move or archive them first.",
+        context={"groupName": [name], "propertyName": shown},
+    )
+
+
+# --- associations --------------------------------------------------------------------------------------
+
+
+def association_record_not_found(object_type_id: str, record_id: str) -> ApiError:
+    """A single-record association call naming a record that does not exist (or is archived)."""
+    return ApiError(
+        404,
+        "OBJECT_NOT_FOUND",
+        f"No {object_type_id} record with id {record_id} exists.",
+        context={"objectTypeId": [object_type_id], "id": [record_id]},
+    )
+
+
+def association_from_not_found(from_type: str, to_type: str, from_id: str) -> ApiError:
+    """One input of a batch naming a from-record that does not exist (HubSpot's 207 error shape)."""
+    return ApiError(
+        404,
+        "OBJECT_NOT_FOUND",
+        f"No {from_type} record with id {from_id} exists.",
+        context={"fromObjectId": [from_id], "fromObjectType": [from_type], "toObjectType": [to_type]},
+    )
+
+
+def association_to_not_found(from_type: str, to_type: str, from_id: str, to_id: str) -> ApiError:
+    return ApiError(
+        404,
+        "OBJECT_NOT_FOUND",
+        f"No {to_type} record with id {to_id} exists.",
+        context={
+            "fromObjectId": [from_id],
+            "toObjectId": [to_id],
+            "fromObjectType": [from_type],
+            "toObjectType": [to_type],
+        },
+    )
+
+
+def invalid_association_type(from_type: str, to_type: str, category: str, type_id: int | str) -> ApiError:
+    return validation_error(
+        f"Association type {type_id} ({category}) is not valid from {from_type} to {to_type}.",
+        context={"associationTypeId": [str(type_id)], "associationCategory": [category]},
+    )
+
+
+def self_association(record_id: str) -> ApiError:
+    return validation_error(f"A record cannot be associated with itself: {record_id}.")
+
+
+def association_limit_exceeded(from_id: str, category: str, type_id: int, limit: int) -> ApiError:
+    return validation_error(
+        f"Record {from_id} would exceed the limit of {limit} associations of type {type_id} ({category}).",
+        context={"fromObjectId": [from_id], "associationTypeId": [str(type_id)], "limit": [str(limit)]},
+    )
+
+
+def association_label_invalid(message: str) -> ApiError:
+    return validation_error(message)
+
+
+def association_label_not_found(from_type: str, to_type: str, type_id: int) -> ApiError:
+    return ApiError(
+        404,
+        "OBJECT_NOT_FOUND",
+        f"No association label with typeId {type_id} exists from {from_type} to {to_type}.",
+        context={"associationTypeId": [str(type_id)]},
+    )
+
+
+def association_label_exists(name: str) -> ApiError:
+    return ApiError(
+        409,
+        "OBJECT_ALREADY_EXISTS",
+        f"An association label named '{name}' already exists for this pair of object types.",
+        context={"name": [name]},
+    )
+
+
+def association_label_in_use(type_id: int) -> ApiError:
+    return validation_error(
+        f"Association label {type_id} is in use; remove it from every association before deleting it.",
+        context={"associationTypeId": [str(type_id)]},
+    )
+
+
+def association_type_read_only(type_id: int) -> ApiError:
+    return validation_error(
+        f"Association type {type_id} is defined by HubSpot and cannot be changed or deleted.",
+        context={"associationTypeId": [str(type_id)]},
+    )
+
+
+def association_limit_exists(category: str, type_id: int) -> ApiError:
+    return ApiError(
+        409,
+        "CONFLICT",
+        f"A limit for association type {type_id} ({category}) already exists; update it instead.",
+        context={"associationTypeId": [str(type_id)], "associationCategory": [category]},
+    )
+
+
+def association_limit_not_found(category: str, type_id: int) -> ApiError:
+    return ApiError(
+        404,
+        "OBJECT_NOT_FOUND",
+        f"No limit is configured for association type {type_id} ({category}).",
+        context={"associationTypeId": [str(type_id)], "associationCategory": [category]},
+    )
+
+
+# --- objects API (reads, upsert, archive, merge, GDPR delete) -------------------------------------------
+
+
+def too_many_history_inputs(limit: int) -> ApiError:
+    return validation_error(
+        f"The maximum number of inputs supported in a batch request for property histories is {limit}"
+    )
+
+
+def invalid_paging_cursor(after: str) -> ApiError:
+    return validation_error(f'Invalid paging cursor "{after[:100]}": use paging.next.after from a previous page.')
+
+
+def id_property_required() -> ApiError:
+    return validation_error("Every upsert input needs an idProperty naming a unique property.")
+
+
+def not_mergeable(object_type_name: str) -> ApiError:
+    return validation_error(f"Records of type {object_type_name} cannot be merged.")
+
+
+def merge_with_itself(record_id: str) -> ApiError:
+    return validation_error(f"Cannot merge record {record_id} with itself.", context={"id": [record_id]})
+
+
+def gdpr_delete_unsupported(object_type_name: str) -> ApiError:
+    return validation_error(f"GDPR delete is only available for contacts, not for {object_type_name}.")
+
+
+# --- search --------------------------------------------------------------------------------------------
+
+
+def search_too_many_groups(count: int, limit: int) -> ApiError:
+    return validation_error(f"Too many filter groups ({count}). The maximum number of filter groups is {limit}.")
+
+
+def search_too_many_filters_in_group(count: int, limit: int) -> ApiError:
+    return validation_error(
+        f"Too many filters in a filter group ({count}). The maximum number of filters in a group is {limit}."
+    )
+
+
+def search_too_many_filters(count: int, limit: int) -> ApiError:
+    return validation_error(f"Too many filters ({count}). The maximum number of filters in a search is {limit}.")
+
+
+def search_query_too_long(limit: int) -> ApiError:
+    return validation_error(f"The search query exceeds the maximum of {limit} characters.")
+
+
+def search_unknown_operator(operator: str, allowed: Sequence[str]) -> ApiError:
+    return validation_error(
+        f"Invalid input JSON: Unknown operator {operator!r}; expected one of {', '.join(allowed)}.",
+        context={"operator": [operator]},
+    )
+
+
+def search_missing_field(operator: str, field_name: str) -> ApiError:
+    return validation_error(f"Operator {operator} requires {field_name}.", context={"operator": [operator]})
+
+
+def search_bad_value(property_name: str, value: str, expected: str) -> ApiError:
+    return validation_error(
+        f"{value} is not a valid value for property {property_name}: expected {expected}.",
+        context={"propertyName": [property_name]},
+    )
+
+
+def search_bad_limit(limit: int, maximum: int) -> ApiError:
+    return validation_error(f"limit must be between 1 and {maximum}, got {limit}.")
+
+
+def search_bad_after(after: str) -> ApiError:
+    return validation_error(f"after must be a non-negative integer offset, got {after!r}.")
+
+
+def search_too_many_results(maximum: int) -> ApiError:
+    return validation_error(
+        f"Paging beyond {maximum} results is not supported: after plus limit must not exceed {maximum}."
+    )
+
+
+def search_bad_sort_direction(direction: str) -> ApiError:
+    return validation_error(f"Sort direction must be ASCENDING or DESCENDING, got {direction!r}.")

@@ -17,18 +17,24 @@ from localspot.http.app import create_app
 from localspot.service import Services
 from localspot.service.auth import new_token
 from localspot.store import Database, open_database
+from localspot.store.database import sqlite_path
 from localspot.store.migrate import upgrade
 
 SETTINGS_ENV = "LOCALSPOT_WORKER_SETTINGS"
 
 
-def open_services(settings: Settings) -> Services:
-    return Services(open_database(settings.database_url, settings.db_path))
+def open_settings_database(settings: Settings) -> Database:
+    return open_database(
+        settings.database_url,
+        settings.db_path,
+        pool_size=settings.pool_size,
+        statement_timeout_ms=settings.statement_timeout_ms,
+    )
 
 
 def prepare(settings: Settings) -> Database:
     """Migrations and the bootstrap token; runs once, before any worker starts."""
-    database = open_database(settings.database_url, settings.db_path)
+    database = open_settings_database(settings)
     upgrade(database)
     services = Services(database)
     if settings.token:
@@ -41,11 +47,26 @@ def prepare(settings: Settings) -> Database:
 
 
 def app_from_environment() -> Starlette:
-    """The worker processes' app factory: settings come from the parent through the environment."""
+    """The worker processes' app factory: settings come from the parent through the environment, and each
+    worker opens its own connections (pool_size per process)."""
     settings = Settings(**json.loads(os.environ[SETTINGS_ENV]))
-    app = create_app(open_services(settings), max_body_bytes=settings.max_body_bytes)
+    app = create_app(Services(open_settings_database(settings)), max_body_bytes=settings.max_body_bytes)
     gc.freeze()
     return app
+
+
+def multiprocess_refusal(settings: Settings) -> str | None:
+    """Why these settings cannot run several worker processes, or None when they can."""
+    if settings.workers == 1:
+        return None
+    path = sqlite_path(settings.database_url, settings.db_path)
+    if path is not None and (path == ":memory:" or "mode=memory" in path):
+        return (
+            f"--workers {settings.workers} needs a database every process can open: PostgreSQL "
+            "(--database-url postgresql://...) or an SQLite file (--db ./localspot.db). An in-memory SQLite "
+            "database (:memory:) lives inside one process; use --workers 1 with it."
+        )
+    return None
 
 
 def _exit_cleanly_on_signals() -> None:
@@ -59,11 +80,16 @@ def _exit_cleanly_on_signals() -> None:
     signal.signal(signal.SIGINT, stop)
 
 
-def serve(settings: Settings) -> None:
+def serve(settings: Settings) -> int:
+    refusal = multiprocess_refusal(settings)
+    if refusal:
+        print(f"localspot: {refusal}", file=sys.stderr)
+        return 2
     _exit_cleanly_on_signals()
     database = prepare(settings)
     where = settings.database_url or settings.db_path
-    print(f"localspot: serving on http://{settings.host}:{settings.port} ({where})", flush=True)
+    processes = f", {settings.workers} processes" if settings.workers > 1 else ""
+    print(f"localspot: serving on http://{settings.host}:{settings.port} ({where}{processes})", flush=True)
     common = dict(
         host=settings.host,
         port=settings.port,
@@ -73,11 +99,12 @@ def serve(settings: Settings) -> None:
         loop="uvloop",
         timeout_graceful_shutdown=10,
     )
-    if settings.workers > 1 or (settings.database_url is not None and settings.db_path == ":memory:"):
+    if settings.workers > 1:
+        # Every worker opens the database itself; nothing opened here may leak into the children.
         database.close()
         os.environ[SETTINGS_ENV] = json.dumps(settings.as_dict())
         uvicorn.run("localspot.server:app_from_environment", factory=True, workers=settings.workers, **common)
-        return
+        return 0
     app = create_app(Services(database), max_body_bytes=settings.max_body_bytes)
     # The ~70k objects that imports and startup leave behind live as long as the process: out of the
     # collector's sight, a full collection no longer stalls a request for tens of milliseconds.
@@ -86,4 +113,5 @@ def serve(settings: Settings) -> None:
         uvicorn.run(app, **common)
     finally:
         database.close()
-    sys.stdout.flush()
+        sys.stdout.flush()
+    return 0

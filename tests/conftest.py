@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 
-from tests.support.server import BackendUnavailable, LocalspotServer, Storage, backend_name, new_storage
+from tests.support.server import LocalspotServer, Storage, backend_name, storage_or_skip
 
 TOKEN = "test-token-all-scopes"
 
 
 def _storage_or_skip(tmp_path_factory: pytest.TempPathFactory) -> Storage:
-    try:
-        return new_storage(tmp_path_factory.mktemp("db"))
-    except BackendUnavailable as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{exc} (CI must run the PostgreSQL suite)")
-        pytest.skip(f"{exc}; PostgreSQL tests skipped on this machine")
+    return storage_or_skip(tmp_path_factory.mktemp("db"))
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -90,6 +91,7 @@ class PropertyDefinition:
             "createdAt",
             "updatedAt",
             "archivedAt",
+            "column",
         }
         return cls(
             name=data["name"],
@@ -111,6 +113,7 @@ class PropertyDefinition:
             created_at=data.get("createdAt"),
             updated_at=data.get("updatedAt"),
             archived_at=data.get("archivedAt"),
+            column=data.get("column"),
             extra={k: v for k, v in data.items() if k not in known},
         )
 
@@ -136,6 +139,8 @@ class PropertyDefinition:
             "updatedAt": self.updated_at,
             "archivedAt": self.archived_at,
         }
+        if self.column is not None:
+            data["column"] = self.column
         data.update(self.extra)
         return data
 
@@ -184,20 +189,48 @@ class ObjectType:
     properties: dict[str, PropertyDefinition]
     id_property: str = "hs_object_id"
     custom: bool = False
+    pipeline_property: str | None = None
+    stage_property: str | None = None
+    default_pipelines: tuple[dict[str, Any], ...] = ()
+    required_stage_metadata: tuple[str, ...] = ()
+    gdpr_deletable: bool = False
+    # Property lists the store keeps search indexes on (leading property first): catalogue data.
+    search_indexes: tuple[tuple[str, ...], ...] = ()
 
     @property
     def system_properties(self) -> tuple[str, str, str]:
         """Always returned, whatever `properties` asks for."""
         return (self.created_property, self.modified_property, self.id_property)
 
+    @functools.cached_property
+    def column_properties(self) -> tuple[tuple[str, str], ...]:
+        """(name, record column) of every property backed by a record column rather than the value map."""
+        return tuple((p.name, p.column) for p in self.properties.values() if p.column is not None)
+
+    @functools.cached_property
+    def archived_property_names(self) -> frozenset[str]:
+        """Archived properties keep their stored values, but reads no longer show them."""
+        return frozenset(p.name for p in self.properties.values() if p.archived)
+
     def unique_properties(self) -> list[PropertyDefinition]:
         return [p for p in self.properties.values() if p.has_unique_value and not p.archived]
 
-    def with_properties(self, extra: Iterable[PropertyDefinition]) -> ObjectType:
+    def live_group(self, name: str) -> dict[str, Any] | None:
+        """The unarchived property group called `name`, if any."""
+        for group in self.groups:
+            if group["name"] == name and not group.get("archived", False):
+                return group
+        return None
+
+    def with_properties(self, extra: Iterable[PropertyDefinition], groups: Iterable[dict[str, Any]] = ()) -> ObjectType:
+        """This type with a portal's own property definitions and groups laid over its own (same name wins)."""
         merged = dict(self.properties)
         for prop in extra:
             merged[prop.name] = prop
-        return replace(self, properties=merged)
+        merged_groups = {group["name"]: group for group in self.groups}
+        for group in groups:
+            merged_groups[group["name"]] = group
+        return replace(self, properties=merged, groups=tuple(merged_groups.values()))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, custom: bool = False) -> ObjectType:
@@ -224,8 +257,16 @@ class ObjectType:
             read_scopes=tuple(data.get("readScopes", ())),
             write_scopes=tuple(data.get("writeScopes", ())),
             mergeable=bool(data.get("mergeable", False)),
-            groups=tuple(data.get("groups", ())),
+            groups=tuple(
+                {"archived": False, **group, "hubspotDefined": not custom} for group in data.get("groups", ())
+            ),
             properties=props,
             id_property=id_property,
             custom=custom,
+            pipeline_property=data.get("pipelineProperty"),
+            stage_property=data.get("stageProperty"),
+            default_pipelines=tuple(data.get("pipelines", ())),
+            required_stage_metadata=tuple(data.get("requiredStageMetadata", ())),
+            gdpr_deletable=bool(data.get("gdprDeletable", False)),
+            search_indexes=tuple(tuple(names) for names in data.get("searchIndexes", ())),
         )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from localspot import errors
 from localspot.schema.catalog import Catalog
 from localspot.schema.model import AssociationType, ObjectType, PropertyDefinition
+from localspot.schema.pipelines import merge_pipelines, with_pipeline_options
 
 
 class PortalSchema:
@@ -20,15 +22,28 @@ class PortalSchema:
         custom_properties: Iterable[tuple[str, PropertyDefinition]] = (),
         custom_types: Iterable[ObjectType] = (),
         custom_association_types: Iterable[AssociationType] = (),
+        custom_groups: Iterable[tuple[str, dict[str, Any]]] = (),
+        custom_pipelines: Iterable[tuple[str, dict[str, Any]]] = (),
     ) -> None:
         self.portal_id = portal_id
         extra: dict[str, list[PropertyDefinition]] = defaultdict(list)
         for object_type_id, prop in custom_properties:
             extra[object_type_id].append(prop)
+        extra_groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for object_type_id, group in custom_groups:
+            extra_groups[object_type_id].append(group)
+        stored_pipelines: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for object_type_id, pipeline in custom_pipelines:
+            stored_pipelines[object_type_id].append(pipeline)
         self.types: dict[str, ObjectType] = {}
+        self.pipelines: dict[str, list[dict[str, Any]]] = {}
         self._by_name: dict[str, ObjectType] = {}
         for object_type in (*catalog.object_types, *custom_types):
-            merged = object_type.with_properties(extra.get(object_type.object_type_id, ()))
+            type_id = object_type.object_type_id
+            merged = object_type.with_properties(extra.get(type_id, ()), extra_groups.get(type_id, ()))
+            if merged.pipeline_property:
+                self.pipelines[type_id] = merge_pipelines(merged.default_pipelines, stored_pipelines.get(type_id, ()))
+                merged = with_pipeline_options(merged, self.pipelines[type_id])
             self.types[merged.object_type_id] = merged
             for alias in (merged.name, merged.singular, merged.plural, merged.object_type_id, *merged.aliases):
                 self._by_name.setdefault(alias.lower(), merged)

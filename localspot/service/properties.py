@@ -1,31 +1,32 @@
-"""The properties API: each portal's property definitions per object type."""
+"""The properties API: each portal's property definitions per object type.
+
+HubSpot-defined (catalogue) definitions are read-only. A portal's own definitions can be created, changed
+and archived; a change is refused whenever it would leave a stored value invalid (see `_keep_values_valid`).
+"""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 from localspot import errors
+from localspot.errors import ApiError
 from localspot.schema import ObjectType, PortalSchema, PropertyDefinition
-from localspot.schema.model import FIELD_TYPES, PROPERTY_TYPES
+from localspot.service.batch import MAX_BATCH_INPUTS, BatchOutcome
 from localspot.service.context import Principal
-from localspot.service.inputs import PropertyCreate
+from localspot.service.inputs import BatchPropertyRead, PropertyCreate, PropertyUpdate
+from localspot.service.property_definitions import DATA_SENSITIVITIES, new_definition, updated_definition
 from localspot.service.schemas import SchemaCache
+from localspot.service.values import normalise
 from localspot.store import Database, Session
 from localspot.timeutil import iso_from_ms, now_ms
 
-MAX_UNIQUE_PROPERTIES = 10
-MAX_NAME_LENGTH = 100
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_FIELD_TYPES_FOR = {
-    "string": {"text", "textarea", "file", "html", "phonenumber", "calculation_equation"},
-    "number": {"number", "calculation_equation"},
-    "bool": {"booleancheckbox", "calculation_equation"},
-    "enumeration": {"booleancheckbox", "checkbox", "radio", "select", "calculation_equation"},
-    "date": {"date"},
-    "datetime": {"date"},
-    "phone_number": {"phonenumber", "text"},
-}
+MAX_NAMES_PER_BATCH = 1_000
+# How many offending records a refused change names, and how many stored values one query reads.
+MAX_REPORTED_OFFENDERS = 10
+_SCAN_PAGE = 2_000
 SCHEMA_READ_SCOPE = "crm.schemas.{}.read"
 SCHEMA_WRITE_SCOPE = "crm.schemas.{}.write"
 
@@ -35,6 +36,33 @@ def property_scopes(object_type: ObjectType, *, write: bool) -> list[str]:
     template = SCHEMA_WRITE_SCOPE if write else SCHEMA_READ_SCOPE
     own = [template.format(object_type.name)]
     return own + list(object_type.write_scopes if write else object_type.read_scopes)
+
+
+def open_schema(
+    schemas: SchemaCache, session: Session, principal: Principal, type_name: str, *, write: bool
+) -> tuple[PortalSchema, ObjectType]:
+    """The portal's schema and the path's object type, once the caller's scopes allow the operation."""
+    schema = schemas.load(session, principal.portal_id)
+    object_type = schema.resolve(type_name)
+    principal.require(property_scopes(object_type, write=write))
+    return schema, object_type
+
+
+@contextmanager
+def schema_change(
+    database: Database, schemas: SchemaCache, principal: Principal, type_name: str
+) -> Iterator[tuple[Session, ObjectType]]:
+    """A write transaction that changes the portal's definitions of one object type.
+
+    The portal row is locked first, so schema changes are serialised against each other and (on PostgreSQL)
+    against record writers, which share-lock it (`AccountQueries.schema_version`): value checks see every
+    committed record, and no writer commits a value validated against the old definition afterwards. The
+    schema version moves at the end, so every process reloads the portal's schema."""
+    with database.session(write=True) as session:
+        session.lock_schema(principal.portal_id)
+        _, object_type = open_schema(schemas, session, principal, type_name, write=True)
+        yield session, object_type
+        session.bump_schema_version(principal.portal_id)
 
 
 def render_property(prop: PropertyDefinition) -> dict[str, Any]:
@@ -63,17 +91,18 @@ def render_property(prop: PropertyDefinition) -> dict[str, Any]:
         "hubspotDefined": prop.hubspot_defined,
         "formField": prop.form_field,
         "archived": prop.archived,
-        "dataSensitivity": prop.extra.get("dataSensitivity") or "non_sensitive",
+        "dataSensitivity": sensitivity(prop),
         "modificationMetadata": {
             "archivable": not prop.hubspot_defined,
             "readOnlyDefinition": prop.hubspot_defined,
             "readOnlyValue": prop.read_only,
         },
     }
-    for key in ("createdAt", "updatedAt", "archivedAt"):
-        stamp = getattr(prop, {"createdAt": "created_at", "updatedAt": "updated_at", "archivedAt": "archived_at"}[key])
+    for key, stamp in (("createdAt", prop.created_at), ("updatedAt", prop.updated_at)):
         if stamp is not None:
             body[key] = iso_from_ms(stamp)
+    if prop.archived and prop.archived_at is not None:
+        body["archivedAt"] = iso_from_ms(prop.archived_at)
     for key in (
         "calculationFormula",
         "numberDisplayHint",
@@ -87,111 +116,198 @@ def render_property(prop: PropertyDefinition) -> dict[str, Any]:
     return body
 
 
+def sensitivity(prop: PropertyDefinition) -> str:
+    return prop.extra.get("dataSensitivity") or "non_sensitive"
+
+
+def check_sensitivity(value: str | None) -> None:
+    if value is not None and value not in DATA_SENSITIVITIES:
+        raise errors.validation_error(f"dataSensitivity must be one of {list(DATA_SENSITIVITIES)}.")
+
+
 class PropertyService:
     def __init__(self, database: Database, schemas: SchemaCache) -> None:
         self.database = database
         self.schemas = schemas
 
-    def _open(
-        self, session: Session, principal: Principal, type_name: str, *, write: bool
-    ) -> tuple[PortalSchema, ObjectType]:
-        schema = self.schemas.load(session, principal.portal_id)
-        object_type = schema.resolve(type_name)
-        principal.require(property_scopes(object_type, write=write))
-        return schema, object_type
+    def _open(self, session: Session, principal: Principal, type_name: str) -> tuple[PortalSchema, ObjectType]:
+        return open_schema(self.schemas, session, principal, type_name, write=False)
 
-    def list(self, principal: Principal, type_name: str, *, archived: bool = False) -> dict[str, Any]:
+    # --- reads -------------------------------------------------------------------------------------------
+
+    def list(
+        self, principal: Principal, type_name: str, *, archived: bool = False, data_sensitivity: str | None = None
+    ) -> dict[str, Any]:
+        """Only `non_sensitive` properties unless `data_sensitivity` asks for another level (as HubSpot)."""
+        check_sensitivity(data_sensitivity)
+        wanted = data_sensitivity or "non_sensitive"
         with self.database.session(write=False) as session:
-            _, object_type = self._open(session, principal, type_name, write=False)
-        results = [render_property(p) for p in object_type.properties.values() if p.archived == archived]
+            _, object_type = self._open(session, principal, type_name)
+        results = [
+            render_property(p)
+            for p in object_type.properties.values()
+            if p.archived == archived and sensitivity(p) == wanted
+        ]
         return {"results": results}
 
     def get(self, principal: Principal, type_name: str, name: str, *, archived: bool = False) -> dict[str, Any]:
         with self.database.session(write=False) as session:
-            _, object_type = self._open(session, principal, type_name, write=False)
+            _, object_type = self._open(session, principal, type_name)
         prop = object_type.properties.get(name)
         if prop is None or prop.archived != archived:
             raise errors.property_not_found(object_type.object_type_id, name)
         return render_property(prop)
 
+    def batch_read(self, principal: Principal, type_name: str, body: BatchPropertyRead) -> tuple[int, dict[str, Any]]:
+        """Found properties in input order; each missing name is one OBJECT_NOT_FOUND error (207)."""
+        outcome = BatchOutcome(now_ms())
+        _check_batch_size(len(body.inputs), MAX_NAMES_PER_BATCH)
+        check_sensitivity(body.data_sensitivity)
+        with self.database.session(write=False) as session:
+            _, object_type = self._open(session, principal, type_name)
+        for name in dict.fromkeys(item.name for item in body.inputs):
+            prop = object_type.properties.get(name)
+            if prop is None or prop.archived != body.archived:
+                outcome.errors.append(errors.property_not_found(object_type.object_type_id, name))
+            else:
+                outcome.results.append(render_property(prop))
+        return outcome.response(200)
+
+    # --- create ------------------------------------------------------------------------------------------
+
     def create(self, principal: Principal, type_name: str, body: PropertyCreate) -> dict[str, Any]:
-        with self.database.session(write=True) as session:
-            _, object_type = self._open(session, principal, type_name, write=True)
-            prop = self.validate_new(object_type, body)
-            session.save_property(principal.portal_id, object_type.object_type_id, prop.name, prop.to_dict())
-            session.bump_schema_version(principal.portal_id)
+        with schema_change(self.database, self.schemas, principal, type_name) as (session, object_type):
+            prop = self._create_one(session, principal.portal_id, object_type, body, now_ms())
         return render_property(prop)
 
-    def validate_new(self, object_type: ObjectType, body: PropertyCreate) -> PropertyDefinition:
-        existing = object_type.properties.get(body.name)
-        if existing is not None and not existing.archived:
-            raise errors.property_exists(body.name)
-        if not _NAME.match(body.name) or len(body.name) > MAX_NAME_LENGTH:
-            raise errors.validation_error(
-                f"Property name {body.name!r} is invalid: use lower-case letters, digits and underscores, "
-                f"starting with a letter, at most {MAX_NAME_LENGTH} characters."
-            )
-        if body.type not in PROPERTY_TYPES:
-            raise errors.validation_error(f"Property type {body.type!r} is not one of {sorted(PROPERTY_TYPES)}.")
-        if body.field_type not in FIELD_TYPES or body.field_type not in _FIELD_TYPES_FOR[body.type]:
-            raise errors.validation_error(
-                f"fieldType {body.field_type!r} is not valid for type {body.type!r}; use one of "
-                f"{sorted(_FIELD_TYPES_FOR[body.type])}."
-            )
-        group_names = {group["name"] for group in object_type.groups}
-        if body.group_name not in group_names:
-            raise errors.validation_error(f"Property group {body.group_name!r} does not exist.")
-        if body.type == "enumeration" and not body.options and body.field_type != "booleancheckbox":
-            raise errors.validation_error("Enumeration properties need at least one option.")
-        values = [option.value for option in body.options]
-        if len(values) != len(set(values)):
-            raise errors.validation_error("Option values must be unique.")
-        if body.has_unique_value and len(object_type.unique_properties()) >= MAX_UNIQUE_PROPERTIES:
-            raise errors.validation_error(
-                f"An object type can have at most {MAX_UNIQUE_PROPERTIES} unique value properties."
-            )
+    def batch_create(
+        self, principal: Principal, type_name: str, inputs: Sequence[PropertyCreate]
+    ) -> tuple[int, dict[str, Any]]:
+        """Valid inputs are created; each invalid one is an error naming its property (207)."""
+        outcome = BatchOutcome(now_ms())
+        _check_batch_size(len(inputs), MAX_BATCH_INPUTS)
+        with schema_change(self.database, self.schemas, principal, type_name) as (session, object_type):
+            for body in inputs:
+                try:
+                    prop = self._create_one(session, principal.portal_id, object_type, body, outcome.started_at)
+                except ApiError as error:
+                    outcome.errors.append(errors.with_property_name(error, body.name))
+                    continue
+                # Later inputs must see this one: its name is taken and it counts towards the unique limit.
+                object_type = object_type.with_properties([prop])
+                outcome.results.append(render_property(prop))
+        return outcome.response(201)
+
+    def _create_one(
+        self, session: Session, portal_id: int, object_type: ObjectType, body: PropertyCreate, now: int
+    ) -> PropertyDefinition:
+        prop = new_definition(object_type, body, now)
+        archived = object_type.properties.get(prop.name)
+        if archived is not None:
+            # Records may still hold values of the archived property of the same name: they must fit.
+            _keep_values_valid(session, portal_id, object_type, archived, prop)
+        session.save_property(portal_id, object_type.object_type_id, prop.name, prop.to_dict())
+        return prop
+
+    # --- update ------------------------------------------------------------------------------------------
+
+    def update(self, principal: Principal, type_name: str, name: str, body: PropertyUpdate) -> dict[str, Any]:
+        with schema_change(self.database, self.schemas, principal, type_name) as (session, object_type):
+            current = _live_property(object_type, name)
+            if current.hubspot_defined or current.column is not None:
+                raise errors.property_definition_read_only(name)
+            prop = updated_definition(object_type, current, body, now_ms())
+            _keep_values_valid(session, principal.portal_id, object_type, current, prop)
+            session.save_property(principal.portal_id, object_type.object_type_id, name, prop.to_dict())
+        return render_property(prop)
+
+    # --- archive -----------------------------------------------------------------------------------------
+
+    def archive(self, principal: Principal, type_name: str, name: str) -> None:
+        """Unknown names are a 404; archiving an archived property again changes nothing (204)."""
+        with schema_change(self.database, self.schemas, principal, type_name) as (session, object_type):
+            prop = object_type.properties.get(name)
+            if prop is None:
+                raise errors.property_not_found(object_type.object_type_id, name)
+            self._archive(session, principal.portal_id, object_type, [prop])
+
+    def batch_archive(self, principal: Principal, type_name: str, names: Sequence[str]) -> None:
+        """204 whatever each property's state, as HubSpot documents; HubSpot-defined names refuse the batch."""
+        _check_batch_size(len(names), MAX_NAMES_PER_BATCH)
+        with schema_change(self.database, self.schemas, principal, type_name) as (session, object_type):
+            found = [object_type.properties[name] for name in dict.fromkeys(names) if name in object_type.properties]
+            self._archive(session, principal.portal_id, object_type, found)
+
+    def _archive(
+        self, session: Session, portal_id: int, object_type: ObjectType, props: Sequence[PropertyDefinition]
+    ) -> None:
+        protected = [p.name for p in props if not _archivable(object_type, p)]
+        if protected:
+            raise errors.property_not_archivable(protected)
         now = now_ms()
-        extra = {
-            key: value
-            for key, value in (
-                ("calculationFormula", body.calculation_formula),
-                ("numberDisplayHint", body.number_display_hint),
-                ("textDisplayHint", body.text_display_hint),
-                ("showCurrencySymbol", body.show_currency_symbol),
-                ("currencyPropertyName", body.currency_property_name),
-                ("dataSensitivity", body.data_sensitivity),
-                ("externalOptions", body.external_options),
-                ("referencedObjectType", body.referenced_object_type),
-            )
-            if value is not None
-        }
-        options = body.options
-        return PropertyDefinition.from_dict(
-            {
-                "name": body.name,
-                "label": body.label,
-                "type": body.type,
-                "fieldType": body.field_type,
-                "groupName": body.group_name,
-                "description": body.description or "",
-                "options": [
-                    {
-                        "label": o.label,
-                        "value": o.value,
-                        "description": o.description or "",
-                        "displayOrder": o.display_order if o.display_order is not None else i,
-                        "hidden": o.hidden,
-                    }
-                    for i, o in enumerate(options)
-                ],
-                "displayOrder": body.display_order if body.display_order is not None else -1,
-                "hasUniqueValue": body.has_unique_value,
-                "hidden": body.hidden,
-                "formField": body.form_field,
-                "calculated": body.field_type == "calculation_equation",
-                "createdAt": now,
-                "updatedAt": now,
-                **extra,
-            },
-            hubspot_defined=False,
+        for prop in props:
+            if not prop.archived:
+                archived = replace(prop, archived=True, archived_at=now, updated_at=now)
+                session.save_property(portal_id, object_type.object_type_id, prop.name, archived.to_dict())
+
+
+def _check_batch_size(count: int, limit: int) -> None:
+    if count > limit:
+        raise errors.too_many_inputs(limit)
+
+
+def _live_property(object_type: ObjectType, name: str) -> PropertyDefinition:
+    prop = object_type.properties.get(name)
+    if prop is None or prop.archived:
+        raise errors.property_not_found(object_type.object_type_id, name)
+    return prop
+
+
+def _archivable(object_type: ObjectType, prop: PropertyDefinition) -> bool:
+    """HubSpot's own properties, and those a custom type needs (required, primary display), stay."""
+    return not (
+        prop.hubspot_defined
+        or prop.column is not None
+        or prop.name in object_type.required_properties
+        or prop.name == object_type.primary_display_property
+    )
+
+
+def _keep_values_valid(
+    session: Session, portal_id: int, object_type: ObjectType, old: PropertyDefinition, new: PropertyDefinition
+) -> None:
+    """Refuses (400) a definition change that would leave any stored value of the property invalid.
+
+    Values are never rewritten: a new type or option list is accepted only when every record's stored value
+    (archived records included) is already valid in its stored form under the new definition. Uniqueness
+    cannot change while values exist, because the unique index would not match them.
+    """
+    changes_meaning = (old.type, old.field_type) != (new.type, new.field_type)
+    drops_options = not old.option_values() <= new.option_values()
+    changes_uniqueness = old.has_unique_value != new.has_unique_value
+    if not (changes_meaning or drops_options or changes_uniqueness):
+        return
+    offenders: list[tuple[int, str]] = []
+    after_id = 0
+    while len(offenders) < MAX_REPORTED_OFFENDERS:
+        page = session.stored_values(
+            portal_id, object_type.object_type_id, new.name, after_id=after_id, limit=_SCAN_PAGE
         )
+        for record_id, value in page:
+            problem = _misfit(new, value) if not changes_uniqueness else "holds a value, so uniqueness cannot change"
+            if problem is not None:
+                offenders.append((record_id, problem))
+                if len(offenders) == MAX_REPORTED_OFFENDERS:
+                    break
+        if len(page) < _SCAN_PAGE:
+            break
+        after_id = page[-1][0]
+    if offenders:
+        raise errors.property_values_do_not_fit(new.name, offenders)
+
+
+def _misfit(prop: PropertyDefinition, value: str) -> str | None:
+    result = normalise(prop, value)
+    if isinstance(result, str):
+        return None if result == value else f"{value[:100]!r} would have to become {result[:100]!r}"
+    return result.message[:300]

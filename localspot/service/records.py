@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from localspot import errors
 from localspot.errors import ApiError
@@ -12,7 +13,7 @@ from localspot.schema import ObjectType, PortalSchema
 from localspot.service import inline_associations
 from localspot.service.batch import MAX_BATCH_INPUTS, BatchOutcome, with_trace_id
 from localspot.service.context import Principal
-from localspot.service.inputs import CreateInput, UpdateInput
+from localspot.service.inputs import CreateInput, PropertyValue, UpdateInput
 from localspot.service.rendering import render_record
 from localspot.service.schemas import SchemaCache
 from localspot.service.values import validate_properties
@@ -54,10 +55,7 @@ class RecordService:
     def batch_create(self, principal: Principal, type_name: str, inputs: Sequence[CreateInput]) -> BatchOutcome:
         """All-or-nothing, unless every input carries an objectWriteTraceId: then valid inputs are
         created and invalid ones reported in a 207."""
-        outcome = BatchOutcome(now_ms())
-        if len(inputs) > MAX_BATCH_INPUTS:
-            raise errors.too_many_inputs(MAX_BATCH_INPUTS)
-        partial = bool(inputs) and all(item.object_write_trace_id for item in inputs)
+        outcome, partial = _start_batch(inputs)
         portal_id = principal.portal_id
         failures: dict[int, ApiError] = {}
         try:
@@ -82,22 +80,20 @@ class RecordService:
                     else:
                         item.staged_associations = staged
                 pending = [p for p in pending if p.index not in failures]
-                failures.update(self._unique_conflicts(session, portal_id, object_type, pending))
-                if failures and not partial:
-                    raise failures[min(failures)]
+                failures.update(
+                    inline_associations.limit_failures(
+                        session,
+                        portal_id,
+                        object_type.object_type_id,
+                        {p.index: p.staged_associations for p in pending if p.staged_associations},
+                    )
+                )
                 pending = [p for p in pending if p.index not in failures]
+                pending = self._settle(session, portal_id, object_type, pending, failures, partial=partial)
                 created = self._insert(session, portal_id, object_type, pending)
         except UniqueViolation:
             raise self._conflict_after_race(principal, type_name, [p.values for p in pending]) from None
-        by_index = {p.index: p for p in pending}
-        for index in range(len(inputs)):
-            if index in by_index:
-                outcome.results.append(
-                    render_record(object_type, created[index], trace_id=inputs[index].object_write_trace_id)
-                )
-        outcome.errors = [
-            with_trace_id(failures[index], inputs[index].object_write_trace_id) for index in sorted(failures)
-        ]
+        _collect(outcome, object_type, created, failures, [item.object_write_trace_id for item in inputs])
         return outcome
 
     def _insert(
@@ -136,10 +132,7 @@ class RecordService:
     def batch_update(self, principal: Principal, type_name: str, inputs: Sequence[UpdateInput]) -> BatchOutcome:
         """Missing records come back as one OBJECT_NOT_FOUND error in a 207; invalid values fail the
         whole batch unless every input carries an objectWriteTraceId."""
-        outcome = BatchOutcome(now_ms())
-        if len(inputs) > MAX_BATCH_INPUTS:
-            raise errors.too_many_inputs(MAX_BATCH_INPUTS)
-        partial = bool(inputs) and all(item.object_write_trace_id for item in inputs)
+        outcome, partial = _start_batch(inputs)
         portal_id = principal.portal_id
         failures: dict[int, ApiError] = {}
         missing: list[int] = []
@@ -151,7 +144,7 @@ class RecordService:
                     session, principal, object_type, [(str(i.id), i.id_property) for i in inputs]
                 )
                 records = session.fetch_records(
-                    portal_id, object_type.object_type_id, sorted({r for r in resolved if r is not None})
+                    portal_id, object_type.object_type_id, sorted({r for r in resolved if r is not None}), lock=True
                 )
                 seen: dict[int, str] = {}
                 duplicates: list[str] = []
@@ -179,21 +172,11 @@ class RecordService:
                     pending.append(_Pending(index, item.object_write_trace_id, changes, record))
                 if duplicates:
                     raise errors.duplicate_ids(duplicates)
-                failures.update(self._unique_conflicts(session, portal_id, object_type, pending))
-                if failures and not partial:
-                    raise failures[min(failures)]
-                pending = [p for p in pending if p.index not in failures]
+                pending = self._settle(session, portal_id, object_type, pending, failures, partial=partial)
                 updated = self._apply_updates(session, portal_id, object_type, pending)
         except UniqueViolation:
             raise self._conflict_after_race(principal, type_name, [p.values for p in pending]) from None
-        for index in range(len(inputs)):
-            if index in updated:
-                outcome.results.append(
-                    render_record(object_type, updated[index], trace_id=inputs[index].object_write_trace_id)
-                )
-        outcome.errors = [
-            with_trace_id(failures[index], inputs[index].object_write_trace_id) for index in sorted(failures)
-        ]
+        _collect(outcome, object_type, updated, failures, [item.object_write_trace_id for item in inputs])
         if missing:
             outcome.errors.append(
                 errors.objects_not_found(
@@ -245,6 +228,102 @@ class RecordService:
         session.release_unique_values(portal_id, type_id, released)
         session.claim_unique_values(portal_id, type_id, claimed)
         return updated
+
+    # --- batch upsert ----------------------------------------------------------------------------------
+
+    def batch_upsert(self, principal: Principal, type_name: str, inputs: Sequence[UpdateInput]) -> BatchOutcome:
+        """Each input names its record by a unique property: an existing record is updated, a missing one
+        created with that value set. Each result says whether it is `new`. Invalid inputs follow batch
+        create's rule (207 only when every input carries an objectWriteTraceId)."""
+        outcome, partial = _start_batch(inputs)
+        portal_id = principal.portal_id
+        failures: dict[int, ApiError] = {}
+        pending: list[_Pending] = []
+        try:
+            with self.database.session(write=True) as session:
+                _, object_type = self.open_type(session, principal, type_name, write=True)
+                for item in inputs:
+                    if not item.id_property:
+                        raise errors.id_property_required()
+                    if self.id_property_name(principal, object_type, item.id_property) is None:
+                        raise errors.non_unique_id_property(object_type.object_type_id, item.id_property, portal_id)
+                resolved = self.resolve_ids(
+                    session, principal, object_type, [(str(i.id), i.id_property) for i in inputs]
+                )
+                records = session.fetch_records(
+                    portal_id, object_type.object_type_id, sorted({r for r in resolved if r is not None}), lock=True
+                )
+                for index, item in enumerate(inputs):
+                    record = records.get(resolved[index]) if resolved[index] is not None else None
+                    raw = item.properties if record else {**item.properties, str(item.id_property): str(item.id)}
+                    try:
+                        values = validate_properties(
+                            object_type,
+                            raw,
+                            portal_id=portal_id,
+                            existing=record.properties if record else None,
+                            creating=record is None,
+                        )
+                    except ApiError as error:
+                        failures[index] = error
+                        continue
+                    if record is None:
+                        values = {name: value for name, value in values.items() if value != ""}
+                    pending.append(_Pending(index, item.object_write_trace_id, values, record))
+                pending = self._settle(session, portal_id, object_type, pending, failures, partial=partial)
+                written = self._apply_updates(session, portal_id, object_type, [p for p in pending if p.record])
+                written.update(self._insert(session, portal_id, object_type, [p for p in pending if not p.record]))
+        except UniqueViolation:
+            raise self._conflict_after_race(principal, type_name, [p.values for p in pending]) from None
+        _collect(outcome, object_type, written, failures, [item.object_write_trace_id for item in inputs])
+        created = {p.index for p in pending if p.record is None}
+        for index, result in zip(sorted(written), outcome.results, strict=True):
+            result["new"] = index in created
+        return outcome
+
+    # --- archive ---------------------------------------------------------------------------------------
+
+    def batch_archive(self, principal: Principal, type_name: str, ids: Sequence[str | int]) -> None:
+        """Idempotent: unknown and already archived ids are ignored. Archived records give up their
+        unique values; their associations stay stored (reads hide them)."""
+        if len(ids) > MAX_BATCH_INPUTS:
+            raise errors.too_many_inputs(MAX_BATCH_INPUTS)
+        parsed = sorted({r for r in map(inline_associations.parse_record_id, ids) if r is not None})
+        with self.database.session(write=True) as session:
+            _, object_type = self.open_type(session, principal, type_name, write=True)
+            archived = session.archive_records(principal.portal_id, object_type.object_type_id, parsed, now_ms())
+            session.release_all_unique_values(principal.portal_id, archived)
+
+    # --- single-record writes: the batch paths with one input ------------------------------------------
+
+    def create(self, principal: Principal, type_name: str, item: CreateInput) -> tuple[int, dict[str, Any]]:
+        """Without a trace id the batch is all-or-nothing, so an invalid record is a plain 400."""
+        single = CreateInput(properties=item.properties, associations=item.associations)
+        return 201, self.batch_create(principal, type_name, [single]).results[0]
+
+    def update(
+        self,
+        principal: Principal,
+        type_name: str,
+        object_id: str,
+        properties: dict[str, PropertyValue],
+        *,
+        id_property: str | None = None,
+    ) -> dict[str, Any]:
+        single = UpdateInput(id=object_id, properties=properties, id_property=id_property)
+        outcome = self.batch_update(principal, type_name, [single])
+        if not outcome.results:
+            raise errors.object_not_found(object_id)
+        return outcome.results[0]
+
+    def archive(self, principal: Principal, type_name: str, object_id: str) -> None:
+        self.batch_archive(principal, type_name, [object_id])
+
+    def apply_changes(
+        self, session: Session, portal_id: int, object_type: ObjectType, record: RecordRow, changes: dict[str, str]
+    ) -> RecordRow:
+        """Writes already validated changes to one record (with history and unique values)."""
+        return self._apply_updates(session, portal_id, object_type, [_Pending(0, None, changes, record)])[0]
 
     # --- identifiers and uniqueness --------------------------------------------------------------------
 
@@ -300,6 +379,23 @@ class RecordService:
         prop = object_type.properties[name]
         return value.strip().lower() if prop.lowercase else value
 
+    def _settle(
+        self,
+        session: Session,
+        portal_id: int,
+        object_type: ObjectType,
+        pending: Sequence[_Pending],
+        failures: dict[int, ApiError],
+        *,
+        partial: bool,
+    ) -> list[_Pending]:
+        """Adds unique-value clashes to `failures`; without partial success the first failure is the
+        answer, otherwise the inputs still fit to write."""
+        failures.update(self._unique_conflicts(session, portal_id, object_type, pending))
+        if failures and not partial:
+            raise failures[min(failures)]
+        return [p for p in pending if p.index not in failures]
+
     def _unique_conflicts(
         self, session: Session, portal_id: int, object_type: ObjectType, pending: Sequence[_Pending]
     ) -> dict[int, ApiError]:
@@ -338,3 +434,24 @@ class RecordService:
                 for value, owner in owners.items():
                     return errors.unique_value_conflict(object_type.object_type_id, prop.name, value, str(owner))
         return ApiError(409, "CONFLICT", "A unique value was taken by a concurrent write; retry the request.")
+
+
+def _start_batch(inputs: Sequence[CreateInput] | Sequence[UpdateInput]) -> tuple[BatchOutcome, bool]:
+    """The outcome to fill, and whether invalid inputs become 207 errors (every input has a trace id)."""
+    if len(inputs) > MAX_BATCH_INPUTS:
+        raise errors.too_many_inputs(MAX_BATCH_INPUTS)
+    return BatchOutcome(now_ms()), bool(inputs) and all(item.object_write_trace_id for item in inputs)
+
+
+def _collect(
+    outcome: BatchOutcome,
+    object_type: ObjectType,
+    written: dict[int, RecordRow],
+    failures: dict[int, ApiError],
+    trace_ids: Sequence[str | None],
+) -> None:
+    """Results and errors in input order, each naming its input's objectWriteTraceId."""
+    outcome.results = [
+        render_record(object_type, written[index], trace_id=trace_ids[index]) for index in sorted(written)
+    ]
+    outcome.errors = [with_trace_id(failures[index], trace_ids[index]) for index in sorted(failures)]

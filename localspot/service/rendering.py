@@ -5,9 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from localspot.schema.model import ObjectType
+from localspot.schema.model import COLUMN_CREATED, COLUMN_ID, COLUMN_UPDATED, ObjectType
 from localspot.store.rows import HistoryEntry, RecordRow
 from localspot.timeutil import iso_from_ms
+
+
+def column_value(record: RecordRow, column: str) -> str:
+    """The wire value of a property the type definition maps to a record column."""
+    if column == COLUMN_ID:
+        return str(record.id)
+    if column == COLUMN_CREATED:
+        return iso_from_ms(record.created_at)
+    if column == COLUMN_UPDATED:
+        return iso_from_ms(record.updated_at)
+    raise ValueError(f"unknown record column {column!r}")
 
 
 def system_values(object_type: ObjectType, record: RecordRow) -> dict[str, str]:
@@ -19,12 +30,9 @@ def system_values(object_type: ObjectType, record: RecordRow) -> dict[str, str]:
 
 
 def property_value(object_type: ObjectType, record: RecordRow, name: str) -> str | None:
-    if name == object_type.id_property:
-        return str(record.id)
-    if name == object_type.created_property:
-        return iso_from_ms(record.created_at)
-    if name == object_type.modified_property:
-        return iso_from_ms(record.updated_at)
+    prop = object_type.properties.get(name)
+    if prop is not None and prop.column is not None:
+        return column_value(record, prop.column)
     return record.properties.get(name) or None
 
 
@@ -39,13 +47,18 @@ def render_record(
     """`properties=None` returns every stored value (write results); otherwise the requested defined
     properties, `null` where empty, plus the system trio. Unknown requested names are ignored."""
     if properties is None:
-        values: dict[str, str | None] = dict(record.properties)
+        hidden = object_type.archived_property_names
+        values: dict[str, str | None] = (
+            {k: v for k, v in record.properties.items() if k not in hidden} if hidden else dict(record.properties)
+        )
         values.update(system_values(object_type, record))
+        for name, column in object_type.column_properties:
+            values[name] = column_value(record, column)
     else:
         values = system_values(object_type, record)  # type: ignore[assignment]
         defined = object_type.properties
         for name in properties:
-            if name in defined and name not in values:
+            if name in defined and name not in values and not defined[name].archived:
                 values[name] = property_value(object_type, record, name)
     body: dict[str, Any] = {
         "id": str(record.id),

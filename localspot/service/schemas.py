@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from localspot.schema import Catalog, PortalSchema, PropertyDefinition
+from localspot.schema.custom import association_types_from_schema, object_type_from_schema
+from localspot.schema.model import AssociationType
 from localspot.store import Session
+
+USER_DEFINED = "USER_DEFINED"
 
 
 class SchemaCache:
@@ -20,6 +24,27 @@ class SchemaCache:
             (object_type_id, PropertyDefinition.from_dict(definition, hubspot_defined=False))
             for object_type_id, definition in session.custom_properties(portal_id)
         ]
-        schema = PortalSchema(portal_id, self.catalog, custom_properties=custom)
+        definitions = [d for d in session.object_schemas(portal_id) if not d.get("archived")]
+        labels = [
+            AssociationType(
+                from_type_id=row.from_type,
+                to_type_id=row.to_type,
+                type_id=row.type_id,
+                category=USER_DEFINED,
+                name=row.name,
+                label=row.label,
+                inverse_type_id=row.inverse_type_id,
+            )
+            for row in session.association_labels(portal_id)
+        ]
+        schema = PortalSchema(
+            portal_id,
+            self.catalog,
+            custom_properties=custom,
+            custom_groups=session.custom_property_groups(portal_id),
+            custom_pipelines=session.stored_pipelines(portal_id),
+            custom_types=[object_type_from_schema(d) for d in definitions],
+            custom_association_types=[*labels, *(t for d in definitions for t in association_types_from_schema(d))],
+        )
         self._cached[portal_id] = (version, schema)
         return schema

@@ -1,14 +1,20 @@
 """Associations between records. Each is stored in both directions (the inverse under its inverse type)
-so that reads from either side are one indexed range."""
+so that reads from either side are one indexed range. Reads join `records` so that associations of
+archived records stay stored but are never seen."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 
-from localspot.store.base import QueryBase
+from localspot.store.base import QueryBase, chunks, placeholders
 
 # (from id, to id, from type, to type, category, type id)
 AssociationRow = tuple[int, int, str, str, str, int]
+# (category, type id)
+TypeKey = tuple[str, int]
+
+_PAIR_CHUNK = 250
 
 
 class AssociationQueries(QueryBase):
@@ -19,3 +25,101 @@ class AssociationQueries(QueryBase):
             "ON CONFLICT (portal_id, from_id, to_type, to_id, category, type_id) DO NOTHING",
             [(portal_id, *row, now) for row in rows],
         )
+
+    def delete_associations(self, portal_id: int, rows: Sequence[tuple[int, int, str, int]]) -> None:
+        """rows: (from id, to id, category, type id); callers pass both directions."""
+        self.executemany(
+            "DELETE FROM associations WHERE portal_id = ? AND from_id = ? AND to_id = ? AND category = ? "
+            "AND type_id = ?",
+            [(portal_id, *row) for row in rows],
+        )
+
+    def delete_association_pairs(self, portal_id: int, pairs: Sequence[tuple[int, int]]) -> None:
+        """Every association between each pair, in both directions."""
+        self.executemany(
+            "DELETE FROM associations WHERE portal_id = ? AND from_id = ? AND to_id = ?",
+            [(portal_id, a, b) for pair in pairs for a, b in (pair, pair[::-1])],
+        )
+
+    def association_types_between(
+        self, portal_id: int, to_type: str, pairs: Sequence[tuple[int, int]]
+    ) -> dict[tuple[int, int], set[TypeKey]]:
+        """The types stored from each pair's first record to its second (archived or not)."""
+        found: dict[tuple[int, int], set[TypeKey]] = defaultdict(set)
+        wanted = set(pairs)
+        for part in chunks(sorted(wanted), _PAIR_CHUNK):
+            from_ids = sorted({a for a, _ in part})
+            to_ids = sorted({b for _, b in part})
+            rows = self.fetchall(
+                "SELECT from_id, to_id, category, type_id FROM associations WHERE portal_id = ? "
+                f"AND from_id IN ({placeholders(len(from_ids))}) AND to_type = ? "
+                f"AND to_id IN ({placeholders(len(to_ids))})",
+                (portal_id, *from_ids, to_type, *to_ids),
+            )
+            for from_id, to_id, category, type_id in rows:
+                if (from_id, to_id) in wanted:
+                    found[(from_id, to_id)].add((category, type_id))
+        return found
+
+    def read_associations(
+        self, portal_id: int, from_ids: Sequence[int], to_type: str, *, after: int, limit: int
+    ) -> dict[int, list[tuple[int, str, int]]]:
+        """For each from record: (to id, category, type id) rows of its first `limit` live associated
+        records of `to_type` with ids above `after`, ordered by to id."""
+        found: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
+        for part in chunks(list(from_ids)):
+            rows = self.fetchall(
+                "SELECT from_id, to_id, category, type_id FROM ("
+                "SELECT a.from_id, a.to_id, a.category, a.type_id, "
+                "DENSE_RANK() OVER (PARTITION BY a.from_id ORDER BY a.to_id) AS slot "
+                "FROM associations a JOIN records r ON r.portal_id = a.portal_id AND r.id = a.to_id "
+                f"WHERE a.portal_id = ? AND a.from_id IN ({placeholders(len(part))}) AND a.to_type = ? "
+                "AND a.to_id > ? AND r.archived = ?"
+                ") ranked WHERE slot <= ? ORDER BY from_id, to_id, category, type_id",
+                (portal_id, *part, to_type, after, False, limit),
+            )
+            for from_id, to_id, category, type_id in rows:
+                found[from_id].append((to_id, category, type_id))
+        return found
+
+    def count_associated(
+        self, portal_id: int, from_ids: Sequence[int], to_type: str, category: str, type_id: int
+    ) -> dict[int, int]:
+        """How many live records of `to_type` each from record is associated with under one type."""
+        counts: dict[int, int] = {}
+        for part in chunks(sorted(set(from_ids))):
+            rows = self.fetchall(
+                "SELECT a.from_id, COUNT(*) FROM associations a JOIN records r ON r.portal_id = a.portal_id "
+                f"AND r.id = a.to_id WHERE a.portal_id = ? AND a.from_id IN ({placeholders(len(part))}) "
+                "AND a.to_type = ? AND a.category = ? AND a.type_id = ? AND r.archived = ? GROUP BY a.from_id",
+                (portal_id, *part, to_type, category, type_id, False),
+            )
+            counts.update((row[0], row[1]) for row in rows)
+        return counts
+
+    def association_type_in_use(self, portal_id: int, category: str, type_ids: Sequence[int]) -> bool:
+        row = self.fetchone(
+            "SELECT 1 FROM associations WHERE portal_id = ? AND category = ? "
+            f"AND type_id IN ({placeholders(len(type_ids))}) LIMIT 1",
+            (portal_id, category, *type_ids),
+        )
+        return row is not None
+
+    def live_associations(
+        self, portal_id: int, from_ids: Sequence[int], to_types: Sequence[str]
+    ) -> list[tuple[int, int, str, str, int]]:
+        """(from id, to id, to type, category, type id) of each association from `from_ids` to a live
+        record of one of `to_types`; associations to archived records stay stored but are not read."""
+        found: list[tuple[int, int, str, str, int]] = []
+        if not to_types:
+            return found
+        for part in chunks(list(from_ids)):
+            rows = self.fetchall(
+                "SELECT a.from_id, a.to_id, a.to_type, a.category, a.type_id FROM associations a "
+                "JOIN records r ON r.portal_id = a.portal_id AND r.id = a.to_id AND r.archived = ? "
+                f"WHERE a.portal_id = ? AND a.from_id IN ({placeholders(len(part))}) "
+                f"AND a.to_type IN ({placeholders(len(to_types))}) ORDER BY a.from_id, a.to_type, a.to_id, a.type_id",
+                (False, portal_id, *part, *to_types),
+            )
+            found.extend((row[0], row[1], row[2], row[3], row[4]) for row in rows)
+        return found

@@ -8,6 +8,7 @@ PostgreSQL: a psycopg connection pool; calls run in worker threads so a slow que
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -15,7 +16,14 @@ from functools import cache
 from typing import Any
 
 from localspot.store.errors import DatabaseUnavailable, UniqueViolation
+from localspot.store.search import contains_token, starts_words
 from localspot.store.session import Session
+
+# Connections per server process: size so that processes x pool size stays below the server's
+# max_connections (docs/scaling.md, "Connection budget").
+DEFAULT_POOL_SIZE = 10
+# A statement running longer than this is cancelled and the request answered 503.
+DEFAULT_STATEMENT_TIMEOUT_MS = 30_000
 
 
 class Dialect:
@@ -32,6 +40,10 @@ class Dialect:
     def json_property(self, key_placeholder: str = "?") -> str:
         """SQL for the text of one property of a record, the key bound as a parameter."""
         raise NotImplementedError
+
+    def lock_rows(self) -> str:
+        """Suffix of a SELECT whose rows the transaction is about to rewrite from what it read."""
+        return ""
 
 
 class SqliteDialect(Dialect):
@@ -63,6 +75,10 @@ class PostgresDialect(Dialect):
 
     def json_property(self, key_placeholder: str = "?") -> str:
         return f"(r.properties ->> {key_placeholder})"
+
+    def lock_rows(self) -> str:
+        # SQLite needs nothing: a writer holds the database lock from BEGIN IMMEDIATE.
+        return " FOR UPDATE"
 
 
 @cache
@@ -104,7 +120,10 @@ class SqliteDatabase(Database):
             f"PRAGMA wal_autocheckpoint={_INLINE_CHECKPOINT_PAGES}",
         ):
             self._conn.execute(pragma)
-        self._checkpointer = None if path == ":memory:" else _Checkpointer(path, self._lock)
+        self._checkpointer = None if path == ":memory:" or "mode=memory" in path else _Checkpointer(path, self._lock)
+        # Search's word splitting, which SQLite has no SQL for (PostgreSQL does it in SQL).
+        self._conn.create_function("localspot_contains_token", 2, contains_token, deterministic=True)
+        self._conn.create_function("localspot_starts_words", 2, starts_words, deterministic=True)
 
     @property
     def raw_connection(self) -> sqlite3.Connection:
@@ -116,7 +135,7 @@ class SqliteDatabase(Database):
             cursor = self._conn.cursor()
             cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
-                yield Session(cursor, self.dialect)
+                yield Session(cursor, self.dialect, write=write)
             except sqlite3.IntegrityError as exc:
                 self._conn.rollback()
                 raise UniqueViolation(str(exc)) from exc
@@ -185,48 +204,138 @@ class _Checkpointer:
 
 
 class PostgresDatabase(Database):
+    """A pool of autocommit connections; each session is an explicit BEGIN … COMMIT on one of them.
+
+    Isolation is PostgreSQL's default READ COMMITTED: every statement sees every write committed before it
+    started, whichever process or machine made it. Read-modify-write paths lock their rows (FOR UPDATE).
+    Any failure to reach the database (refused, dropped mid-transaction, admin shutdown, statement timeout,
+    no free connection in time) surfaces as DatabaseUnavailable, after rolling back, so nothing is half-written.
+    """
+
     dialect = PostgresDialect()
 
-    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 10) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = DEFAULT_POOL_SIZE,
+        statement_timeout_ms: int = DEFAULT_STATEMENT_TIMEOUT_MS,
+        pool_timeout: float = 10.0,
+    ) -> None:
         import msgspec
         import psycopg
         from psycopg.types.json import set_json_loads
-        from psycopg_pool import ConnectionPool
+        from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
         set_json_loads(msgspec.json.decode)
-        self._psycopg = psycopg
         self.url = url
+        self.pool_size = pool_size
+        self._pool_timeout = pool_timeout
+        self._integrity_error = psycopg.errors.UniqueViolation
+        self._unavailable: tuple[type[BaseException], ...] = (
+            psycopg.OperationalError,  # refused, dropped, AdminShutdown, QueryCanceled (statement timeout)
+            psycopg.InterfaceError,  # the connection was already closed
+            psycopg.errors.ReadOnlySqlTransaction,  # a failover left us on a standby
+            psycopg.errors.IdleInTransactionSessionTimeout,
+            PoolTimeout,
+            PoolClosed,
+        )
+        # After a failure, callers wait for a connection only briefly: while the database is down they get
+        # a quick 503 instead of hanging, and each wait still lets the pool try to reconnect.
+        self._suspect = False
         self._pool = ConnectionPool(
-            url, min_size=min_size, max_size=max_size, open=True, timeout=10, check=ConnectionPool.check_connection
+            url,
+            min_size=1,
+            max_size=pool_size,
+            open=True,
+            timeout=pool_timeout,
+            # A failed reconnection is retried with backoff (1 s, 2 s, …) for this long, then the next waiting
+            # request starts a fresh attempt: recovery after an outage takes at most a couple of seconds.
+            reconnect_timeout=3.0,
+            kwargs={
+                "autocommit": True,
+                "connect_timeout": 5,
+                "application_name": f"localspot-{os.getpid()}",
+                "options": f"-c statement_timeout={statement_timeout_ms} "
+                f"-c idle_in_transaction_session_timeout={max(statement_timeout_ms, 60_000)}",
+                # Notice a peer that vanished without closing the socket (host down, network cut).
+                "keepalives": 1,
+                "keepalives_idle": 30,
+                "keepalives_interval": 10,
+                "keepalives_count": 3,
+            },
         )
 
     @contextlib.contextmanager
     def session(self, *, write: bool) -> Iterator[Session]:
-        psycopg = self._psycopg
+        conn = self._begin()
         try:
-            with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cursor:
-                yield Session(cursor, self.dialect)
-        except psycopg.errors.UniqueViolation as exc:
-            raise UniqueViolation(str(exc)) from exc
-        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
-            raise DatabaseUnavailable(str(exc)) from exc
-        except self._pool_timeout() as exc:
-            raise DatabaseUnavailable(str(exc)) from exc
+            with conn.cursor() as cursor:
+                yield Session(cursor, self.dialect, write=write)
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            self._rollback(conn)
+            if isinstance(exc, self._integrity_error):
+                raise UniqueViolation(str(exc)) from exc
+            if isinstance(exc, self._unavailable):
+                self._suspect = True
+                raise DatabaseUnavailable(str(exc)) from exc
+            raise
+        finally:
+            self._pool.putconn(conn)
 
-    def _pool_timeout(self) -> type[Exception]:
-        from psycopg_pool import PoolTimeout
+    def _begin(self) -> Any:
+        """A pooled connection with a transaction open. BEGIN doubles as the liveness check: a connection the
+        database dropped while it sat idle fails here, before anything was sent, so the next one is tried."""
+        for _ in range(self.pool_size + 1):
+            try:
+                conn = self._pool.getconn(1.0 if self._suspect else self._pool_timeout)
+            except self._unavailable as exc:
+                raise DatabaseUnavailable(str(exc)) from exc
+            try:
+                conn.execute("BEGIN")
+            except self._unavailable:
+                self._suspect = True
+                self._pool.putconn(conn)  # the pool discards a broken connection and opens a replacement
+                continue
+            self._suspect = False
+            return conn
+        raise DatabaseUnavailable("no working database connection")
 
-        return PoolTimeout
+    def _rollback(self, conn: Any) -> None:
+        if conn.closed or conn.broken:
+            return
+        with contextlib.suppress(*self._unavailable):
+            conn.execute("ROLLBACK")
 
     def close(self) -> None:
         self._pool.close()
 
 
-def open_database(database_url: str | None, db_path: str) -> Database:
-    if database_url and database_url.startswith(("postgresql://", "postgres://")):
-        return PostgresDatabase(database_url)
-    if database_url and database_url.startswith("sqlite:///"):
-        return SqliteDatabase(database_url.removeprefix("sqlite:///"))
-    if database_url:
-        raise ValueError(f"Unsupported database URL: {database_url}")
-    return SqliteDatabase(db_path)
+def is_postgres_url(database_url: str | None) -> bool:
+    return database_url is not None and database_url.startswith(("postgresql://", "postgres://"))
+
+
+def sqlite_path(database_url: str | None, db_path: str) -> str | None:
+    """The SQLite file (or ":memory:") these options name; None when they name PostgreSQL."""
+    if database_url is None:
+        return db_path
+    if is_postgres_url(database_url):
+        return None
+    if database_url.startswith("sqlite:///"):
+        return database_url.removeprefix("sqlite:///")
+    raise ValueError(f"Unsupported database URL: {database_url}")
+
+
+def open_database(
+    database_url: str | None,
+    db_path: str,
+    *,
+    pool_size: int = DEFAULT_POOL_SIZE,
+    statement_timeout_ms: int = DEFAULT_STATEMENT_TIMEOUT_MS,
+) -> Database:
+    path = sqlite_path(database_url, db_path)
+    if path is not None:
+        return SqliteDatabase(path)
+    assert database_url is not None
+    return PostgresDatabase(database_url, pool_size=pool_size, statement_timeout_ms=statement_timeout_ms)

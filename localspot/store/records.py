@@ -35,18 +35,28 @@ class RecordQueries(QueryBase):
         )
 
     def fetch_records(
-        self, portal_id: int, object_type_id: str, ids: Sequence[int], *, archived: bool | None = False
+        self,
+        portal_id: int,
+        object_type_id: str,
+        ids: Sequence[int],
+        *,
+        archived: bool | None = False,
+        lock: bool = False,
     ) -> dict[int, RecordRow]:
-        """The records among `ids` of this type; `archived=None` returns both live and archived ones."""
+        """The records among `ids` of this type; `archived=None` returns both live and archived ones.
+        `lock` holds them until the transaction ends, so a concurrent read-modify-write waits for this one
+        instead of overwriting it. Pass `ids` sorted: rows are then locked in id order, so two batches cannot
+        deadlock on them."""
         found: dict[int, RecordRow] = {}
         archived_clause = "" if archived is None else " AND r.archived = ?"
+        lock_clause = " ORDER BY r.id" + self.dialect.lock_rows() if lock else ""
         for part in chunks(list(ids)):
             params: list[object] = [portal_id, object_type_id, *part]
             if archived is not None:
                 params.append(archived)
             rows = self.fetchall(
                 f"SELECT {_COLUMNS} FROM records r WHERE r.portal_id = ? AND r.object_type_id = ? "
-                f"AND r.id IN ({placeholders(len(part))}){archived_clause}",
+                f"AND r.id IN ({placeholders(len(part))}){archived_clause}{lock_clause}",
                 params,
             )
             for row in rows:

@@ -22,10 +22,12 @@ class UniqueValueQueries(QueryBase):
         return owners
 
     def claim_unique_values(self, portal_id: int, object_type_id: str, rows: Sequence[tuple[str, str, int]]) -> None:
-        """rows: (property name, value, record id). Raises UniqueViolation (via the session) on a clash."""
+        """rows: (property name, value, record id). Raises UniqueViolation (via the session) on a clash.
+        Claimed in sorted order, so two transactions claiming overlapping values wait for each other
+        instead of deadlocking."""
         self.executemany(
             "INSERT INTO unique_values (portal_id, object_type_id, name, value, record_id) VALUES (?, ?, ?, ?, ?)",
-            [(portal_id, object_type_id, name, value, record_id) for name, value, record_id in rows],
+            [(portal_id, object_type_id, name, value, record_id) for name, value, record_id in sorted(rows)],
         )
 
     def release_unique_values(self, portal_id: int, object_type_id: str, rows: Sequence[tuple[str, int]]) -> None:

@@ -45,3 +45,23 @@ def create_unique_property(api: httpx.Client, type_name: str, name: str, group: 
     )
     assert response.status_code == 201, response.text
     return response.json()
+
+
+MINIMAL_PROPERTIES: dict[str, dict[str, str]] = {
+    "contacts": {},
+    "companies": {"name": "Acme"},
+    "deals": {"dealname": "Big", "pipeline": "default", "dealstage": "appointmentscheduled"},
+    "tickets": {"subject": "Broken", "hs_pipeline": "0", "hs_pipeline_stage": "1"},
+    "tasks": {"hs_timestamp": TASK_TIME},
+    "calls": {"hs_timestamp": TASK_TIME},
+    "notes": {"hs_timestamp": TASK_TIME},
+    "meetings": {"hs_timestamp": TASK_TIME},
+    "emails": {"hs_timestamp": TASK_TIME, "hs_email_direction": "EMAIL"},
+    "products": {"name": "Widget"},
+    "line_items": {"name": "Widget"},
+}
+
+
+def create_records(api: httpx.Client, type_name: str, count: int) -> list[str]:
+    """Ids of `count` new records of any standard type, with the least each type requires."""
+    return [r["id"] for r in batch_create(api, type_name, [{"properties": MINIMAL_PROPERTIES[type_name]}] * count)]

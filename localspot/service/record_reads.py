@@ -1,0 +1,197 @@
+"""Reading records: one by id or unique property, a page of a type, or a batch of ids."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from localspot import errors
+from localspot.schema import ObjectType, PortalSchema
+from localspot.service.association_reads import read_associations
+from localspot.service.batch import MAX_BATCH_INPUTS, BatchOutcome
+from localspot.service.context import Principal
+from localspot.service.inputs import BatchRead
+from localspot.service.records import SOURCE_API, RecordService
+from localspot.service.rendering import property_value, render_record
+from localspot.store import Database, Session
+from localspot.store.rows import HistoryEntry, RecordRow
+from localspot.timeutil import now_ms
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 10
+MAX_HISTORY_INPUTS = 50
+# A merged record points at the record it was merged into; chains longer than this are not followed.
+MAX_MERGE_HOPS = 16
+_MAX_CURSOR_DIGITS = 18
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What a read returns besides the record: `properties` (None or empty: the type's defaults), value
+    histories, and associations to the named types."""
+
+    properties: Sequence[str] | None = None
+    history: Sequence[str] | None = None
+    associations: Sequence[str] | None = None
+
+
+class RecordReads:
+    def __init__(self, database: Database, records: RecordService) -> None:
+        self.database = database
+        self.records = records
+
+    def get(
+        self,
+        principal: Principal,
+        type_name: str,
+        object_id: str,
+        options: ReadOptions,
+        *,
+        id_property: str | None = None,
+        archived: bool = False,
+    ) -> dict[str, Any]:
+        """A merged record's id reads as the record it was merged into."""
+        with self.database.session(write=False) as session:
+            schema, object_type = self.records.open_type(session, principal, type_name, write=False)
+            record_id = self.records.resolve_ids(session, principal, object_type, [(object_id, id_property)])[0]
+            record = self._find(session, principal.portal_id, object_type, record_id, archived=archived)
+            if record is None:
+                raise errors.object_not_found(object_id)
+            return self._render(session, schema, object_type, [record], options)[0]
+
+    def list(
+        self,
+        principal: Principal,
+        type_name: str,
+        options: ReadOptions,
+        *,
+        limit: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+        archived: bool = False,
+    ) -> dict[str, Any]:
+        """Keyset paging on the record id: `after` is the id of the page's first record, so pages stay
+        stable while records are written between them. `paging` is absent on the last page."""
+        start = parse_cursor(after)
+        with self.database.session(write=False) as session:
+            schema, object_type = self.records.open_type(session, principal, type_name, write=False)
+            rows = session.list_records(
+                principal.portal_id, object_type.object_type_id, after_id=start - 1, limit=limit + 1, archived=archived
+            )
+            page = rows[:limit]
+            body: dict[str, Any] = {"results": self._render(session, schema, object_type, page, options)}
+        if len(rows) > limit:
+            body["paging"] = {"next": {"after": str(rows[limit].id)}}
+        return body
+
+    def batch_read(
+        self, principal: Principal, type_name: str, body: BatchRead, *, archived: bool = False
+    ) -> tuple[int, dict[str, Any]]:
+        """Missing records come back as one OBJECT_NOT_FOUND error listing their ids (207)."""
+        outcome = BatchOutcome(now_ms())
+        if body.properties_with_history and len(body.inputs) > MAX_HISTORY_INPUTS:
+            raise errors.too_many_history_inputs(MAX_HISTORY_INPUTS)
+        if len(body.inputs) > MAX_BATCH_INPUTS:
+            raise errors.too_many_inputs(MAX_BATCH_INPUTS)
+        keys = list(dict.fromkeys(str(item.id) for item in body.inputs))
+        options = ReadOptions(body.properties, body.properties_with_history)
+        with self.database.session(write=False) as session:
+            schema, object_type = self.records.open_type(session, principal, type_name, write=False)
+            resolved = self.records.resolve_ids(session, principal, object_type, [(k, body.id_property) for k in keys])
+            found = session.fetch_records(
+                principal.portal_id,
+                object_type.object_type_id,
+                sorted({r for r in resolved if r is not None}),
+                archived=archived,
+            )
+            records = [found[r] for r in resolved if r is not None and r in found]
+            outcome.results = self._render(session, schema, object_type, records, options)
+        missing = [key for key, r in zip(keys, resolved, strict=True) if r is None or r not in found]
+        if missing:
+            outcome.errors.append(errors.objects_not_found(object_type.error_name, missing))
+        return outcome.response(200)
+
+    # --- helpers ---------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _find(
+        session: Session, portal_id: int, object_type: ObjectType, record_id: int | None, *, archived: bool
+    ) -> RecordRow | None:
+        if record_id is None:
+            return None
+        type_id = object_type.object_type_id
+        record = session.fetch_records(portal_id, type_id, [record_id], archived=None).get(record_id)
+        hops = 0
+        while record is not None and record.merged_into is not None and not archived and hops < MAX_MERGE_HOPS:
+            record = session.fetch_records(portal_id, type_id, [record.merged_into], archived=None).get(
+                record.merged_into
+            )
+            hops += 1
+        if record is None or record.archived != archived:
+            return None
+        return record
+
+    def _render(
+        self,
+        session: Session,
+        schema: PortalSchema,
+        object_type: ObjectType,
+        records: Sequence[RecordRow],
+        options: ReadOptions,
+    ) -> list[dict[str, Any]]:
+        names = options.properties or object_type.default_properties
+        ids = [record.id for record in records]
+        histories = (
+            self._histories(session, schema.portal_id, object_type, records, options.history)
+            if options.history
+            else None
+        )
+        associations = (
+            read_associations(session, schema, object_type, ids, options.associations) if options.associations else {}
+        )
+        rendered = []
+        for record in records:
+            body = render_record(
+                object_type,
+                record,
+                properties=names,
+                history=histories.get(record.id, {}) if histories is not None else None,
+            )
+            if record.id in associations:
+                body["associations"] = associations[record.id]
+            rendered.append(body)
+        return rendered
+
+    @staticmethod
+    def _histories(
+        session: Session,
+        portal_id: int,
+        object_type: ObjectType,
+        records: Sequence[RecordRow],
+        requested: Sequence[str],
+    ) -> dict[int, dict[str, list[HistoryEntry]]]:
+        """Newest first. A property without history rows has never been updated: its history is its
+        current value, set when the record was created (nothing when it is empty)."""
+        names = [name for name in dict.fromkeys(requested) if name in object_type.properties]
+        stored = session.fetch_history(portal_id, [record.id for record in records], names)
+        histories: dict[int, dict[str, list[HistoryEntry]]] = {}
+        for record in records:
+            own: dict[str, list[HistoryEntry]] = {}
+            for name in names:
+                entries = stored.get((record.id, name))
+                if entries is None:
+                    value = property_value(object_type, record, name)
+                    entries = [HistoryEntry(value, record.created_at, SOURCE_API)] if value else []
+                own[name] = entries
+            histories[record.id] = own
+        return histories
+
+
+def parse_cursor(after: str | None) -> int:
+    """The record id a page starts at; 0 for the first page."""
+    if after is None or after == "":
+        return 0
+    text = after.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > _MAX_CURSOR_DIGITS:
+        raise errors.invalid_paging_cursor(after)
+    return int(text)

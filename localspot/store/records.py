@@ -35,16 +35,28 @@ class RecordQueries(QueryBase):
         )
 
     def fetch_records(
-        self, portal_id: int, object_type_id: str, ids: Sequence[int], *, archived: bool | None = False
+        self,
+        portal_id: int,
+        object_type_id: str,
+        ids: Sequence[int],
+        *,
+        archived: bool | None = False,
+        lock: bool = False,
     ) -> dict[int, RecordRow]:
         """The records among `ids` of this type; `archived=None` returns both live and archived ones.
+
+        `lock` holds the rows until the transaction ends, so a read-modify-write of a record's values
+        cannot interleave with another (PostgreSQL; SQLite writers are serialised already). Rows are
+        locked in id order, so two writers of overlapping records cannot deadlock.
 
         Only the primary key is in the WHERE clause: given the type and archived flag too, PostgreSQL's
         planner prefers the listing index and filters every record of the type by id."""
         found: dict[int, RecordRow] = {}
-        for part in chunks(list(ids)):
+        locking = " ORDER BY r.id FOR UPDATE" if lock and self.dialect.name == "postgresql" else ""
+        for part in chunks(sorted(set(ids))):
             rows = self.fetchall(
-                f"SELECT {_COLUMNS} FROM records r WHERE r.portal_id = ? AND r.id IN ({placeholders(len(part))})",
+                f"SELECT {_COLUMNS} FROM records r WHERE r.portal_id = ? "
+                f"AND r.id IN ({placeholders(len(part))}){locking}",
                 (portal_id, *part),
             )
             for row in rows:

@@ -103,6 +103,10 @@ def validation_error(message: str, context: dict[str, list[str]] | None = None) 
     return ApiError(400, "VALIDATION_ERROR", message, context=context)
 
 
+def nul_character() -> ApiError:
+    return validation_error("Invalid input: text values cannot contain the NUL character (\\u0000).")
+
+
 def invalid_json(detail: str) -> ApiError:
     return validation_error(f"Invalid input JSON on line 1, column 1: {detail}")
 

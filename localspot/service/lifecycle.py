@@ -33,10 +33,7 @@ class RecordLifecycle:
                 raise errors.merge_with_itself(primary_key)
             wanted = {key: parse_record_id(key) for key in (primary_key, merged_key)}
             found = session.fetch_records(
-                portal_id,
-                object_type.object_type_id,
-                sorted({r for r in wanted.values() if r is not None}),
-                lock=True,  # a concurrent update of the primary must not be overwritten by the merge
+                portal_id, object_type.object_type_id, [r for r in wanted.values() if r is not None], lock=True
             )
             for key, record_id in wanted.items():
                 if record_id not in found:

@@ -24,6 +24,8 @@ from localspot.timeutil import now_ms
 SOURCE_API = "API"
 # A merged record points at the record it was merged into; chains longer than this are not followed.
 MAX_MERGE_HOPS = 16
+# An upsert whose creates lose a race to a concurrent upsert is run again this many times in all.
+UPSERT_ATTEMPTS = 5
 
 
 @dataclass
@@ -142,18 +144,9 @@ class RecordService:
         try:
             with self.database.session(write=True) as session:
                 _, object_type = self.open_type(session, principal, type_name, write=True)
-                resolved = self.resolve_ids(
-                    session, principal, object_type, [(str(i.id), i.id_property) for i in inputs]
-                )
-                records = session.fetch_records(
-                    portal_id, object_type.object_type_id, sorted({r for r in resolved if r is not None}), lock=True
-                )
-                repeated = _repeated_records(resolved, [str(item.id) for item in inputs])
-                if repeated:
-                    raise errors.duplicate_ids(repeated)
+                targets = self._locked_targets(session, principal, object_type, inputs)
                 for index, item in enumerate(inputs):
-                    record_id = resolved[index]
-                    record = records.get(record_id) if record_id is not None else None
+                    record = targets[index]
                     if record is None:
                         missing.append(index)
                         continue
@@ -232,54 +225,98 @@ class RecordService:
         """Each input names its record by a unique property: an existing record is updated, a missing one
         created with that value set. Each result says whether it is `new`. Invalid inputs follow batch
         create's rule (207 only when every input carries an objectWriteTraceId)."""
+        for _ in range(UPSERT_ATTEMPTS - 1):
+            try:
+                return self._upsert(principal, type_name, inputs)
+            except UniqueViolation:
+                # A concurrent upsert created one of our records first: once it has committed, ours
+                # finds and updates it.
+                continue
+        try:
+            return self._upsert(principal, type_name, inputs)
+        except UniqueViolation:
+            raise self._conflict_after_race(principal, type_name, [{}]) from None
+
+    def _upsert(self, principal: Principal, type_name: str, inputs: Sequence[UpdateInput]) -> BatchOutcome:
         outcome, partial = _start_batch(inputs)
         portal_id = principal.portal_id
         failures: dict[int, ApiError] = {}
         pending: list[_Pending] = []
-        try:
-            with self.database.session(write=True) as session:
-                _, object_type = self.open_type(session, principal, type_name, write=True)
-                for item in inputs:
-                    if not item.id_property:
-                        raise errors.id_property_required()
-                    if self.id_property_name(principal, object_type, item.id_property) is None:
-                        raise errors.non_unique_id_property(object_type.object_type_id, item.id_property, portal_id)
-                resolved = self.resolve_ids(
-                    session, principal, object_type, [(str(i.id), i.id_property) for i in inputs]
-                )
-                records = session.fetch_records(
-                    portal_id, object_type.object_type_id, sorted({r for r in resolved if r is not None}), lock=True
-                )
-                repeated = _repeated_records(resolved, [str(item.id) for item in inputs])
-                if repeated:
-                    raise errors.duplicate_ids(repeated)
-                for index, item in enumerate(inputs):
-                    record = records.get(resolved[index]) if resolved[index] is not None else None
-                    raw = item.properties if record else {**item.properties, str(item.id_property): str(item.id)}
-                    try:
-                        values = validate_properties(
-                            object_type,
-                            raw,
-                            portal_id=portal_id,
-                            existing=record.properties if record else None,
-                            creating=record is None,
-                        )
-                    except ApiError as error:
-                        failures[index] = error
-                        continue
-                    if record is None:
-                        values = {name: value for name, value in values.items() if value != ""}
-                    pending.append(_Pending(index, item.object_write_trace_id, values, record))
-                pending = self._settle(session, portal_id, object_type, pending, failures, partial=partial)
-                written = self._apply_updates(session, portal_id, object_type, [p for p in pending if p.record])
-                written.update(self._insert(session, portal_id, object_type, [p for p in pending if not p.record]))
-        except UniqueViolation:
-            raise self._conflict_after_race(principal, type_name, [p.values for p in pending]) from None
+        with self.database.session(write=True) as session:
+            _, object_type = self.open_type(session, principal, type_name, write=True)
+            for item in inputs:
+                if not item.id_property:
+                    raise errors.id_property_required()
+                if self.id_property_name(principal, object_type, item.id_property) is None:
+                    raise errors.non_unique_id_property(object_type.object_type_id, item.id_property, portal_id)
+            targets = self._locked_targets(session, principal, object_type, inputs)
+            for index, item in enumerate(inputs):
+                record = targets[index]
+                raw = item.properties if record else {**item.properties, str(item.id_property): str(item.id)}
+                try:
+                    values = validate_properties(
+                        object_type,
+                        raw,
+                        portal_id=portal_id,
+                        existing=record.properties if record else None,
+                        creating=record is None,
+                    )
+                except ApiError as error:
+                    failures[index] = error
+                    continue
+                if record is None:
+                    values = {name: value for name, value in values.items() if value != ""}
+                pending.append(_Pending(index, item.object_write_trace_id, values, record))
+            try:
+                settled = self._settle(session, portal_id, object_type, pending, failures, partial=partial)
+            except ApiError as error:
+                if error.status == 409:
+                    self._check_not_created_meanwhile(session, principal, object_type, inputs, pending)
+                raise
+            if any(failure.status == 409 for failure in failures.values()):
+                self._check_not_created_meanwhile(session, principal, object_type, inputs, pending)
+            pending = settled
+            written = self._apply_updates(session, portal_id, object_type, [p for p in pending if p.record])
+            written.update(self._insert(session, portal_id, object_type, [p for p in pending if not p.record]))
         _collect(outcome, object_type, written, failures, [item.object_write_trace_id for item in inputs])
         created = {p.index for p in pending if p.record is None}
         for index, result in zip(sorted(written), outcome.results, strict=True):
             result["new"] = index in created
         return outcome
+
+    def _locked_targets(
+        self, session: Session, principal: Principal, object_type: ObjectType, inputs: Sequence[UpdateInput]
+    ) -> list[RecordRow | None]:
+        """The live record each input names (None where none), locked for this write. Two inputs naming
+        one record, by the same key or by different unique properties, are a 400."""
+        resolved = self.resolve_ids(session, principal, object_type, [(str(i.id), i.id_property) for i in inputs])
+        repeated = _repeated_records(resolved, [str(item.id) for item in inputs])
+        if repeated:
+            raise errors.duplicate_ids(repeated)
+        records = session.fetch_records(
+            principal.portal_id, object_type.object_type_id, [r for r in resolved if r is not None], lock=True
+        )
+        return [records.get(r) if r is not None else None for r in resolved]
+
+    def _check_not_created_meanwhile(
+        self,
+        session: Session,
+        principal: Principal,
+        object_type: ObjectType,
+        inputs: Sequence[UpdateInput],
+        pending: Sequence[_Pending],
+    ) -> None:
+        """Raises UniqueViolation (so the upsert runs again and updates) when a record this upsert is
+        about to create was committed by a concurrent writer after its id was resolved. Asked after a
+        unique-value conflict was seen, so a commit the conflict check saw is seen here too."""
+        by_property: dict[str, list[str]] = defaultdict(list)
+        for item in pending:
+            if item.record is None:
+                name = str(inputs[item.index].id_property)
+                by_property[name].append(item.values[name])
+        for name, values in by_property.items():
+            if session.unique_owners(principal.portal_id, object_type.object_type_id, name, values):
+                raise UniqueViolation(f"an upserted {name} was created concurrently")
 
     # --- archive ---------------------------------------------------------------------------------------
 

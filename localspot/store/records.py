@@ -45,17 +45,21 @@ class RecordQueries(QueryBase):
     ) -> dict[int, RecordRow]:
         """The records among `ids` of this type; `archived=None` returns both live and archived ones.
 
+        `lock` holds the rows until the transaction ends, so a read-modify-write of a record's values
+        cannot interleave with another (PostgreSQL; SQLite writers are serialised already). Rows are
+        locked in id order, so two writers of overlapping records cannot deadlock.
+
         Only the primary key is in the WHERE clause: given the type and archived flag too, PostgreSQL's
         planner prefers the listing index and filters every record of the type by id.
         `lock` holds the rows until the transaction ends, so a concurrent read-modify-write waits for this one
         instead of overwriting it. Pass `ids` sorted: rows are then locked in id order, so two batches cannot
         deadlock on them."""
         found: dict[int, RecordRow] = {}
-        lock_clause = " ORDER BY r.id" + self.dialect.lock_rows() if lock else ""
-        for part in chunks(list(ids)):
+        locking = " ORDER BY r.id" + self.dialect.lock_rows() if lock else ""
+        for part in chunks(sorted(set(ids))):
             rows = self.fetchall(
-                f"SELECT {_COLUMNS} FROM records r WHERE r.portal_id = ? AND r.id IN ({placeholders(len(part))})"
-                f"{lock_clause}",
+                f"SELECT {_COLUMNS} FROM records r WHERE r.portal_id = ? "
+                f"AND r.id IN ({placeholders(len(part))}){locking}",
                 (portal_id, *part),
             )
             for row in rows:

@@ -133,7 +133,11 @@ class RecordReads:
         records: Sequence[RecordRow],
         options: ReadOptions,
     ) -> list[dict[str, Any]]:
-        names = options.properties or object_type.default_properties
+        # Filtered once here rather than per record: a batch read may name a great many properties.
+        defined = object_type.properties
+        names = [
+            name for name in dict.fromkeys(options.properties or object_type.default_properties) if name in defined
+        ]
         ids = [record.id for record in records]
         histories = (
             self._histories(session, schema.portal_id, object_type, records, options.history)

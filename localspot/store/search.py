@@ -268,6 +268,12 @@ class _Builder:
         return "(" + " AND ".join(clauses) + ")"
 
 
+# Counts remembered per SQLite connection, valid while (data_version: commits by other connections,
+# total_changes: this connection's own writes) stays the same.
+MAX_CACHED_COUNTS = 256
+# Keyed by id(connection); the entry holds the connection itself, so that id is never reused meanwhile.
+_COUNTS: dict[int, tuple[Any, tuple[int, int], dict[tuple[str, tuple[Any, ...]], int]]] = {}
+
 # A query word that starts at most this many indexed words is matched as those words (streamed by FTS5);
 # beyond, as an FTS5 prefix query (which materialises every matching posting first).
 MAX_EXPANDED_TERMS = 64
@@ -307,7 +313,7 @@ class SearchQueries(QueryBase):
             # so): a query alone is counted, and paged in creation order, there, without visiting every
             # matching record row.
             match = fts_match(full_text.tokens)
-            total = self.fetchone("SELECT count(*) FROM record_search WHERE record_search MATCH ?", (match,))[0]
+            total = self._count("SELECT count(*) FROM record_search WHERE record_search MATCH ?", [match])
             if sort is None:
                 page = self.fetchall(
                     "SELECT rowid FROM record_search WHERE record_search MATCH ? ORDER BY rowid LIMIT ? OFFSET ?",
@@ -316,7 +322,7 @@ class SearchQueries(QueryBase):
                 found = RecordQueries.fetch_records(self, portal_id, object_type_id, [row[0] for row in page])  # type: ignore[arg-type]
                 return total, [found[row[0]] for row in page if row[0] in found]
         else:
-            total = self.fetchone(f"SELECT count(*) FROM records r WHERE {where}", params)[0]
+            total = self._count(f"SELECT count(*) FROM records r WHERE {where}", params)
         if total <= offset:
             return total, []
         rows = self.fetchall(
@@ -346,6 +352,26 @@ class SearchQueries(QueryBase):
             else:
                 parts.append("(" + " OR ".join(_quoted(term) for term in terms) + ")")
         return " AND ".join(parts)
+
+    def _count(self, query: str, params: Sequence[Any]) -> int:
+        """An exact count, remembered (SQLite) until anything in the database changes: paging through a
+        large result, or repeating a search, then costs no second scan of every match."""
+        if self.dialect.name != "sqlite":
+            return self.fetchone(query, params)[0]
+        connection = self.cursor.connection
+        version = (self.fetchone("PRAGMA data_version")[0], connection.total_changes)
+        cached = _COUNTS.get(id(connection))
+        if cached is None or cached[0] is not connection or cached[1] != version:
+            cached = _COUNTS[id(connection)] = (connection, version, {})
+        counts = cached[2]
+        key = (query, tuple(params))
+        total = counts.get(key)
+        if total is None:
+            total = self.fetchone(query, params)[0]
+            if len(counts) >= MAX_CACHED_COUNTS:
+                counts.clear()
+            counts[key] = total
+        return total
 
     def full_text_pending(self) -> bool:
         """Whether record writes wait to be brought into the SQLite full-text index (never on PostgreSQL)."""

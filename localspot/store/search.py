@@ -335,9 +335,16 @@ class SearchQueries(QueryBase):
         """The bound FTS5 MATCH text for a query's words within one portal and type: each word as the
         indexed words it starts (looked up in the index's vocabulary), all words ANDed."""
         prefix = scope_prefix(portal_id, object_type_id)
+        # A database upgraded with an early revision 0004 lacks the vocabulary: plain prefix queries there.
+        has_vocabulary = self.fetchone(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'record_search_terms'"
+        )[0]
         parts = []
         for token in tokens:
             start = prefix + token
+            if not has_vocabulary:
+                parts.append(_quoted(start) + " *")
+                continue
             terms = [
                 row[0]
                 for row in self.fetchall(

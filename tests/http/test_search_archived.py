@@ -85,3 +85,12 @@ def test_remembered_totals_follow_writes_from_this_and_other_connections(service
         assert total(services) == 8
     finally:
         other_database.close()
+
+
+def test_query_without_the_vocabulary_table_of_an_early_0004(services):
+    inputs = [CreateInput(properties={"hs_timestamp": "0", "hs_task_subject": f"plover{i}"}) for i in range(3)]
+    created = [r["id"] for r in services.records.batch_create(PRINCIPAL, "tasks", inputs).results]
+    with services.database.session(write=True) as session:
+        session.execute("DROP TABLE record_search_terms")
+    assert ids(services, query="plover") == (3, created)
+    assert ids(services, query="plover1") == (1, [created[1]])

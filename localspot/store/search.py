@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -175,10 +175,13 @@ def value_sql(dialect_name: str, target: Target, alias: str = "r.") -> str:
 class _Builder:
     """Accumulates one statement's WHERE text and its parameters."""
 
-    def __init__(self, dialect_name: str, portal_id: int, object_type_id: str) -> None:
+    def __init__(
+        self, dialect_name: str, portal_id: int, object_type_id: str, fts_match: Callable[[Sequence[str]], str]
+    ) -> None:
         self.dialect = dialect_name
         self.portal_id = portal_id
         self.object_type_id = object_type_id
+        self.fts_match = fts_match
         self.params: list[Any] = []
 
     def groups(self, groups: Sequence[Sequence[Condition]]) -> str:
@@ -249,7 +252,7 @@ class _Builder:
         if not names:
             return "(1 = 0)"
         if self.dialect != "postgresql" and indexed:
-            self.params.append(fts_query(self.portal_id, self.object_type_id, tokens))
+            self.params.append(self.fts_match(tokens))
             return "(r.id IN (SELECT rowid FROM record_search WHERE record_search MATCH ?))"
         text = " || ' ' || ".join(f"coalesce({value_sql(self.dialect, Target(n, EXACT))}, '')" for n in names)
         if self.dialect != "postgresql":
@@ -265,11 +268,19 @@ class _Builder:
         return "(" + " AND ".join(clauses) + ")"
 
 
-def fts_query(portal_id: int, object_type_id: str, tokens: Sequence[str]) -> str:
-    """An FTS5 MATCH expression: each word as a prefix within the scope. Words are letters and digits
-    only (`tokens_of`), so quoting them is safe."""
-    prefix = scope_prefix(portal_id, object_type_id)
-    return " AND ".join(f'"{prefix}{token}" *' for token in tokens)
+# Counts remembered per SQLite connection, valid while (data_version: commits by other connections,
+# total_changes: this connection's own writes) stays the same.
+MAX_CACHED_COUNTS = 256
+# Keyed by id(connection); the entry holds the connection itself, so that id is never reused meanwhile.
+_COUNTS: dict[int, tuple[Any, tuple[int, int], dict[tuple[str, tuple[Any, ...]], int]]] = {}
+
+# A query word that starts at most this many indexed words is matched as those words (streamed by FTS5);
+# beyond, as an FTS5 prefix query (which materialises every matching posting first).
+MAX_EXPANDED_TERMS = 64
+
+
+def _quoted(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
 
 
 class SearchQueries(QueryBase):
@@ -285,7 +296,11 @@ class SearchQueries(QueryBase):
     ) -> tuple[int, list[RecordRow]]:
         """(total, the page of live records) matching any group (all conditions of a group)."""
         dialect = self.dialect.name
-        builder = _Builder(dialect, portal_id, object_type_id)
+
+        def fts_match(tokens: Sequence[str]) -> str:
+            return self._fts_match(portal_id, object_type_id, tokens)
+
+        builder = _Builder(dialect, portal_id, object_type_id, fts_match)
         type_sql = f"'{object_type_id}'" if SAFE_TYPE_ID.match(object_type_id) else "?"
         where = f"r.portal_id = ? AND r.object_type_id = {type_sql} AND r.archived = ?"
         head: list[Any] = [portal_id] + ([] if type_sql != "?" else [object_type_id]) + [False]
@@ -297,8 +312,8 @@ class SearchQueries(QueryBase):
             # The full-text index holds exactly the live records of each portal and type (triggers keep it
             # so): a query alone is counted, and paged in creation order, there, without visiting every
             # matching record row.
-            match = fts_query(portal_id, object_type_id, full_text.tokens)
-            total = self.fetchone("SELECT count(*) FROM record_search WHERE record_search MATCH ?", (match,))[0]
+            match = fts_match(full_text.tokens)
+            total = self._count("SELECT count(*) FROM record_search WHERE record_search MATCH ?", [match])
             if sort is None:
                 page = self.fetchall(
                     "SELECT rowid FROM record_search WHERE record_search MATCH ? ORDER BY rowid LIMIT ? OFFSET ?",
@@ -307,7 +322,7 @@ class SearchQueries(QueryBase):
                 found = RecordQueries.fetch_records(self, portal_id, object_type_id, [row[0] for row in page])  # type: ignore[arg-type]
                 return total, [found[row[0]] for row in page if row[0] in found]
         else:
-            total = self.fetchone(f"SELECT count(*) FROM records r WHERE {where}", params)[0]
+            total = self._count(f"SELECT count(*) FROM records r WHERE {where}", params)
         if total <= offset:
             return total, []
         rows = self.fetchall(
@@ -315,6 +330,55 @@ class SearchQueries(QueryBase):
             [*params, limit, offset],
         )
         return total, [RecordQueries._record(self, row) for row in rows]  # type: ignore[arg-type]
+
+    def _fts_match(self, portal_id: int, object_type_id: str, tokens: Sequence[str]) -> str:
+        """The bound FTS5 MATCH text for a query's words within one portal and type: each word as the
+        indexed words it starts (looked up in the index's vocabulary), all words ANDed."""
+        prefix = scope_prefix(portal_id, object_type_id)
+        # A database upgraded with an early revision 0004 lacks the vocabulary: plain prefix queries there.
+        has_vocabulary = self.fetchone(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'record_search_terms'"
+        )[0]
+        parts = []
+        for token in tokens:
+            start = prefix + token
+            if not has_vocabulary:
+                parts.append(_quoted(start) + " *")
+                continue
+            terms = [
+                row[0]
+                for row in self.fetchall(
+                    "SELECT term FROM record_search_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?",
+                    (start, start + "\U0010ffff", MAX_EXPANDED_TERMS + 1),
+                )
+            ]
+            if not terms:
+                return _quoted(start)  # no indexed word starts so: nothing matches
+            if len(terms) > MAX_EXPANDED_TERMS:
+                parts.append(_quoted(start) + " *")
+            else:
+                parts.append("(" + " OR ".join(_quoted(term) for term in terms) + ")")
+        return " AND ".join(parts)
+
+    def _count(self, query: str, params: Sequence[Any]) -> int:
+        """An exact count, remembered (SQLite) until anything in the database changes: paging through a
+        large result, or repeating a search, then costs no second scan of every match."""
+        if self.dialect.name != "sqlite":
+            return self.fetchone(query, params)[0]
+        connection = self.cursor.connection
+        version = (self.fetchone("PRAGMA data_version")[0], connection.total_changes)
+        cached = _COUNTS.get(id(connection))
+        if cached is None or cached[0] is not connection or cached[1] != version:
+            cached = _COUNTS[id(connection)] = (connection, version, {})
+        counts = cached[2]
+        key = (query, tuple(params))
+        total = counts.get(key)
+        if total is None:
+            total = self.fetchone(query, params)[0]
+            if len(counts) >= MAX_CACHED_COUNTS:
+                counts.clear()
+            counts[key] = total
+        return total
 
     def full_text_pending(self) -> bool:
         """Whether record writes wait to be brought into the SQLite full-text index (never on PostgreSQL)."""

@@ -60,3 +60,37 @@ def test_updates_and_deletes_keep_the_full_text_index_in_step(services):
     with services.database.session(write=False) as session:
         assert session.fetchone("SELECT count(*) FROM record_search")[0] == 0
         assert session.fetchone("SELECT count(*) FROM search_pending")[0] == 0
+
+
+def test_remembered_totals_follow_writes_from_this_and_other_connections(services, tmp_path):
+    def total(svc: Services) -> int:
+        return svc.search.search(PRINCIPAL, "tasks", SearchRequest(limit=1))["total"]
+
+    def create(svc: Services, count: int) -> None:
+        inputs = [CreateInput(properties={"hs_timestamp": "0"}) for _ in range(count)]
+        svc.records.batch_create(PRINCIPAL, "tasks", inputs)
+
+    create(services, 3)
+    assert total(services) == 3 and total(services) == 3
+    create(services, 2)
+    assert total(services) == 5
+    other_database = open_database(None, str(tmp_path / "search.db"))  # another connection, as another worker
+    try:
+        other = Services(other_database)
+        assert total(other) == 5
+        create(other, 4)
+        assert total(services) == 9 and total(other) == 9
+        with other_database.session(write=True) as session:
+            session.archive_records(1, "0-27", [1], 2)
+        assert total(services) == 8
+    finally:
+        other_database.close()
+
+
+def test_query_without_the_vocabulary_table_of_an_early_0004(services):
+    inputs = [CreateInput(properties={"hs_timestamp": "0", "hs_task_subject": f"plover{i}"}) for i in range(3)]
+    created = [r["id"] for r in services.records.batch_create(PRINCIPAL, "tasks", inputs).results]
+    with services.database.session(write=True) as session:
+        session.execute("DROP TABLE record_search_terms")
+    assert ids(services, query="plover") == (3, created)
+    assert ids(services, query="plover1") == (1, [created[1]])

@@ -363,3 +363,12 @@ def test_percent_and_underscore_are_not_wildcards(api, tasks, unique):
     assert run("*100%") == [ids[0]]
     assert run("*a_b") == [ids[2]]
     assert run("100*") == [ids[0], ids[1]]
+
+
+def test_query_word_starting_many_indexed_words(api, unique):
+    """Beyond MAX_EXPANDED_TERMS distinct words, a query word is matched as an FTS5 prefix query."""
+    inputs = [{"properties": {"hs_timestamp": TASK_TIME, "hs_task_subject": f"zz{unique}w{i}"}} for i in range(70)]
+    created = [int(r["id"]) for r in batch_create(api, "tasks", inputs)]
+    assert search_all(api, {"query": f"zz{unique}"}) == created
+    assert search_all(api, {"query": f"zz{unique}w6"}) == [created[6], *created[60:70]]
+    assert search_all(api, {"query": f"zz{unique}w69"}) == [created[69]]

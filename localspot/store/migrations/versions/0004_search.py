@@ -38,6 +38,8 @@ _SQLITE = [
     # Words arrive already split and filed under their scope (store/search.py `full_text_body`);
     # detail=none: no positions or columns are needed (prefix queries only), which keeps the index small.
     "CREATE VIRTUAL TABLE record_search USING fts5(body, tokenize = 'unicode61 remove_diacritics 0', detail = none)",
+    # Its vocabulary: a query word is expanded to the indexed words it starts (store/search.py `_fts_match`).
+    "CREATE VIRTUAL TABLE record_search_terms USING fts5vocab(record_search, row)",
     f"CREATE TRIGGER records_search_insert AFTER INSERT ON records BEGIN {_NOTE.format(row='NEW')} END",
     "CREATE TRIGGER records_search_update AFTER UPDATE OF properties, archived ON records BEGIN "
     f"{_NOTE.format(row='NEW')} END",
@@ -71,5 +73,5 @@ def downgrade() -> None:
     if bind.dialect.name == "sqlite":
         for name in ("records_search_insert", "records_search_update", "records_search_delete"):
             op.execute(f"DROP TRIGGER {name}")
-        for table in ("record_search", "search_pending", "search_text_properties"):
+        for table in ("record_search_terms", "record_search", "search_pending", "search_text_properties"):
             op.execute(f"DROP TABLE {table}")

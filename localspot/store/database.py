@@ -298,6 +298,9 @@ class PostgresDatabase(Database):
                 self._suspect = True
                 self._pool.putconn(conn)  # the pool discards a broken connection and opens a replacement
                 continue
+            except BaseException:
+                self._pool.putconn(conn)
+                raise
             self._suspect = False
             return conn
         raise DatabaseUnavailable("no working database connection")

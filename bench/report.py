@@ -56,6 +56,23 @@ def _seconds(figures: dict[str, Any], key: str) -> str:
     return f"{_number(figures.get(key), 2)} s"
 
 
+def _search_rows(entry: dict[str, Any]) -> list[str]:
+    """bench/search.py measures each search kind serially (one connection): latency, not throughput."""
+    rows = []
+    for kind, figures in entry.items():
+        if not isinstance(figures, dict) or "p50_ms" not in figures:
+            continue
+        cpu = figures.get("server_cpu_ms_per_request")
+        note = f"serial, {figures.get('n', '?')} requests, median total {figures.get('median_total', '?')}"
+        if cpu is not None:
+            note += f", server CPU {cpu} ms/request"
+        rows.append(
+            f"| {entry['name']}: {kind} | | | | {_number(figures['p50_ms'], 1)} | {_number(figures['p99_ms'], 1)} "
+            f"| | | | {note} |"
+        )
+    return rows
+
+
 def markdown(results: dict[str, Any]) -> str:
     meta, figures = results["meta"], results["figures"]
     lines = [
@@ -78,6 +95,9 @@ def markdown(results: dict[str, Any]) -> str:
             f"{_number(figures.get('raw_ceiling_cpu_us_per_record'), 1)} | | |"
         )
     for entry in results["scenarios"]:
+        if entry.get("by") == "bench/search.py":
+            lines.extend(_search_rows(entry))
+            continue
         if entry.get("status") == "skipped" or "records_per_s" not in entry:
             lines.append(f"| {entry['name']} | | | | | | | | | {entry.get('status')}: {entry.get('note', '')} |")
             continue

@@ -4,6 +4,7 @@ generator process, measure the raw storage ceiling, memory and cold start, and w
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import platform
@@ -270,7 +271,10 @@ class Suite:
             return
         if search_module is not None and hasattr(search_module, "measure"):
             try:
-                measured = search_module.measure(server.url, TOKEN)
+                wanted = {"server_pid": server.pid, "iterations": max(10, min(200, round(60 * self.args.duration)))}
+                accepted = inspect.signature(search_module.measure).parameters
+                options = {name: value for name, value in wanted.items() if name in accepted}
+                measured = search_module.measure(server.url, TOKEN, **options)
             except Exception as exc:  # its endpoint may not be merged yet: fall back to the plain scenario
                 self.log(f"bench/search.py measure() failed ({exc!r}); running the plain search scenario")
             else:

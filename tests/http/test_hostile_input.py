@@ -147,6 +147,8 @@ def test_chunked_body_over_the_limit_is_a_413(base_url):
             {"name": "p", "label": "a\u0000", "type": "string", "fieldType": "text", "groupName": "contactinformation"},
         ),
         ("GET", "/crm/v3/objects/contacts/1%00", None),
+        ("GET", "/crm/v3/properties/companies/x%00y", None),
+        ("POST", "/crm/v3/properties/companies/batch/archive", {"inputs": [{"name": "x\u0000y"}]}),
         ("GET", "/crm/v3/objects/contacts?properties=email%00", None),
     ],
 )

@@ -14,7 +14,7 @@ HUGE = "9" * 40
 # (method, path, JSON body or raw bytes, expected status, expected category)
 CASES: list[tuple[str, str, object, int, str]] = [
     ("GET", f"{C}/{HUGE}", None, 404, "OBJECT_NOT_FOUND"),
-    ("GET", f"{C}/1%00", None, 404, "OBJECT_NOT_FOUND"),
+    ("GET", f"{C}/1%00", None, 400, "VALIDATION_ERROR"),
     ("GET", f"{C}/%C2%B2", None, 404, "OBJECT_NOT_FOUND"),
     ("GET", f"{C}/{INJECT}", None, 404, "OBJECT_NOT_FOUND"),
     ("GET", f"{C}/1?idProperty={INJECT}", None, 400, "VALIDATION_ERROR"),

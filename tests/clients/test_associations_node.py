@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
-from tests.clients.node import node_client_or_skip, run_node
+from tests.clients.node import run_node
 from tests.conftest import TOKEN
 from tests.support.factories import create_records
-
-
-@pytest.fixture(scope="module")
-def node_dir():
-    return node_client_or_skip()
 
 
 def node(base_url: str, script: str) -> dict:

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.clients.node import node_client_or_skip, run_node
+from tests.clients.node import run_node
 
 TOKEN = "stub-token-123"
 
@@ -66,11 +66,6 @@ class _StubHandler(BaseHTTPRequestHandler):
     def do_GET(self):
         self._record()
         self._send(404, NOT_FOUND_BODY)
-
-
-@pytest.fixture(scope="module")
-def node_dir():
-    return node_client_or_skip()
 
 
 @pytest.fixture()

@@ -2,22 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
-import pytest
-
-from tests.clients.node import NodeUnavailable, ensure_node_client, run_node
+from tests.clients.node import run_node
 from tests.conftest import TOKEN
-
-
-@pytest.fixture(scope="module")
-def node_dir():
-    try:
-        return ensure_node_client()
-    except NodeUnavailable as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Node client unavailable in CI: {exc}")
-        pytest.skip(f"Node client unavailable (set CI=true to make this a failure): {exc}")
 
 
 def run(base_url: str, script: str) -> dict:

@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-import os
-
-import pytest
-
-from tests.clients.node import NodeUnavailable, ensure_node_client, run_node
+from tests.clients.node import run_node
 from tests.conftest import TOKEN
 from tests.support.factories import batch_create
-
-
-@pytest.fixture(scope="module")
-def node_dir():
-    try:
-        return ensure_node_client()
-    except NodeUnavailable as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Node client unavailable in CI: {exc}")
-        pytest.skip(f"Node client unavailable (set CI=true to make this a failure): {exc}")
 
 
 def test_do_search_with_the_node_client(node_dir, api, base_url, unique):

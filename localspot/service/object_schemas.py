@@ -7,7 +7,9 @@ definitions (each with the type id of both directions). `schema/custom.py` turns
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from localspot import errors
@@ -60,11 +62,8 @@ class ObjectSchemaService:
     # --- writes ----------------------------------------------------------------------------------------
 
     def create(self, principal: Principal, body: ObjectSchemaCreate) -> tuple[int, dict[str, Any]]:
-        principal.require(WRITE_SCOPES)
         portal_id = principal.portal_id
-        with self.database.session(write=True) as session:
-            session.lock_schema(portal_id)  # schema changes are serialised; see service.properties.schema_change
-            schema = self.schemas.load(session, portal_id)
+        with self._schema_change(principal) as (session, schema):
             self._check_new_name(session, schema, portal_id, body.name)
             number = session.reserve_ids(1)[0]
             now = now_ms()
@@ -110,11 +109,8 @@ class ObjectSchemaService:
         return 201, self._render_with(portal_id, definition, object_type_from_schema(definition))
 
     def update(self, principal: Principal, type_name: str, body: ObjectSchemaPatch) -> dict[str, Any]:
-        principal.require(WRITE_SCOPES)
         portal_id = principal.portal_id
-        with self.database.session(write=True) as session:
-            session.lock_schema(portal_id)  # schema changes are serialised; see service.properties.schema_change
-            schema = self.schemas.load(session, portal_id)
+        with self._schema_change(principal) as (session, schema):
             definition = self._find(session, principal, schema, type_name)
             object_type = schema.types[definition["objectTypeId"]]
             known = set(object_type.properties)
@@ -147,11 +143,8 @@ class ObjectSchemaService:
 
     def archive(self, principal: Principal, type_name: str, *, hard: bool) -> None:
         """Archiving needs the type to hold no live records; `archived=true` then deletes it for good."""
-        principal.require(WRITE_SCOPES)
         portal_id = principal.portal_id
-        with self.database.session(write=True) as session:
-            session.lock_schema(portal_id)  # schema changes are serialised; see service.properties.schema_change
-            schema = self.schemas.load(session, portal_id)
+        with self._schema_change(principal) as (session, schema):
             definition = self._find(session, principal, schema, type_name, include_archived=True)
             if session.count_records(portal_id, definition["objectTypeId"]):
                 raise errors.validation_error(
@@ -170,11 +163,8 @@ class ObjectSchemaService:
     def create_association(
         self, principal: Principal, type_name: str, body: AssociationDefinitionInput
     ) -> tuple[int, dict[str, Any]]:
-        principal.require(WRITE_SCOPES)
         portal_id = principal.portal_id
-        with self.database.session(write=True) as session:
-            session.lock_schema(portal_id)  # schema changes are serialised; see service.properties.schema_change
-            schema = self.schemas.load(session, portal_id)
+        with self._schema_change(principal) as (session, schema):
             definition = self._find(session, principal, schema, type_name)
             from_type = schema.find(body.from_object_type_id)
             to_type = schema.find(body.to_object_type_id)
@@ -190,11 +180,8 @@ class ObjectSchemaService:
         return 201, _render_association(association)
 
     def archive_association(self, principal: Principal, type_name: str, association_id: str) -> None:
-        principal.require(WRITE_SCOPES)
         portal_id = principal.portal_id
-        with self.database.session(write=True) as session:
-            session.lock_schema(portal_id)  # schema changes are serialised; see service.properties.schema_change
-            schema = self.schemas.load(session, portal_id)
+        with self._schema_change(principal) as (session, schema):
             definition = self._find(session, principal, schema, type_name)
             kept = [a for a in definition["associations"] if str(a["id"]) != association_id]
             if len(kept) == len(definition["associations"]):
@@ -204,6 +191,15 @@ class ObjectSchemaService:
             session.bump_schema_version(portal_id)
 
     # --- helpers ---------------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _schema_change(self, principal: Principal) -> Iterator[tuple[Session, PortalSchema]]:
+        """A write transaction that changes the portal's schema: the portal row is locked first, as for
+        property changes (service.properties.schema_change), so schema changes are serialised."""
+        principal.require(WRITE_SCOPES)
+        with self.database.session(write=True) as session:
+            session.lock_schema(principal.portal_id)
+            yield session, self.schemas.load(session, principal.portal_id)
 
     def _find(
         self,

@@ -78,5 +78,5 @@ def measure(storage: Storage, duration: float, contact_ids: list[int]) -> dict[s
         "records_per_s": batches * BATCH / elapsed,
         "batches": batches,
         "elapsed_s": elapsed,
-        "cpu_s": usage.ru_utime + usage.ru_stime - cpu_start,
+        "cpu_us_per_record": 1e6 * (usage.ru_utime + usage.ru_stime - cpu_start) / max(1, batches * BATCH),
     }

@@ -58,10 +58,11 @@ def summarise(path: Path) -> tuple[Counter[str], int]:
 
 def table(path: Path) -> str:
     totals, everything = summarise(path)
-    busy = sum(n for name, n in totals.items() if not name.startswith("idle"))
+    aside = ("idle", "startup")  # not part of serving requests
+    busy = sum(n for name, n in totals.items() if not name.startswith(aside))
     lines = ["| where | share of busy time | share of wall time |", "|---|---:|---:|"]
     for name, samples in totals.most_common():
-        busy_share = "" if name.startswith("idle") else f"{100 * samples / busy:.1f}%"
+        busy_share = "" if name.startswith(aside) else f"{100 * samples / busy:.1f}%"
         lines.append(f"| {name} | {busy_share} | {100 * samples / everything:.1f}% |")
     return "\n".join(lines)
 

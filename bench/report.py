@@ -56,6 +56,23 @@ def _seconds(figures: dict[str, Any], key: str) -> str:
     return f"{_number(figures.get(key), 2)} s"
 
 
+def _search_rows(entry: dict[str, Any]) -> list[str]:
+    """bench/search.py measures each search kind serially (one connection): latency, not throughput."""
+    rows = []
+    for kind, figures in entry.items():
+        if not isinstance(figures, dict) or "p50_ms" not in figures:
+            continue
+        cpu = figures.get("server_cpu_ms_per_request")
+        note = f"serial, {figures.get('n', '?')} requests, median total {figures.get('median_total', '?')}"
+        if cpu is not None:
+            note += f", server CPU {cpu} ms/request"
+        rows.append(
+            f"| {entry['name']}: {kind} | | | | {_number(figures['p50_ms'], 1)} | {_number(figures['p99_ms'], 1)} "
+            f"| | | | {note} |"
+        )
+    return rows
+
+
 def markdown(results: dict[str, Any]) -> str:
     meta, figures = results["meta"], results["figures"]
     lines = [
@@ -67,16 +84,22 @@ def markdown(results: dict[str, Any]) -> str:
         f"Command: `{meta['command']}`",
         "",
         "| scenario | records/s | vs raw ceiling | vs HubSpot (1,900/s) | p50 ms | p99 ms | server CPU | "
-        "load-generator CPU | note |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "server CPU µs/record | load-generator CPU | note |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     seeded = figures.get("seed_records", 0)
     ceiling = figures.get("raw_ceiling_records_per_s")
     if ceiling:
-        lines.append(f"| raw storage ceiling (driver only) | {ceiling:,.0f} | 1.00 | {ceiling / 1900:.1f}x | | | | | |")
+        lines.append(
+            f"| raw storage ceiling (driver only) | {ceiling:,.0f} | 1.00 | {ceiling / 1900:.1f}x | | | | "
+            f"{_number(figures.get('raw_ceiling_cpu_us_per_record'), 1)} | | |"
+        )
     for entry in results["scenarios"]:
+        if entry.get("by") == "bench/search.py":
+            lines.extend(_search_rows(entry))
+            continue
         if entry.get("status") == "skipped" or "records_per_s" not in entry:
-            lines.append(f"| {entry['name']} | | | | | | | | {entry.get('status')}: {entry.get('note', '')} |")
+            lines.append(f"| {entry['name']} | | | | | | | | | {entry.get('status')}: {entry.get('note', '')} |")
             continue
         vs_ceiling = f"{entry['vs_ceiling']:.2f}" if "vs_ceiling" in entry else ""
         vs_hubspot = f"{entry['vs_hubspot']:.1f}x" if "vs_hubspot" in entry else ""
@@ -85,7 +108,8 @@ def markdown(results: dict[str, Any]) -> str:
         note = "" if entry.get("status") == "ok" else f"{entry.get('failed_requests')} failed requests"
         lines.append(
             f"| {entry['name']} | {entry['records_per_s']:,.0f} | {vs_ceiling} | {vs_hubspot} | "
-            f"{_number(entry.get('p50_ms'), 1)} | {_number(entry.get('p99_ms'), 1)} | {server_cpu} | {client_cpu} | "
+            f"{_number(entry.get('p50_ms'), 1)} | {_number(entry.get('p99_ms'), 1)} | {server_cpu} | "
+            f"{_number(entry.get('server_cpu_us_per_record'), 1)} | {client_cpu} | "
             f"{note} |"
         )
     lines += [

@@ -103,6 +103,10 @@ def validation_error(message: str, context: dict[str, list[str]] | None = None) 
     return ApiError(400, "VALIDATION_ERROR", message, context=context)
 
 
+def nul_character() -> ApiError:
+    return validation_error("Invalid input: text values cannot contain the NUL character (\\u0000).")
+
+
 def invalid_json(detail: str) -> ApiError:
     return validation_error(f"Invalid input JSON on line 1, column 1: {detail}")
 
@@ -435,3 +439,60 @@ def merge_with_itself(record_id: str) -> ApiError:
 
 def gdpr_delete_unsupported(object_type_name: str) -> ApiError:
     return validation_error(f"GDPR delete is only available for contacts, not for {object_type_name}.")
+
+
+# --- search --------------------------------------------------------------------------------------------
+
+
+def search_too_many_groups(count: int, limit: int) -> ApiError:
+    return validation_error(f"Too many filter groups ({count}). The maximum number of filter groups is {limit}.")
+
+
+def search_too_many_filters_in_group(count: int, limit: int) -> ApiError:
+    return validation_error(
+        f"Too many filters in a filter group ({count}). The maximum number of filters in a group is {limit}."
+    )
+
+
+def search_too_many_filters(count: int, limit: int) -> ApiError:
+    return validation_error(f"Too many filters ({count}). The maximum number of filters in a search is {limit}.")
+
+
+def search_query_too_long(limit: int) -> ApiError:
+    return validation_error(f"The search query exceeds the maximum of {limit} characters.")
+
+
+def search_unknown_operator(operator: str, allowed: Sequence[str]) -> ApiError:
+    return validation_error(
+        f"Invalid input JSON: Unknown operator {operator!r}; expected one of {', '.join(allowed)}.",
+        context={"operator": [operator]},
+    )
+
+
+def search_missing_field(operator: str, field_name: str) -> ApiError:
+    return validation_error(f"Operator {operator} requires {field_name}.", context={"operator": [operator]})
+
+
+def search_bad_value(property_name: str, value: str, expected: str) -> ApiError:
+    return validation_error(
+        f"{value} is not a valid value for property {property_name}: expected {expected}.",
+        context={"propertyName": [property_name]},
+    )
+
+
+def search_bad_limit(limit: int, maximum: int) -> ApiError:
+    return validation_error(f"limit must be between 1 and {maximum}, got {limit}.")
+
+
+def search_bad_after(after: str) -> ApiError:
+    return validation_error(f"after must be a non-negative integer offset, got {after!r}.")
+
+
+def search_too_many_results(maximum: int) -> ApiError:
+    return validation_error(
+        f"Paging beyond {maximum} results is not supported: after plus limit must not exceed {maximum}."
+    )
+
+
+def search_bad_sort_direction(direction: str) -> ApiError:
+    return validation_error(f"Sort direction must be ASCENDING or DESCENDING, got {direction!r}.")

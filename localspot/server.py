@@ -3,6 +3,7 @@ worker processes over the same database)."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -49,7 +50,9 @@ def app_from_environment() -> Starlette:
     """The worker processes' app factory: settings come from the parent through the environment, and each
     worker opens its own connections (pool_size per process)."""
     settings = Settings(**json.loads(os.environ[SETTINGS_ENV]))
-    return create_app(Services(open_settings_database(settings)), max_body_bytes=settings.max_body_bytes)
+    app = create_app(Services(open_settings_database(settings)), max_body_bytes=settings.max_body_bytes)
+    gc.freeze()
+    return app
 
 
 def multiprocess_refusal(settings: Settings) -> str | None:
@@ -103,6 +106,9 @@ def serve(settings: Settings) -> int:
         uvicorn.run("localspot.server:app_from_environment", factory=True, workers=settings.workers, **common)
         return 0
     app = create_app(Services(database), max_body_bytes=settings.max_body_bytes)
+    # The ~70k objects that imports and startup leave behind live as long as the process: out of the
+    # collector's sight, a full collection no longer stalls a request for tens of milliseconds.
+    gc.freeze()
     try:
         uvicorn.run(app, **common)
     finally:

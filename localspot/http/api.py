@@ -40,7 +40,10 @@ class Api:
     ) -> Response:
         """Runs `operation(principal)` or, with `body`, `operation(principal, decoded_body)`."""
         try:
+            _refuse_nul(request)
             raw = await self._read_body(request) if body is not None else None
+            if raw is not None and _JSON_NUL in raw:
+                raise errors.nul_character()
             authorization = request.headers.get("authorization")
 
             def work() -> Outcome:
@@ -85,3 +88,13 @@ class Api:
                 raise errors.body_too_large(self.max_body_bytes)
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+# HubSpot's text values cannot hold NUL, and PostgreSQL's text and JSONB refuse it: refuse it everywhere,
+# so both backends answer the same 400 rather than one of them failing inside the driver.
+_JSON_NUL = b"\\u0000"
+
+
+def _refuse_nul(request: Request) -> None:
+    if "\x00" in request.scope["path"] or b"%00" in request.scope["query_string"]:
+        raise errors.nul_character()

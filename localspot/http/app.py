@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute, Route
 from localspot import errors
 from localspot.http.api import DEFAULT_MAX_BODY_BYTES, Api
 from localspot.http.responses import error_response, json_response
-from localspot.http.routes import associations, object_schemas, objects, owners, pipelines, properties
+from localspot.http.routes import associations, object_schemas, objects, owners, pipelines, properties, search
 from localspot.service import Services
 
 # Each API area, with every prefix it is served under (classic and date-versioned).
@@ -24,8 +24,9 @@ AREAS: list[tuple[Callable[[Api], list[BaseRoute]], tuple[str, ...]]] = [
     (owners.routes, ("/crm/v3/owners", "/crm/owners/2026-03")),
     (pipelines.routes, ("/crm/v3/pipelines", "/crm/pipelines/2026-03")),
     (associations.routes, ("/crm/v4/associations", "/crm/associations/v4", "/crm/associations/2026-03")),
-    (associations.record_routes, ("/crm/v4/objects",)),
+    (associations.record_routes, ("/crm/v4/objects", "/crm/objects/2026-03")),
     (associations.v3_routes, ("/crm/v3/associations",)),
+    (search.routes, ("/crm/v3/objects", "/crm/objects/2026-03")),
 ]
 
 

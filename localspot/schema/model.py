@@ -194,6 +194,8 @@ class ObjectType:
     default_pipelines: tuple[dict[str, Any], ...] = ()
     required_stage_metadata: tuple[str, ...] = ()
     gdpr_deletable: bool = False
+    # Property lists the store keeps search indexes on (leading property first): catalogue data.
+    search_indexes: tuple[tuple[str, ...], ...] = ()
 
     @property
     def system_properties(self) -> tuple[str, str, str]:
@@ -204,6 +206,11 @@ class ObjectType:
     def column_properties(self) -> tuple[tuple[str, str], ...]:
         """(name, record column) of every property backed by a record column rather than the value map."""
         return tuple((p.name, p.column) for p in self.properties.values() if p.column is not None)
+
+    @functools.cached_property
+    def archived_property_names(self) -> frozenset[str]:
+        """Archived properties keep their stored values, but reads no longer show them."""
+        return frozenset(p.name for p in self.properties.values() if p.archived)
 
     def unique_properties(self) -> list[PropertyDefinition]:
         return [p for p in self.properties.values() if p.has_unique_value and not p.archived]
@@ -261,4 +268,5 @@ class ObjectType:
             default_pipelines=tuple(data.get("pipelines", ())),
             required_stage_metadata=tuple(data.get("requiredStageMetadata", ())),
             gdpr_deletable=bool(data.get("gdprDeletable", False)),
+            search_indexes=tuple(tuple(names) for names in data.get("searchIndexes", ())),
         )

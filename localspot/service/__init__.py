@@ -15,6 +15,7 @@ from localspot.service.property_groups import PropertyGroupService
 from localspot.service.record_reads import RecordReads
 from localspot.service.records import RecordService
 from localspot.service.schemas import SchemaCache
+from localspot.service.search import SearchService
 from localspot.store import Database
 
 
@@ -35,3 +36,4 @@ class Services:
         self.pipelines = PipelineService(database, self.schemas)
         self.associations = AssociationService(database, self.schemas)
         self.association_labels = AssociationLabelService(database, self.schemas)
+        self.search = SearchService(database, self.records)

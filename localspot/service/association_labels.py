@@ -9,7 +9,8 @@ portal from 1000 up, so they never equal a HUBSPOT_DEFINED id.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from localspot import errors
@@ -25,6 +26,8 @@ from localspot.timeutil import now_ms
 
 MAX_LABELS_PER_PAIR = 10
 MAX_NAME_LENGTH = 100
+# Bounds what a limit may be set to (the column is a 32-bit integer on PostgreSQL).
+MAX_LIMIT = 1_000_000
 
 
 class AssociationLabelService:
@@ -35,10 +38,26 @@ class AssociationLabelService:
     def _open(
         self, session: Session, principal: Principal, from_name: str, to_name: str, *, write: bool
     ) -> tuple[PortalSchema, str, str]:
+        if write:
+            # Label and limit changes are schema changes: serialise them (see properties.schema_change).
+            session.lock_schema(principal.portal_id)
         schema = self.schemas.load(session, principal.portal_id)
         from_type, to_type = schema.resolve(from_name), schema.resolve(to_name)
         principal.require(from_type.write_scopes if write else from_type.read_scopes)
         return schema, from_type.object_type_id, to_type.object_type_id
+
+    @contextlib.contextmanager
+    def _schema_change(
+        self, principal: Principal, from_name: str, to_name: str
+    ) -> Iterator[tuple[Session, PortalSchema, str, str]]:
+        """A write transaction changing the portal's labels. `_open` locks the portal row first (as for
+        property changes): label writers are serialised, type ids are allocated without a race, and on
+        PostgreSQL association writers (which share-lock the row) never commit a label deleted meanwhile.
+        The schema version moves last, so every process reloads the labels."""
+        with self.database.session(write=True) as session:
+            schema, from_type, to_type = self._open(session, principal, from_name, to_name, write=True)
+            yield session, schema, from_type, to_type
+            session.bump_schema_version(principal.portal_id)
 
     # --- labels --------------------------------------------------------------------------------------
 
@@ -53,10 +72,7 @@ class AssociationLabelService:
             if text is not None and not (0 < len(text.strip()) <= MAX_NAME_LENGTH):
                 raise errors.association_label_invalid(f"Labels must be 1 to {MAX_NAME_LENGTH} characters long.")
         portal_id = principal.portal_id
-        with self.database.session(write=True) as session:
-            _, from_type, to_type = self._open(session, principal, from_name, to_name, write=True)
-            # Taken first: it serialises label writers of one portal (the row lock on PostgreSQL).
-            session.bump_schema_version(portal_id)
+        with self._schema_change(principal, from_name, to_name) as (session, _, from_type, to_type):
             labels = [
                 row
                 for row in session.association_labels(portal_id)
@@ -76,23 +92,19 @@ class AssociationLabelService:
     def update(self, principal: Principal, from_name: str, to_name: str, body: LabelUpdate) -> None:
         if not (0 < len(body.label.strip()) <= MAX_NAME_LENGTH):
             raise errors.association_label_invalid(f"Labels must be 1 to {MAX_NAME_LENGTH} characters long.")
-        with self.database.session(write=True) as session:
-            schema, from_type, to_type = self._open(session, principal, from_name, to_name, write=True)
+        with self._schema_change(principal, from_name, to_name) as (session, schema, from_type, to_type):
             definition = _own_label(schema, from_type, to_type, body.association_type_id)
-            session.bump_schema_version(principal.portal_id)
             session.rename_association_label(principal.portal_id, definition.type_id, body.label)
             if body.inverse_label is not None and definition.inverse_type_id != definition.type_id:
                 session.rename_association_label(principal.portal_id, definition.inverse_type_id, body.inverse_label)
 
     def delete(self, principal: Principal, from_name: str, to_name: str, type_id_raw: str) -> None:
         type_id = _type_id(type_id_raw)
-        with self.database.session(write=True) as session:
-            schema, from_type, to_type = self._open(session, principal, from_name, to_name, write=True)
+        with self._schema_change(principal, from_name, to_name) as (session, schema, from_type, to_type):
             definition = _own_label(schema, from_type, to_type, type_id)
             both = sorted({definition.type_id, definition.inverse_type_id})
             if session.association_type_in_use(principal.portal_id, USER_DEFINED, both):
                 raise errors.association_label_in_use(type_id)
-            session.bump_schema_version(principal.portal_id)
             session.delete_association_labels(principal.portal_id, both)
             session.delete_association_limits_of_types(principal.portal_id, USER_DEFINED, both)
 
@@ -166,8 +178,8 @@ class AssociationLabelService:
                     outcome.errors.append(
                         errors.invalid_association_type(from_type, to_type, item.category, item.type_id)
                     )
-                elif item.max_to_object_ids < 1:
-                    outcome.errors.append(errors.validation_error("maxToObjectIds must be at least 1."))
+                elif not 1 <= item.max_to_object_ids <= MAX_LIMIT:
+                    outcome.errors.append(errors.validation_error(f"maxToObjectIds must be between 1 and {MAX_LIMIT}."))
                 elif creating and key in existing:
                     outcome.errors.append(errors.association_limit_exists(item.category, item.type_id))
                 elif not creating and key not in existing:
@@ -214,7 +226,7 @@ def _label_rows(first: int, from_type: str, to_type: str, body: LabelCreate) -> 
 def _own_label(schema: PortalSchema, from_type: str, to_type: str, type_id: int) -> AssociationType:
     """A USER_DEFINED type of this pair; HubSpot's own types cannot be changed."""
     definition = schema.association_type(from_type, to_type, USER_DEFINED, type_id)
-    if definition is not None:
+    if definition is not None and not definition.is_default:
         return definition
     if any(d.type_id == type_id for d in schema.association_types(from_type, to_type)):
         raise errors.association_type_read_only(type_id)

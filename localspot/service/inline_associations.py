@@ -81,3 +81,49 @@ def association_rows(
         rows.append((record_id, target, object_type_id, target_type, category, type_id))
         rows.append((target, record_id, target_type, object_type_id, category, inverse_type_id))
     return rows
+
+
+def limit_failures(
+    session: Session, portal_id: int, object_type_id: str, staged: dict[int, list[tuple[int, str, str, int, int]]]
+) -> dict[int, ApiError]:
+    """Inputs whose associations would break a configured association limit, by input index: the new
+    record's own count per type, and each target's count under the inverse type (earlier inputs count)."""
+    target_types = {target_type for rows in staged.values() for _, target_type, _, _, _ in rows}
+    directions = [(object_type_id, t) for t in target_types] + [(t, object_type_id) for t in target_types]
+    maximum = {
+        (row.from_type, row.to_type, row.category, row.type_id): row.max_to_object_ids
+        for row in session.association_limits(portal_id, directions)
+    }
+    if not maximum:
+        return {}
+    counts: dict[tuple[int, str, int], int] = {}
+    for from_type, to_type, category, type_id in maximum:
+        if to_type != object_type_id:
+            continue
+        owners = sorted(
+            {t for rows in staged.values() for t, tt, c, _, inv in rows if tt == from_type and inv == type_id}
+        )
+        found = session.count_associated(portal_id, owners, object_type_id, category, type_id)
+        counts.update({(owner, category, type_id): found.get(owner, 0) for owner in owners})
+    failures: dict[int, ApiError] = {}
+    for index in sorted(staged):
+        own: dict[tuple[str, str, int], int] = {}
+        bumps: list[tuple[int, str, int]] = []
+        for target, target_type, category, type_id, inverse_type_id in dict.fromkeys(staged[index]):
+            own_key = (target_type, category, type_id)
+            own[own_key] = own.get(own_key, 0) + 1
+            mine = maximum.get((object_type_id, target_type, category, type_id))
+            if mine is not None and own[own_key] > mine:
+                failures[index] = errors.association_limit_exceeded("being created", category, type_id, mine)
+                break
+            theirs = maximum.get((target_type, object_type_id, category, inverse_type_id))
+            slot = (target, category, inverse_type_id)
+            if theirs is not None:
+                if counts.get(slot, 0) + 1 > theirs:
+                    failures[index] = errors.association_limit_exceeded(str(target), category, inverse_type_id, theirs)
+                    break
+                bumps.append(slot)
+        if index not in failures:
+            for slot in bumps:
+                counts[slot] = counts.get(slot, 0) + 1
+    return failures

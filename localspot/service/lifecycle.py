@@ -8,13 +8,10 @@ from localspot import errors
 from localspot.service.context import Principal
 from localspot.service.inline_associations import parse_record_id
 from localspot.service.inputs import GdprDeleteInput, MergeInput
-from localspot.service.records import RecordService
+from localspot.service.records import MAX_MERGE_HOPS, RecordService
 from localspot.service.rendering import render_record
 from localspot.store import Database
 from localspot.timeutil import now_ms
-
-# Merge chains are followed this deep when erasing a record and everything merged into it.
-MAX_MERGE_DEPTH = 16
 
 
 class RecordLifecycle:
@@ -36,10 +33,7 @@ class RecordLifecycle:
                 raise errors.merge_with_itself(primary_key)
             wanted = {key: parse_record_id(key) for key in (primary_key, merged_key)}
             found = session.fetch_records(
-                portal_id,
-                object_type.object_type_id,
-                sorted({r for r in wanted.values() if r is not None}),
-                lock=True,  # a concurrent update of the primary must not be overwritten by the merge
+                portal_id, object_type.object_type_id, [r for r in wanted.values() if r is not None], lock=True
             )
             for key, record_id in wanted.items():
                 if record_id not in found:
@@ -66,7 +60,7 @@ class RecordLifecycle:
             if record_id is None or not session.fetch_records(portal_id, type_id, [record_id], archived=None):
                 raise errors.object_not_found(key)
             doomed, layer = [record_id], [record_id]
-            for _ in range(MAX_MERGE_DEPTH):
+            for _ in range(MAX_MERGE_HOPS):
                 layer = session.records_merged_into(portal_id, type_id, layer)
                 if not layer:
                     break

@@ -63,6 +63,7 @@ class ObjectSchemaService:
         principal.require(WRITE_SCOPES)
         portal_id = principal.portal_id
         with self.database.session(write=True) as session:
+            session.lock_schema(portal_id)  # schema changes are serialised; see service.properties.schema_change
             schema = self.schemas.load(session, portal_id)
             self._check_new_name(session, schema, portal_id, body.name)
             number = session.reserve_ids(1)[0]
@@ -104,13 +105,15 @@ class ObjectSchemaService:
                 definition["associations"].append(self._association(session, definition, target_type, None, now))
             session.save_object_schema(portal_id, definition["objectTypeId"], body.name, definition)
             session.bump_schema_version(portal_id)
-            schema = self.schemas.load(session, portal_id)
-        return 201, self._render(schema, definition)
+        # Rendered from the definition itself: caching a schema version before its commit could keep a
+        # version that never committed.
+        return 201, self._render_with(portal_id, definition, object_type_from_schema(definition))
 
     def update(self, principal: Principal, type_name: str, body: ObjectSchemaPatch) -> dict[str, Any]:
         principal.require(WRITE_SCOPES)
         portal_id = principal.portal_id
         with self.database.session(write=True) as session:
+            session.lock_schema(portal_id)  # schema changes are serialised; see service.properties.schema_change
             schema = self.schemas.load(session, portal_id)
             definition = self._find(session, principal, schema, type_name)
             object_type = schema.types[definition["objectTypeId"]]
@@ -147,6 +150,7 @@ class ObjectSchemaService:
         principal.require(WRITE_SCOPES)
         portal_id = principal.portal_id
         with self.database.session(write=True) as session:
+            session.lock_schema(portal_id)  # schema changes are serialised; see service.properties.schema_change
             schema = self.schemas.load(session, portal_id)
             definition = self._find(session, principal, schema, type_name, include_archived=True)
             if session.count_records(portal_id, definition["objectTypeId"]):
@@ -169,6 +173,7 @@ class ObjectSchemaService:
         principal.require(WRITE_SCOPES)
         portal_id = principal.portal_id
         with self.database.session(write=True) as session:
+            session.lock_schema(portal_id)  # schema changes are serialised; see service.properties.schema_change
             schema = self.schemas.load(session, portal_id)
             definition = self._find(session, principal, schema, type_name)
             from_type = schema.find(body.from_object_type_id)
@@ -188,6 +193,7 @@ class ObjectSchemaService:
         principal.require(WRITE_SCOPES)
         portal_id = principal.portal_id
         with self.database.session(write=True) as session:
+            session.lock_schema(portal_id)  # schema changes are serialised; see service.properties.schema_change
             schema = self.schemas.load(session, portal_id)
             definition = self._find(session, principal, schema, type_name)
             kept = [a for a in definition["associations"] if str(a["id"]) != association_id]
@@ -284,8 +290,12 @@ class ObjectSchemaService:
         }
 
     def _render(self, schema: PortalSchema, definition: dict[str, Any]) -> dict[str, Any]:
-        body = self._render_definition(schema.portal_id, definition)
-        object_type = schema.types.get(definition["objectTypeId"])
+        return self._render_with(schema.portal_id, definition, schema.types.get(definition["objectTypeId"]))
+
+    def _render_with(
+        self, portal_id: int, definition: dict[str, Any], object_type: ObjectType | None
+    ) -> dict[str, Any]:
+        body = self._render_definition(portal_id, definition)
         properties = object_type.properties.values() if object_type else ()
         body["properties"] = [render_property(p) for p in properties if not p.archived]
         body["associations"] = [_render_association(a) for a in definition.get("associations", [])]

@@ -239,6 +239,8 @@ class PipelineService:
     def _open(
         self, session: Session, principal: Principal, type_name: str, *, write: bool
     ) -> tuple[PortalSchema, ObjectType]:
+        if write:
+            session.lock_schema(principal.portal_id)  # schema changes are serialised; see properties.schema_change
         schema, object_type = open_schema(self.schemas, session, principal, type_name, write=write)
         if not object_type.pipeline_property:
             raise errors.validation_error(f"Object type {object_type.object_type_id} does not have pipelines.")

@@ -6,7 +6,8 @@ and archived; a change is refused whenever it would leave a stored value invalid
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -45,6 +46,23 @@ def open_schema(
     object_type = schema.resolve(type_name)
     principal.require(property_scopes(object_type, write=write))
     return schema, object_type
+
+
+@contextmanager
+def schema_change(
+    database: Database, schemas: SchemaCache, principal: Principal, type_name: str
+) -> Iterator[tuple[Session, ObjectType]]:
+    """A write transaction that changes the portal's definitions of one object type.
+
+    The portal row is locked first, so schema changes are serialised against each other and (on PostgreSQL)
+    against record writers, which share-lock it (`AccountQueries.schema_version`): value checks see every
+    committed record, and no writer commits a value validated against the old definition afterwards. The
+    schema version moves at the end, so every process reloads the portal's schema."""
+    with database.session(write=True) as session:
+        session.lock_schema(principal.portal_id)
+        _, object_type = open_schema(schemas, session, principal, type_name, write=True)
+        yield session, object_type
+        session.bump_schema_version(principal.portal_id)
 
 
 def render_property(prop: PropertyDefinition) -> dict[str, Any]:
@@ -112,10 +130,8 @@ class PropertyService:
         self.database = database
         self.schemas = schemas
 
-    def _open(
-        self, session: Session, principal: Principal, type_name: str, *, write: bool
-    ) -> tuple[PortalSchema, ObjectType]:
-        return open_schema(self.schemas, session, principal, type_name, write=write)
+    def _open(self, session: Session, principal: Principal, type_name: str) -> tuple[PortalSchema, ObjectType]:
+        return open_schema(self.schemas, session, principal, type_name, write=False)
 
     # --- reads -------------------------------------------------------------------------------------------
 
@@ -126,7 +142,7 @@ class PropertyService:
         check_sensitivity(data_sensitivity)
         wanted = data_sensitivity or "non_sensitive"
         with self.database.session(write=False) as session:
-            _, object_type = self._open(session, principal, type_name, write=False)
+            _, object_type = self._open(session, principal, type_name)
         results = [
             render_property(p)
             for p in object_type.properties.values()
@@ -136,7 +152,7 @@ class PropertyService:
 
     def get(self, principal: Principal, type_name: str, name: str, *, archived: bool = False) -> dict[str, Any]:
         with self.database.session(write=False) as session:
-            _, object_type = self._open(session, principal, type_name, write=False)
+            _, object_type = self._open(session, principal, type_name)
         prop = object_type.properties.get(name)
         if prop is None or prop.archived != archived:
             raise errors.property_not_found(object_type.object_type_id, name)
@@ -148,7 +164,7 @@ class PropertyService:
         _check_batch_size(len(body.inputs), MAX_NAMES_PER_BATCH)
         check_sensitivity(body.data_sensitivity)
         with self.database.session(write=False) as session:
-            _, object_type = self._open(session, principal, type_name, write=False)
+            _, object_type = self._open(session, principal, type_name)
         for name in dict.fromkeys(item.name for item in body.inputs):
             prop = object_type.properties.get(name)
             if prop is None or prop.archived != body.archived:
@@ -160,10 +176,8 @@ class PropertyService:
     # --- create ------------------------------------------------------------------------------------------
 
     def create(self, principal: Principal, type_name: str, body: PropertyCreate) -> dict[str, Any]:
-        with self.database.session(write=True) as session:
-            _, object_type = self._open(session, principal, type_name, write=True)
+        with schema_change(self.database, self.schemas, principal, type_name) as (session, object_type):
             prop = self._create_one(session, principal.portal_id, object_type, body, now_ms())
-            session.bump_schema_version(principal.portal_id)
         return render_property(prop)
 
     def batch_create(
@@ -172,8 +186,7 @@ class PropertyService:
         """Valid inputs are created; each invalid one is an error naming its property (207)."""
         outcome = BatchOutcome(now_ms())
         _check_batch_size(len(inputs), MAX_BATCH_INPUTS)
-        with self.database.session(write=True) as session:
-            _, object_type = self._open(session, principal, type_name, write=True)
+        with schema_change(self.database, self.schemas, principal, type_name) as (session, object_type):
             for body in inputs:
                 try:
                     prop = self._create_one(session, principal.portal_id, object_type, body, outcome.started_at)
@@ -183,8 +196,6 @@ class PropertyService:
                 # Later inputs must see this one: its name is taken and it counts towards the unique limit.
                 object_type = object_type.with_properties([prop])
                 outcome.results.append(render_property(prop))
-            if outcome.results:
-                session.bump_schema_version(principal.portal_id)
         return outcome.response(201)
 
     def _create_one(
@@ -201,14 +212,11 @@ class PropertyService:
     # --- update ------------------------------------------------------------------------------------------
 
     def update(self, principal: Principal, type_name: str, name: str, body: PropertyUpdate) -> dict[str, Any]:
-        with self.database.session(write=True) as session:
-            _, object_type = self._open(session, principal, type_name, write=True)
+        with schema_change(self.database, self.schemas, principal, type_name) as (session, object_type):
             current = _live_property(object_type, name)
             if current.hubspot_defined or current.column is not None:
                 raise errors.property_definition_read_only(name)
             prop = updated_definition(object_type, current, body, now_ms())
-            # Bump first: on PostgreSQL the portal row stays locked until commit, serialising schema changes.
-            session.bump_schema_version(principal.portal_id)
             _keep_values_valid(session, principal.portal_id, object_type, current, prop)
             session.save_property(principal.portal_id, object_type.object_type_id, name, prop.to_dict())
         return render_property(prop)
@@ -217,8 +225,7 @@ class PropertyService:
 
     def archive(self, principal: Principal, type_name: str, name: str) -> None:
         """Unknown names are a 404; archiving an archived property again changes nothing (204)."""
-        with self.database.session(write=True) as session:
-            _, object_type = self._open(session, principal, type_name, write=True)
+        with schema_change(self.database, self.schemas, principal, type_name) as (session, object_type):
             prop = object_type.properties.get(name)
             if prop is None:
                 raise errors.property_not_found(object_type.object_type_id, name)
@@ -227,8 +234,7 @@ class PropertyService:
     def batch_archive(self, principal: Principal, type_name: str, names: Sequence[str]) -> None:
         """204 whatever each property's state, as HubSpot documents; HubSpot-defined names refuse the batch."""
         _check_batch_size(len(names), MAX_NAMES_PER_BATCH)
-        with self.database.session(write=True) as session:
-            _, object_type = self._open(session, principal, type_name, write=True)
+        with schema_change(self.database, self.schemas, principal, type_name) as (session, object_type):
             found = [object_type.properties[name] for name in dict.fromkeys(names) if name in object_type.properties]
             self._archive(session, principal.portal_id, object_type, found)
 
@@ -239,12 +245,10 @@ class PropertyService:
         if protected:
             raise errors.property_not_archivable(protected)
         now = now_ms()
-        live = [p for p in props if not p.archived]
-        for prop in live:
-            archived = replace(prop, archived=True, archived_at=now, updated_at=now)
-            session.save_property(portal_id, object_type.object_type_id, prop.name, archived.to_dict())
-        if live:
-            session.bump_schema_version(portal_id)
+        for prop in props:
+            if not prop.archived:
+                archived = replace(prop, archived=True, archived_at=now, updated_at=now)
+                session.save_property(portal_id, object_type.object_type_id, prop.name, archived.to_dict())
 
 
 def _check_batch_size(count: int, limit: int) -> None:

@@ -12,7 +12,7 @@ from localspot import errors
 from localspot.schema import ObjectType
 from localspot.service.context import Principal
 from localspot.service.inputs import PropertyGroupCreate, PropertyGroupUpdate
-from localspot.service.properties import open_schema
+from localspot.service.properties import open_schema, schema_change
 from localspot.service.property_definitions import check_display_order, check_label, check_name
 from localspot.service.schemas import SchemaCache
 from localspot.store import Database, Session
@@ -35,25 +35,24 @@ class PropertyGroupService:
         self.database = database
         self.schemas = schemas
 
-    def _open(self, session: Session, principal: Principal, type_name: str, *, write: bool) -> ObjectType:
-        return open_schema(self.schemas, session, principal, type_name, write=write)[1]
+    def _open(self, session: Session, principal: Principal, type_name: str) -> ObjectType:
+        return open_schema(self.schemas, session, principal, type_name, write=False)[1]
 
     def list(self, principal: Principal, type_name: str) -> dict[str, Any]:
         with self.database.session(write=False) as session:
-            object_type = self._open(session, principal, type_name, write=False)
+            object_type = self._open(session, principal, type_name)
         return {"results": [render_group(g) for g in object_type.groups if not g.get("archived", False)]}
 
     def get(self, principal: Principal, type_name: str, name: str) -> dict[str, Any]:
         with self.database.session(write=False) as session:
-            object_type = self._open(session, principal, type_name, write=False)
+            object_type = self._open(session, principal, type_name)
         return render_group(_live_group(object_type, name))
 
     def create(self, principal: Principal, type_name: str, body: PropertyGroupCreate) -> dict[str, Any]:
         check_name(body.name, _WHAT)
         check_label(body.label, _WHAT)
         check_display_order(body.display_order)
-        with self.database.session(write=True) as session:
-            object_type = self._open(session, principal, type_name, write=True)
+        with schema_change(self.database, self.schemas, principal, type_name) as (session, object_type):
             if object_type.live_group(body.name) is not None:
                 raise errors.property_group_exists(body.name)
             now = now_ms()
@@ -74,8 +73,7 @@ class PropertyGroupService:
             check_label(body.label, _WHAT)
         if body.display_order is not None:
             check_display_order(body.display_order)
-        with self.database.session(write=True) as session:
-            object_type = self._open(session, principal, type_name, write=True)
+        with schema_change(self.database, self.schemas, principal, type_name) as (session, object_type):
             group = _own_group(object_type, name)
             group = {
                 **group,
@@ -87,8 +85,7 @@ class PropertyGroupService:
         return render_group(group)
 
     def archive(self, principal: Principal, type_name: str, name: str) -> None:
-        with self.database.session(write=True) as session:
-            object_type = self._open(session, principal, type_name, write=True)
+        with schema_change(self.database, self.schemas, principal, type_name) as (session, object_type):
             group = _own_group(object_type, name)
             members = [p.name for p in object_type.properties.values() if p.group_name == name and not p.archived]
             if members:
@@ -105,7 +102,6 @@ class PropertyGroupService:
         # Groups of a custom type's own definition carry no timestamps until the portal first changes them.
         stamped = {"displayOrder": -1, "createdAt": group.get("updatedAt") or now_ms(), "archivedAt": None, **group}
         session.save_property_group(portal_id, object_type.object_type_id, stamped)
-        session.bump_schema_version(portal_id)
 
 
 def _live_group(object_type: ObjectType, name: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from localspot.service.association_reads import read_associations
 from localspot.service.batch import MAX_BATCH_INPUTS, BatchOutcome
 from localspot.service.context import Principal
 from localspot.service.inputs import BatchRead
-from localspot.service.records import SOURCE_API, RecordService
+from localspot.service.records import SOURCE_API, RecordService, follow_merges
 from localspot.service.rendering import property_value, render_record
 from localspot.store import Database, Session
 from localspot.store.rows import HistoryEntry, RecordRow
@@ -21,8 +21,6 @@ from localspot.timeutil import now_ms
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 10
 MAX_HISTORY_INPUTS = 50
-# A merged record points at the record it was merged into; chains longer than this are not followed.
-MAX_MERGE_HOPS = 16
 _MAX_CURSOR_DIGITS = 18
 
 
@@ -117,16 +115,12 @@ class RecordReads:
     def _find(
         session: Session, portal_id: int, object_type: ObjectType, record_id: int | None, *, archived: bool
     ) -> RecordRow | None:
+        """With `archived=False` a merged record's id finds the record it was merged into."""
         if record_id is None:
             return None
-        type_id = object_type.object_type_id
-        record = session.fetch_records(portal_id, type_id, [record_id], archived=None).get(record_id)
-        hops = 0
-        while record is not None and record.merged_into is not None and not archived and hops < MAX_MERGE_HOPS:
-            record = session.fetch_records(portal_id, type_id, [record.merged_into], archived=None).get(
-                record.merged_into
-            )
-            hops += 1
+        record = session.fetch_records(portal_id, object_type.object_type_id, [record_id], archived=None).get(record_id)
+        if record is not None and not archived:
+            record = follow_merges(session, portal_id, object_type, record)
         if record is None or record.archived != archived:
             return None
         return record
@@ -139,7 +133,11 @@ class RecordReads:
         records: Sequence[RecordRow],
         options: ReadOptions,
     ) -> list[dict[str, Any]]:
-        names = options.properties or object_type.default_properties
+        # Filtered once here rather than per record: a batch read may name a great many properties.
+        defined = object_type.properties
+        names = [
+            name for name in dict.fromkeys(options.properties or object_type.default_properties) if name in defined
+        ]
         ids = [record.id for record in records]
         histories = (
             self._histories(session, schema.portal_id, object_type, records, options.history)

@@ -22,6 +22,10 @@ from localspot.store.rows import RecordRow
 from localspot.timeutil import now_ms
 
 SOURCE_API = "API"
+# A merged record points at the record it was merged into; chains longer than this are not followed.
+MAX_MERGE_HOPS = 16
+# An upsert whose creates lose a race to a concurrent upsert is run again this many times in all.
+UPSERT_ATTEMPTS = 5
 
 
 @dataclass
@@ -80,6 +84,15 @@ class RecordService:
                     else:
                         item.staged_associations = staged
                 pending = [p for p in pending if p.index not in failures]
+                failures.update(
+                    inline_associations.limit_failures(
+                        session,
+                        portal_id,
+                        object_type.object_type_id,
+                        {p.index: p.staged_associations for p in pending if p.staged_associations},
+                    )
+                )
+                pending = [p for p in pending if p.index not in failures]
                 pending = self._settle(session, portal_id, object_type, pending, failures, partial=partial)
                 created = self._insert(session, portal_id, object_type, pending)
         except UniqueViolation:
@@ -131,24 +144,12 @@ class RecordService:
         try:
             with self.database.session(write=True) as session:
                 _, object_type = self.open_type(session, principal, type_name, write=True)
-                resolved = self.resolve_ids(
-                    session, principal, object_type, [(str(i.id), i.id_property) for i in inputs]
-                )
-                records = session.fetch_records(
-                    portal_id, object_type.object_type_id, sorted({r for r in resolved if r is not None}), lock=True
-                )
-                seen: dict[int, str] = {}
-                duplicates: list[str] = []
+                targets = self._locked_targets(session, principal, object_type, inputs)
                 for index, item in enumerate(inputs):
-                    record_id = resolved[index]
-                    record = records.get(record_id) if record_id is not None else None
+                    record = targets[index]
                     if record is None:
                         missing.append(index)
                         continue
-                    if record.id in seen:
-                        duplicates.append(str(item.id))
-                        continue
-                    seen[record.id] = str(item.id)
                     try:
                         changes = validate_properties(
                             object_type,
@@ -161,8 +162,6 @@ class RecordService:
                         failures[index] = error
                         continue
                     pending.append(_Pending(index, item.object_write_trace_id, changes, record))
-                if duplicates:
-                    raise errors.duplicate_ids(duplicates)
                 pending = self._settle(session, portal_id, object_type, pending, failures, partial=partial)
                 updated = self._apply_updates(session, portal_id, object_type, pending)
         except UniqueViolation:
@@ -226,51 +225,98 @@ class RecordService:
         """Each input names its record by a unique property: an existing record is updated, a missing one
         created with that value set. Each result says whether it is `new`. Invalid inputs follow batch
         create's rule (207 only when every input carries an objectWriteTraceId)."""
+        for _ in range(UPSERT_ATTEMPTS - 1):
+            try:
+                return self._upsert(principal, type_name, inputs)
+            except UniqueViolation:
+                # A concurrent upsert created one of our records first: once it has committed, ours
+                # finds and updates it.
+                continue
+        try:
+            return self._upsert(principal, type_name, inputs)
+        except UniqueViolation:
+            raise self._conflict_after_race(principal, type_name, [{}]) from None
+
+    def _upsert(self, principal: Principal, type_name: str, inputs: Sequence[UpdateInput]) -> BatchOutcome:
         outcome, partial = _start_batch(inputs)
         portal_id = principal.portal_id
         failures: dict[int, ApiError] = {}
         pending: list[_Pending] = []
-        try:
-            with self.database.session(write=True) as session:
-                _, object_type = self.open_type(session, principal, type_name, write=True)
-                for item in inputs:
-                    if not item.id_property:
-                        raise errors.id_property_required()
-                    if self.id_property_name(principal, object_type, item.id_property) is None:
-                        raise errors.non_unique_id_property(object_type.object_type_id, item.id_property, portal_id)
-                resolved = self.resolve_ids(
-                    session, principal, object_type, [(str(i.id), i.id_property) for i in inputs]
-                )
-                records = session.fetch_records(
-                    portal_id, object_type.object_type_id, sorted({r for r in resolved if r is not None}), lock=True
-                )
-                for index, item in enumerate(inputs):
-                    record = records.get(resolved[index]) if resolved[index] is not None else None
-                    raw = item.properties if record else {**item.properties, str(item.id_property): str(item.id)}
-                    try:
-                        values = validate_properties(
-                            object_type,
-                            raw,
-                            portal_id=portal_id,
-                            existing=record.properties if record else None,
-                            creating=record is None,
-                        )
-                    except ApiError as error:
-                        failures[index] = error
-                        continue
-                    if record is None:
-                        values = {name: value for name, value in values.items() if value != ""}
-                    pending.append(_Pending(index, item.object_write_trace_id, values, record))
-                pending = self._settle(session, portal_id, object_type, pending, failures, partial=partial)
-                written = self._apply_updates(session, portal_id, object_type, [p for p in pending if p.record])
-                written.update(self._insert(session, portal_id, object_type, [p for p in pending if not p.record]))
-        except UniqueViolation:
-            raise self._conflict_after_race(principal, type_name, [p.values for p in pending]) from None
+        with self.database.session(write=True) as session:
+            _, object_type = self.open_type(session, principal, type_name, write=True)
+            for item in inputs:
+                if not item.id_property:
+                    raise errors.id_property_required()
+                if self.id_property_name(principal, object_type, item.id_property) is None:
+                    raise errors.non_unique_id_property(object_type.object_type_id, item.id_property, portal_id)
+            targets = self._locked_targets(session, principal, object_type, inputs)
+            for index, item in enumerate(inputs):
+                record = targets[index]
+                raw = item.properties if record else {**item.properties, str(item.id_property): str(item.id)}
+                try:
+                    values = validate_properties(
+                        object_type,
+                        raw,
+                        portal_id=portal_id,
+                        existing=record.properties if record else None,
+                        creating=record is None,
+                    )
+                except ApiError as error:
+                    failures[index] = error
+                    continue
+                if record is None:
+                    values = {name: value for name, value in values.items() if value != ""}
+                pending.append(_Pending(index, item.object_write_trace_id, values, record))
+            try:
+                settled = self._settle(session, portal_id, object_type, pending, failures, partial=partial)
+            except ApiError as error:
+                if error.status == 409:
+                    self._check_not_created_meanwhile(session, principal, object_type, inputs, pending)
+                raise
+            if any(failure.status == 409 for failure in failures.values()):
+                self._check_not_created_meanwhile(session, principal, object_type, inputs, pending)
+            pending = settled
+            written = self._apply_updates(session, portal_id, object_type, [p for p in pending if p.record])
+            written.update(self._insert(session, portal_id, object_type, [p for p in pending if not p.record]))
         _collect(outcome, object_type, written, failures, [item.object_write_trace_id for item in inputs])
         created = {p.index for p in pending if p.record is None}
         for index, result in zip(sorted(written), outcome.results, strict=True):
             result["new"] = index in created
         return outcome
+
+    def _locked_targets(
+        self, session: Session, principal: Principal, object_type: ObjectType, inputs: Sequence[UpdateInput]
+    ) -> list[RecordRow | None]:
+        """The live record each input names (None where none), locked for this write. Two inputs naming
+        one record, by the same key or by different unique properties, are a 400."""
+        resolved = self.resolve_ids(session, principal, object_type, [(str(i.id), i.id_property) for i in inputs])
+        repeated = _repeated_records(resolved, [str(item.id) for item in inputs])
+        if repeated:
+            raise errors.duplicate_ids(repeated)
+        records = session.fetch_records(
+            principal.portal_id, object_type.object_type_id, [r for r in resolved if r is not None], lock=True
+        )
+        return [records.get(r) if r is not None else None for r in resolved]
+
+    def _check_not_created_meanwhile(
+        self,
+        session: Session,
+        principal: Principal,
+        object_type: ObjectType,
+        inputs: Sequence[UpdateInput],
+        pending: Sequence[_Pending],
+    ) -> None:
+        """Raises UniqueViolation (so the upsert runs again and updates) when a record this upsert is
+        about to create was committed by a concurrent writer after its id was resolved. Asked after a
+        unique-value conflict was seen, so a commit the conflict check saw is seen here too."""
+        by_property: dict[str, list[str]] = defaultdict(list)
+        for item in pending:
+            if item.record is None:
+                name = str(inputs[item.index].id_property)
+                by_property[name].append(item.values[name])
+        for name, values in by_property.items():
+            if session.unique_owners(principal.portal_id, object_type.object_type_id, name, values):
+                raise UniqueViolation(f"an upserted {name} was created concurrently")
 
     # --- archive ---------------------------------------------------------------------------------------
 
@@ -301,11 +347,30 @@ class RecordService:
         *,
         id_property: str | None = None,
     ) -> dict[str, Any]:
+        """A merged record's id updates the record it was merged into."""
         single = UpdateInput(id=object_id, properties=properties, id_property=id_property)
         outcome = self.batch_update(principal, type_name, [single])
+        if not outcome.results and id_property is None:
+            survivor = self._survivor_id(principal, type_name, object_id)
+            if survivor is not None:
+                single = UpdateInput(id=str(survivor), properties=properties)
+                outcome = self.batch_update(principal, type_name, [single])
         if not outcome.results:
             raise errors.object_not_found(object_id)
         return outcome.results[0]
+
+    def _survivor_id(self, principal: Principal, type_name: str, object_id: str) -> int | None:
+        record_id = inline_associations.parse_record_id(object_id)
+        if record_id is None:
+            return None
+        with self.database.session(write=False) as session:
+            _, object_type = self.open_type(session, principal, type_name, write=False)
+            record = session.fetch_records(principal.portal_id, object_type.object_type_id, [record_id], archived=None)
+            found = record.get(record_id)
+            if found is None or found.merged_into is None:
+                return None
+            survivor = follow_merges(session, principal.portal_id, object_type, found)
+            return survivor.id if survivor is not None and not survivor.archived else None
 
     def archive(self, principal: Principal, type_name: str, object_id: str) -> None:
         self.batch_archive(principal, type_name, [object_id])
@@ -425,6 +490,30 @@ class RecordService:
                 for value, owner in owners.items():
                     return errors.unique_value_conflict(object_type.object_type_id, prop.name, value, str(owner))
         return ApiError(409, "CONFLICT", "A unique value was taken by a concurrent write; retry the request.")
+
+
+def follow_merges(session: Session, portal_id: int, object_type: ObjectType, record: RecordRow) -> RecordRow | None:
+    """The record `record` was merged into, through chains of merges (None when the chain breaks)."""
+    current: RecordRow | None = record
+    for _ in range(MAX_MERGE_HOPS):
+        if current is None or current.merged_into is None:
+            return current
+        target = current.merged_into
+        current = session.fetch_records(portal_id, object_type.object_type_id, [target], archived=None).get(target)
+    return None
+
+
+def _repeated_records(resolved: Sequence[int | None], keys: Sequence[str]) -> list[str]:
+    """Keys naming a record an earlier key already named (e.g. by two different unique properties)."""
+    seen: set[int] = set()
+    repeated: list[str] = []
+    for record_id, key in zip(resolved, keys, strict=True):
+        if record_id is None:
+            continue
+        if record_id in seen:
+            repeated.append(key)
+        seen.add(record_id)
+    return repeated
 
 
 def _start_batch(inputs: Sequence[CreateInput] | Sequence[UpdateInput]) -> tuple[BatchOutcome, bool]:

@@ -47,7 +47,10 @@ def render_record(
     """`properties=None` returns every stored value (write results); otherwise the requested defined
     properties, `null` where empty, plus the system trio. Unknown requested names are ignored."""
     if properties is None:
-        values: dict[str, str | None] = dict(record.properties)
+        hidden = object_type.archived_property_names
+        values: dict[str, str | None] = (
+            {k: v for k, v in record.properties.items() if k not in hidden} if hidden else dict(record.properties)
+        )
         values.update(system_values(object_type, record))
         for name, column in object_type.column_properties:
             values[name] = column_value(record, column)
@@ -55,7 +58,7 @@ def render_record(
         values = system_values(object_type, record)  # type: ignore[assignment]
         defined = object_type.properties
         for name in properties:
-            if name in defined and name not in values:
+            if name in defined and name not in values and not defined[name].archived:
                 values[name] = property_value(object_type, record, name)
     body: dict[str, Any] = {
         "id": str(record.id),

@@ -35,8 +35,19 @@ class AccountQueries(QueryBase):
         return TokenRow(row[0], frozenset(row[1].split()), row[2])
 
     def schema_version(self, portal_id: int) -> int:
-        row = self.fetchone("SELECT schema_version FROM portals WHERE id = ?", (portal_id,))
+        """The portal's schema version. A PostgreSQL write transaction also share-locks the portal row until it
+        commits, so a schema change (which updates the row) waits for writers that validated against the old
+        schema, and writers starting after it wait for it and see the new one. SQLite writers are serialised."""
+        lock = " FOR SHARE" if self.write and self.dialect.name == "postgresql" else ""
+        row = self.fetchone(f"SELECT schema_version FROM portals WHERE id = ?{lock}", (portal_id,))
         return row[0] if row else 0
 
+    def lock_schema(self, portal_id: int) -> None:
+        """Holds the portal's row until commit, serialising schema changes (SQLite writers already are)."""
+        if self.dialect.name == "postgresql":
+            self.execute("SELECT id FROM portals WHERE id = ? FOR UPDATE", (portal_id,))
+
     def bump_schema_version(self, portal_id: int) -> None:
+        """Call `lock_schema` first, before loading the schema: a PostgreSQL write transaction that share-locked
+        the row through `schema_version` and then updates it can deadlock with another one doing the same."""
         self.execute("UPDATE portals SET schema_version = schema_version + 1 WHERE id = ?", (portal_id,))

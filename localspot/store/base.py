@@ -18,9 +18,10 @@ CHUNK = 500
 
 
 class QueryBase:
-    def __init__(self, cursor: Any, dialect: Dialect) -> None:
+    def __init__(self, cursor: Any, dialect: Dialect, *, write: bool = False) -> None:
         self.cursor = cursor
         self.dialect = dialect
+        self.write = write
 
     def execute(self, query: str, params: Sequence[Any] = ()) -> Any:
         self.cursor.execute(self.dialect.sql(query), params)

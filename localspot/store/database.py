@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any
 
 from localspot.store.errors import DatabaseUnavailable, UniqueViolation
+from localspot.store.search import contains_token, starts_words
 from localspot.store.session import Session
 
 # Connections per server process: size so that processes x pool size stays below the server's
@@ -119,7 +120,10 @@ class SqliteDatabase(Database):
             f"PRAGMA wal_autocheckpoint={_INLINE_CHECKPOINT_PAGES}",
         ):
             self._conn.execute(pragma)
-        self._checkpointer = None if path == ":memory:" else _Checkpointer(path)
+        self._checkpointer = None if path == ":memory:" or "mode=memory" in path else _Checkpointer(path, self._lock)
+        # Search's word splitting, which SQLite has no SQL for (PostgreSQL does it in SQL).
+        self._conn.create_function("localspot_contains_token", 2, contains_token, deterministic=True)
+        self._conn.create_function("localspot_starts_words", 2, starts_words, deterministic=True)
 
     @property
     def raw_connection(self) -> sqlite3.Connection:
@@ -131,7 +135,7 @@ class SqliteDatabase(Database):
             cursor = self._conn.cursor()
             cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
-                yield Session(cursor, self.dialect)
+                yield Session(cursor, self.dialect, write=write)
             except sqlite3.IntegrityError as exc:
                 self._conn.rollback()
                 raise UniqueViolation(str(exc)) from exc
@@ -159,15 +163,20 @@ _INLINE_CHECKPOINT_PAGES = 16_384  # 64 MB of 4 KB pages
 
 class _Checkpointer:
     """Copies committed WAL pages into the database file from its own thread and connection, so the
-    event loop never waits on the checkpoint's fsync. PASSIVE checkpoints never block a writer; when the
-    WAL still grows past RESTART_BYTES (a writer never paused long enough for it to be reset), a RESTART
-    checkpoint briefly holds writers back so the WAL starts over."""
+    event loop rarely waits on a checkpoint's fsync.
+
+    PASSIVE checkpoints run beside the writer and copy most pages. But the WAL only starts over once a
+    checkpoint has copied every frame with no commit in between, which never happens under steady load;
+    so once the WAL holds RESET_FRAMES, one checkpoint runs holding this process's write lock (a short
+    pause: most pages were already copied) and the next write restarts the WAL from its beginning.
+    """
 
     INTERVAL_S = 0.1
-    RESTART_BYTES = 32 * 1024 * 1024
+    RESET_FRAMES = 4096  # 16 MB of 4 KB pages
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, writers: threading.RLock) -> None:
         self._path = path
+        self._writers = writers
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="sqlite-checkpointer", daemon=True)
         self._thread.start()
@@ -175,12 +184,15 @@ class _Checkpointer:
     def _run(self) -> None:
         conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
         try:
-            conn.execute("PRAGMA busy_timeout=2000")
-            wal = self._path + "-wal"
+            # Short: the RESTART below holds this process's write lock while it waits for other
+            # processes' readers; past this it proceeds as a PASSIVE checkpoint instead of waiting on.
+            conn.execute("PRAGMA busy_timeout=100")
             while not self._stop.wait(self.INTERVAL_S):
                 try:
-                    mode = "RESTART" if _size(wal) > self.RESTART_BYTES else "PASSIVE"
-                    conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchall()
+                    _, wal_frames, _ = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                    if wal_frames >= self.RESET_FRAMES:
+                        with self._writers:
+                            conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
                 except sqlite3.Error:
                     continue  # busy or locked: the next round tries again
         finally:
@@ -189,13 +201,6 @@ class _Checkpointer:
     def close(self) -> None:
         self._stop.set()
         self._thread.join()
-
-
-def _size(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
 
 
 class PostgresDatabase(Database):
@@ -266,7 +271,7 @@ class PostgresDatabase(Database):
         conn = self._begin()
         try:
             with conn.cursor() as cursor:
-                yield Session(cursor, self.dialect)
+                yield Session(cursor, self.dialect, write=write)
             conn.execute("COMMIT")
         except BaseException as exc:
             self._rollback(conn)

@@ -44,24 +44,28 @@ class RecordQueries(QueryBase):
         lock: bool = False,
     ) -> dict[int, RecordRow]:
         """The records among `ids` of this type; `archived=None` returns both live and archived ones.
-        `lock` holds them until the transaction ends, so a concurrent read-modify-write waits for this one
+
+        `lock` holds the rows until the transaction ends, so a read-modify-write of a record's values
+        cannot interleave with another (PostgreSQL; SQLite writers are serialised already). Rows are
+        locked in id order, so two writers of overlapping records cannot deadlock.
+
+        Only the primary key is in the WHERE clause: given the type and archived flag too, PostgreSQL's
+        planner prefers the listing index and filters every record of the type by id.
+        `lock` holds the rows until the transaction ends, so a concurrent read-modify-write waits for this one
         instead of overwriting it. Pass `ids` sorted: rows are then locked in id order, so two batches cannot
         deadlock on them."""
         found: dict[int, RecordRow] = {}
-        archived_clause = "" if archived is None else " AND r.archived = ?"
-        lock_clause = " ORDER BY r.id" + self.dialect.lock_rows() if lock else ""
-        for part in chunks(list(ids)):
-            params: list[object] = [portal_id, object_type_id, *part]
-            if archived is not None:
-                params.append(archived)
+        locking = " ORDER BY r.id" + self.dialect.lock_rows() if lock else ""
+        for part in chunks(sorted(set(ids))):
             rows = self.fetchall(
-                f"SELECT {_COLUMNS} FROM records r WHERE r.portal_id = ? AND r.object_type_id = ? "
-                f"AND r.id IN ({placeholders(len(part))}){archived_clause}{lock_clause}",
-                params,
+                f"SELECT {_COLUMNS} FROM records r WHERE r.portal_id = ? "
+                f"AND r.id IN ({placeholders(len(part))}){locking}",
+                (portal_id, *part),
             )
             for row in rows:
-                record = self._record(row)
-                found[record.id] = record
+                if row[1] == object_type_id and (archived is None or bool(row[4]) == archived):
+                    record = self._record(row)
+                    found[record.id] = record
         return found
 
     def list_records(

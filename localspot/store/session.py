@@ -10,6 +10,7 @@ from localspot.store.object_schemas import ObjectSchemaQueries
 from localspot.store.owners import OwnerQueries
 from localspot.store.pipelines import PipelineQueries
 from localspot.store.records import RecordQueries
+from localspot.store.search import SearchQueries
 from localspot.store.unique import UniqueValueQueries
 
 
@@ -25,5 +26,6 @@ class Session(
     PipelineQueries,
     AssociationSchemaQueries,
     LifecycleQueries,
+    SearchQueries,
 ):
     pass

@@ -104,3 +104,15 @@ def run_node(base_url: str, token: str, script: str, timeout: float = 60) -> dic
     if not isinstance(out, dict) or "ok" not in out:
         raise AssertionError(f"unexpected node runner output: {proc.stdout!r}\nstderr:\n{proc.stderr}")
     return out
+
+
+def node_client_or_skip() -> pathlib.Path:
+    """For a module fixture: the tests/node directory, or a skip (a failure when CI=true) without Node."""
+    import pytest
+
+    try:
+        return ensure_node_client()
+    except NodeUnavailable as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Node client unavailable in CI: {exc}")
+        pytest.skip(f"Node client unavailable (set CI=true to make this a failure): {exc}")

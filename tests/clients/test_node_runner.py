@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.clients.node import NodeUnavailable, ensure_node_client, run_node
+from tests.clients.node import node_client_or_skip, run_node
 
 TOKEN = "stub-token-123"
 
@@ -71,12 +70,7 @@ class _StubHandler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def node_dir():
-    try:
-        return ensure_node_client()
-    except NodeUnavailable as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Node client unavailable in CI: {exc}")
-        pytest.skip(f"Node client unavailable (set CI=true to make this a failure): {exc}")
+    return node_client_or_skip()
 
 
 @pytest.fixture()

@@ -287,15 +287,92 @@ def test_limit_batch_errors(api):
                 "inputs": [
                     {"category": HUBSPOT, "typeId": 999, "maxToObjectIds": 1},
                     {"category": HUBSPOT, "typeId": 27, "maxToObjectIds": 0},
+                    {"category": HUBSPOT, "typeId": 27, "maxToObjectIds": 2**40},
                 ]
             },
         ),
         207,
         0,
     )
-    assert [e["category"] for e in body["errors"]] == ["VALIDATION_ERROR", "VALIDATION_ERROR"]
+    assert [e["category"] for e in body["errors"]] == ["VALIDATION_ERROR"] * 3
     missing = api.post(
         f"{base}/batch/update", json={"inputs": [{"category": HUBSPOT, "typeId": 27, "maxToObjectIds": 3}]}
     )
     assert assert_batch(missing, 207, 0)["errors"][0]["category"] == "OBJECT_NOT_FOUND"
     assert_error(api.post(f"{base}/batch/create", json={"inputs": [{"typeId": 27}]}), 400, "VALIDATION_ERROR")
+
+
+def test_limits_apply_to_inline_associations_on_create(base_url, token_for):
+    with fresh_portal(token_for, base_url, 34) as portal:
+        created = portal.post(
+            "/crm/v4/associations/definitions/configurations/contacts/tasks/batch/create",
+            json={"inputs": [{"category": HUBSPOT, "typeId": 203, "maxToObjectIds": 1}]},
+        )
+        assert created.status_code == 201, created.text
+        contacts = create_records(portal, "contacts", 2)
+
+        def task(contact: str, trace: str | None = None) -> dict:
+            body = {
+                "properties": {"hs_timestamp": TASK_TIME},
+                "associations": [{"to": {"id": contact}, "types": [spec(204)]}],
+            }
+            return {**body, "objectWriteTraceId": trace} if trace else body
+
+        assert_batch(portal.post("/crm/v3/objects/tasks/batch/create", json={"inputs": [task(contacts[0])]}), 201, 1)
+        # the contact already has its one task
+        assert_error(
+            portal.post("/crm/v3/objects/tasks/batch/create", json={"inputs": [task(contacts[0])]}),
+            400,
+            "VALIDATION_ERROR",
+        )
+        # two tasks for one contact in one batch: the second is over the limit
+        body = assert_batch(
+            portal.post(
+                "/crm/v3/objects/tasks/batch/create",
+                json={"inputs": [task(contacts[1], "a"), task(contacts[1], "b"), task(contacts[0], "c")]},
+            ),
+            207,
+            1,
+        )
+        assert [r["objectWriteTraceId"] for r in body["results"]] == ["a"]
+        assert sorted(e["context"]["objectWriteTraceId"][0] for e in body["errors"]) == ["b", "c"]
+        listed = portal.get(f"/crm/v4/objects/contacts/{contacts[1]}/associations/tasks").json()["results"]
+        assert len(listed) == 1
+
+
+def test_label_reads_need_the_from_types_read_scope_and_writes_its_write_scope(base_url, token_for, unique):
+    import httpx
+
+    reader = httpx.Client(
+        base_url=base_url, headers={"Authorization": f"Bearer {token_for('crm.objects.deals.read')}"}, timeout=30
+    )
+    with reader:
+        assert reader.get("/crm/v4/associations/deals/contacts/labels").status_code == 200
+        assert_error(reader.get("/crm/v4/associations/contacts/deals/labels"), 403, "MISSING_SCOPES")
+        denied = reader.post("/crm/v4/associations/deals/contacts/labels", json={"name": f"x_{unique}", "label": "X"})
+        assert_error(denied, 403, "MISSING_SCOPES")
+        limits = reader.post(
+            "/crm/v4/associations/definitions/configurations/deals/contacts/batch/create",
+            json={"inputs": [{"category": HUBSPOT, "typeId": 3, "maxToObjectIds": 5}]},
+        )
+        assert_error(limits, 403, "MISSING_SCOPES")
+
+
+def test_concurrent_label_creation_gives_distinct_type_ids(base_url, token_for):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with fresh_portal(token_for, base_url, 35) as portal:
+
+        def create(i: int):
+            return portal.post(
+                "/crm/v4/associations/contacts/deals/labels",
+                json={"name": f"parallel_{i}", "label": f"Parallel {i}", "inverseLabel": f"Inverse {i}"},
+            )
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            responses = list(pool.map(create, range(8)))
+        assert [r.status_code for r in responses] == [200] * 8, [r.text for r in responses]
+        ids = [e["typeId"] for r in responses for e in r.json()["results"]]
+        assert len(set(ids)) == 16
+        listed = {e["typeId"] for e in labels(portal, "contacts", "deals") if e["category"] == USER}
+        assert len(listed) == 8

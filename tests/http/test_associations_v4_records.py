@@ -263,3 +263,16 @@ def test_other_portals_cannot_see_associations(api, other_portal_api):
     )
     other_portal_api.delete(f"/crm/v4/objects/contacts/{contact}/associations/companies/{company}")
     assert associations_of(api, "contacts", contact, "companies") == {int(company): [entry(279)]}
+
+
+def test_date_versioned_record_paths(api):
+    contact = create_records(api, "contacts", 1)[0]
+    company = create_records(api, "companies", 1)[0]
+    base = f"/crm/objects/2026-03/contacts/{contact}/associations"
+    assert api.put(f"{base}/default/companies/{company}").status_code == 200
+    labeled = api.put(f"{base}/companies/{company}", json=[spec(1)])
+    assert labeled.status_code == 201 and labeled.json()["labels"] == ["Primary"]
+    listed = api.get(f"{base}/companies").json()["results"]
+    assert listed == [{"toObjectId": int(company), "associationTypes": [entry(1, "Primary"), entry(279)]}]
+    assert api.delete(f"{base}/companies/{company}").status_code == 204
+    assert api.get(f"{base}/companies").json() == {"results": []}

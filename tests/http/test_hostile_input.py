@@ -129,3 +129,29 @@ def test_chunked_body_over_the_limit_is_a_413(base_url):
     with httpx.Client(base_url=base_url, headers={"Authorization": "Bearer test-token-all-scopes"}) as client:
         response = client.post(CREATE, content=chunks(), headers={"content-type": "application/json"})
     assert_error(response, 413, "VALIDATION_ERROR")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "payload"),
+    [
+        ("POST", CREATE, {"inputs": [{"properties": {"email": "nul\u0000@example.com"}}]}),
+        ("POST", CREATE, {"inputs": [{"properties": {"firstname\u0000": "x"}}]}),
+        (
+            "POST",
+            "/crm/v3/objects/contacts/search",
+            {"filterGroups": [{"filters": [{"propertyName": "email", "operator": "EQ", "value": "a\u0000"}]}]},
+        ),
+        (
+            "POST",
+            "/crm/v3/properties/contacts",
+            {"name": "p", "label": "a\u0000", "type": "string", "fieldType": "text", "groupName": "contactinformation"},
+        ),
+        ("GET", "/crm/v3/objects/contacts/1%00", None),
+        ("GET", "/crm/v3/objects/contacts?properties=email%00", None),
+    ],
+)
+def test_nul_characters_are_a_400_on_every_backend(api, method, path, payload):
+    response = api.request(method, path, json=payload) if payload is not None else api.request(method, path)
+    assert_error(
+        response, 400, "VALIDATION_ERROR", "Invalid input: text values cannot contain the NUL character (\\u0000)."
+    )

@@ -286,3 +286,21 @@ def test_batch_archive_of_another_type_leaves_records(api, prefix, unique):
 def test_batch_archive_limit(api, prefix):
     response = api.post(f"{prefix}/tasks/batch/archive", json={"inputs": [{"id": str(i)} for i in range(101)]})
     assert_error(response, 400, "VALIDATION_ERROR", "The maximum number of inputs supported in a batch request is 100.")
+
+
+def test_upsert_two_keys_naming_one_record_is_400(api, prefix, unique):
+    prop = f"alt_key_{unique}"
+    create_unique_property(api, "contacts", prop, "contactinformation")
+    email = f"two-{unique}@example.com"
+    batch_create(api, "contacts", [{"properties": {"email": email, prop: f"k-{unique}"}}])
+    response = api.post(
+        f"{prefix}/contacts/batch/upsert",
+        json={
+            "inputs": [
+                {"idProperty": "email", "id": email, "properties": {"firstname": "A"}},
+                {"idProperty": prop, "id": f"k-{unique}", "properties": {"firstname": "B"}},
+            ]
+        },
+    )
+    body = assert_error(response, 400, "VALIDATION_ERROR")
+    assert body["context"] == {"ids": [f"k-{unique}"]}

@@ -99,3 +99,15 @@ def test_nothing_was_written_by_hostile_requests(api):
     response = api.get(f"{C}/hostile@example.com", params={"idProperty": "email"})
     assert_error(response, 404, "OBJECT_NOT_FOUND")
     assert api.get("/_localspot/health").status_code == 200
+
+
+def test_a_batch_read_naming_very_many_properties_stays_fast(api, unique):
+    import time
+
+    created = api.post(C, json={"properties": {"email": f"many-{unique}@example.com"}}).json()
+    names = [f"p{i}" for i in range(200_000)] + ["email"]
+    start = time.perf_counter()
+    response = api.post(f"{C}/batch/read", json={"inputs": [{"id": created["id"]}], "properties": names})
+    assert response.status_code == 200, response.text
+    assert response.json()["results"][0]["properties"]["email"] == f"many-{unique}@example.com"
+    assert time.perf_counter() - start < 10

@@ -63,6 +63,11 @@ def test_merge_contacts(api, prefix, unique):
     archived = api.get(f"{prefix}/contacts", params={"archived": "true", "limit": 100}).json()["results"]
     assert merged["id"] in {r["id"] for r in archived}
 
+    # PATCH through the merged id updates the primary.
+    patched = api.patch(f"{prefix}/contacts/{merged['id']}", json={"properties": {"state": "Viken"}})
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["id"] == primary["id"] and patched.json()["properties"]["state"] == "Viken"
+
     # The merged record's email is free again.
     assert batch_create(api, "contacts", [{"properties": {"email": f"m-{unique}@example.com"}}])
 

@@ -50,10 +50,7 @@ class RecordQueries(QueryBase):
         locked in id order, so two writers of overlapping records cannot deadlock.
 
         Only the primary key is in the WHERE clause: given the type and archived flag too, PostgreSQL's
-        planner prefers the listing index and filters every record of the type by id.
-        `lock` holds the rows until the transaction ends, so a concurrent read-modify-write waits for this one
-        instead of overwriting it. Pass `ids` sorted: rows are then locked in id order, so two batches cannot
-        deadlock on them."""
+        planner prefers the listing index and filters every record of the type by id."""
         found: dict[int, RecordRow] = {}
         locking = " ORDER BY r.id" + self.dialect.lock_rows() if lock else ""
         for part in chunks(sorted(set(ids))):

@@ -3,6 +3,7 @@ what they wrote."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -63,6 +64,23 @@ def start_cluster(storage: Storage, kind: str) -> list[LocalspotServer]:
     return servers
 
 
+def localspot_processes(db: Database) -> int:
+    """Server processes connected to this database (each names its connections localspot-<pid>)."""
+    return db.value(
+        "SELECT count(DISTINCT application_name) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND application_name LIKE 'localspot-%%'"
+    )
+
+
+def wait_for_processes(db: Database, count: int, timeout: float = 30.0) -> None:
+    """Until every process has opened its pool: with --workers, the first worker can answer the health check
+    while the second is still starting, and would then take every connection of the test."""
+    deadline = time.monotonic() + timeout
+    while localspot_processes(db) < count:
+        assert time.monotonic() < deadline, f"fewer than {count} localspot processes connected"
+        time.sleep(0.1)
+
+
 @pytest.fixture(params=["workers", "two-servers"])
 def cluster(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, postgres_only: None
@@ -75,6 +93,7 @@ def cluster(
         servers = start_cluster(storage, request.param)
         assert storage.database_url is not None
         db = Database(storage.database_url)
+        wait_for_processes(db, 2)
         urls = [s.url for s in servers]
         yield Cluster(urls * (2 // len(urls)), db, servers)
     finally:

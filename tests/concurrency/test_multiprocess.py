@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from tests.concurrency.conftest import Cluster
+from tests.concurrency.conftest import Cluster, localspot_processes
 from tests.conftest import TOKEN, make_client
 from tests.support.asserts import assert_error
 from tests.support.factories import TASK_TIME
@@ -79,12 +79,7 @@ def concurrent_batch_creates_keep_every_record_exactly_once(cluster: Cluster, un
         f"%-{unique}@example.com",
     )
     assert sorted(row[0] for row in claims) == sorted(ids)
-    if len(cluster.servers) == 1:  # --workers 2: both processes took part
-        names = cluster.db.rows(
-            "SELECT DISTINCT application_name FROM pg_stat_activity "
-            "WHERE datname = current_database() AND application_name LIKE 'localspot-%%'"
-        )
-        assert len(names) >= 2, names
+    assert localspot_processes(cluster.db) == 2  # still both, whether --workers 2 or two servers
 
 
 def concurrent_updates_of_one_record_lose_nothing(cluster: Cluster, unique: str) -> None:

@@ -51,6 +51,9 @@ def test_tasks_with_associations_to_contacts_created_in_the_same_test(api, uniqu
                 }
             ]
         }
+        # and through the v3 shape on record reads
+        read = api.get(f"/crm/v3/objects/contacts/{contact['id']}", params={"associations": "tasks"})
+        assert read.json()["associations"] == {"tasks": {"results": [{"id": task["id"], "type": "contact_to_task"}]}}
 
 
 def test_results_come_back_in_input_order(api):

@@ -55,8 +55,3 @@ def parse_date(value: str) -> str | None:
     if ms is None:
         return None
     return time.strftime("%Y-%m-%d", time.gmtime(ms // 1000))
-
-
-def date_to_ms(day: str) -> int:
-    """Midnight UTC of a `YYYY-MM-DD` day."""
-    return int((datetime.fromisoformat(day).replace(tzinfo=UTC) - _EPOCH).total_seconds() * 1000)

@@ -15,13 +15,6 @@ class Catalog:
     object_types: tuple[ObjectType, ...]
     association_types: tuple[AssociationType, ...]
 
-    def all_scopes(self) -> frozenset[str]:
-        scopes: set[str] = set()
-        for object_type in self.object_types:
-            scopes.update(object_type.read_scopes)
-            scopes.update(object_type.write_scopes)
-        return frozenset(scopes)
-
 
 @functools.cache
 def load_catalog() -> Catalog:

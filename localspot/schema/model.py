@@ -197,11 +197,6 @@ class ObjectType:
     # Property lists the store keeps search indexes on (leading property first): catalogue data.
     search_indexes: tuple[tuple[str, ...], ...] = ()
 
-    @property
-    def system_properties(self) -> tuple[str, str, str]:
-        """Always returned, whatever `properties` asks for."""
-        return (self.created_property, self.modified_property, self.id_property)
-
     @functools.cached_property
     def column_properties(self) -> tuple[tuple[str, str], ...]:
         """(name, record column) of every property backed by a record column rather than the value map."""

@@ -8,7 +8,6 @@ each association is visible from either record under the inverse type.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -171,10 +170,3 @@ def labels_of(schema: PortalSchema, from_type: str, to_type: str, keys: set[Type
         if definition is not None and definition.label:
             labels.append(definition.label)
     return labels
-
-
-def group_by_from(rows: Sequence[tuple[int, str, int]]) -> dict[int, list[TypeKey]]:
-    grouped: dict[int, list[TypeKey]] = defaultdict(list)
-    for to_id, category, type_id in rows:
-        grouped[to_id].append((category, type_id))
-    return grouped

@@ -26,12 +26,6 @@ class DefinitionQueries(QueryBase):
             (portal_id, object_type_id, name, encode_json(definition).decode()),
         )
 
-    def delete_property(self, portal_id: int, object_type_id: str, name: str) -> None:
-        self.execute(
-            "DELETE FROM property_definitions WHERE portal_id = ? AND object_type_id = ? AND name = ?",
-            (portal_id, object_type_id, name),
-        )
-
     def custom_property_groups(self, portal_id: int) -> list[tuple[str, dict[str, Any]]]:
         """(object type id, group) for every group the portal created, archived ones included."""
         rows = self.fetchall(f"SELECT {_GROUP_COLUMNS} FROM property_groups WHERE portal_id = ?", (portal_id,))

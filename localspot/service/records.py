@@ -394,8 +394,8 @@ class RecordService:
         idProperty and repeated keys."""
         counts: dict[tuple[str | None, str], int] = defaultdict(int)
         by_property: dict[str, list[str]] = defaultdict(list)
-        for value, id_property in keys:
-            prop_name = self.id_property_name(principal, object_type, id_property)
+        prop_names = [self.id_property_name(principal, object_type, id_property) for _, id_property in keys]
+        for (value, _), prop_name in zip(keys, prop_names, strict=True):
             counts[(prop_name, value)] += 1
             if prop_name is not None:
                 by_property[prop_name].append(value)
@@ -412,8 +412,7 @@ class RecordService:
             for name, values in by_property.items()
         }
         resolved: list[int | None] = []
-        for value, id_property in keys:
-            prop_name = self.id_property_name(principal, object_type, id_property)
+        for (value, _), prop_name in zip(keys, prop_names, strict=True):
             if prop_name is None:
                 resolved.append(inline_associations.parse_record_id(value))
             else:

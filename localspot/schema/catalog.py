@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 
-from localspot.schema.model import AssociationType, ObjectType
+from localspot.schema.model import HUBSPOT_DEFINED, AssociationType, ObjectType
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ def load_catalog() -> Catalog:
             from_type_id=entry["from"],
             to_type_id=entry["to"],
             type_id=int(entry["typeId"]),
-            category="HUBSPOT_DEFINED",
+            category=HUBSPOT_DEFINED,
             name=entry.get("name"),
             label=entry.get("label"),
             inverse_type_id=int(entry["inverseTypeId"]),

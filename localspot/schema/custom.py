@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from localspot.schema.model import AssociationType, ObjectType
+from localspot.schema.model import USER_DEFINED, AssociationType, ObjectType
 
 CUSTOM_READ_SCOPES = ("crm.objects.custom.read",)
 CUSTOM_WRITE_SCOPES = ("crm.objects.custom.write",)
-CUSTOM_CATEGORY = "USER_DEFINED"
 SYSTEM_PROPERTIES = (
     {"name": "hs_object_id", "label": "Record ID", "type": "number", "fieldType": "number", "readOnly": True},
     {"name": "hs_createdate", "label": "Create date", "type": "datetime", "fieldType": "date", "readOnly": True},
@@ -69,13 +68,11 @@ def association_types_from_schema(definition: dict[str, Any]) -> list[Associatio
         forward, inverse = int(association["id"]), int(association["inverseId"])
         from_id, to_id = association["fromObjectTypeId"], association["toObjectTypeId"]
         types.append(
-            AssociationType(
-                from_id, to_id, forward, CUSTOM_CATEGORY, association["name"], None, inverse, is_default=True
-            )
+            AssociationType(from_id, to_id, forward, USER_DEFINED, association["name"], None, inverse, is_default=True)
         )
         types.append(
             AssociationType(
-                to_id, from_id, inverse, CUSTOM_CATEGORY, association["inverseName"], None, forward, is_default=True
+                to_id, from_id, inverse, USER_DEFINED, association["inverseName"], None, forward, is_default=True
             )
         )
     return types

@@ -25,7 +25,9 @@ FIELD_TYPES = frozenset(
         "textarea",
     }
 )
-ASSOCIATION_CATEGORIES = frozenset({"HUBSPOT_DEFINED", "USER_DEFINED", "INTEGRATOR_DEFINED", "WORK"})
+HUBSPOT_DEFINED = "HUBSPOT_DEFINED"
+USER_DEFINED = "USER_DEFINED"
+ASSOCIATION_CATEGORIES = frozenset({HUBSPOT_DEFINED, USER_DEFINED, "INTEGRATOR_DEFINED", "WORK"})
 
 # Record columns that back the system properties every type has; everything else lives in the
 # record's property map.

@@ -15,11 +15,11 @@ from typing import Any
 
 from localspot import errors
 from localspot.schema import PortalSchema
-from localspot.schema.model import AssociationType
+from localspot.schema.model import USER_DEFINED, AssociationType
 from localspot.service.association_inputs import LabelCreate, LabelUpdate, LimitInput, TypeKeyInput
 from localspot.service.batch import MAX_BATCH_INPUTS, BatchOutcome
 from localspot.service.context import Principal
-from localspot.service.schemas import USER_DEFINED, SchemaCache
+from localspot.service.schemas import SchemaCache
 from localspot.store import Database, Session
 from localspot.store.association_schema import LabelRow, LimitRow
 from localspot.timeutil import now_ms

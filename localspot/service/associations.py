@@ -12,7 +12,7 @@ from typing import Any
 from localspot import errors
 from localspot.errors import ApiError
 from localspot.schema import ObjectType, PortalSchema
-from localspot.schema.model import ASSOCIATION_CATEGORIES, AssociationType
+from localspot.schema.model import ASSOCIATION_CATEGORIES, HUBSPOT_DEFINED, AssociationType
 from localspot.service.association_inputs import ArchiveInput, DefaultPair, FetchInput, LabeledPair, V3Pair
 from localspot.service.association_writes import AssociationWriter, PairChange, labels_of
 from localspot.service.batch import BatchOutcome
@@ -245,7 +245,7 @@ class AssociationService:
         def changes(pair: _Pair, item: V3Pair, from_id: int, to_id: int) -> PairChange | ApiError:
             definition = pair.v3_type(item.type)
             if definition is None:
-                return errors.invalid_association_type(pair.from_id, pair.to_id, "HUBSPOT_DEFINED", item.type)
+                return errors.invalid_association_type(pair.from_id, pair.to_id, HUBSPOT_DEFINED, item.type)
             return PairChange(from_id, to_id, add=[definition])
 
         def render(pair: _Pair, change: PairChange, keys: set[TypeKey]) -> list[dict[str, Any]]:
@@ -413,7 +413,7 @@ class AssociationService:
             for item in inputs:
                 definition = pair.v3_type(item.type)
                 if definition is None:
-                    raise errors.invalid_association_type(pair.from_id, pair.to_id, "HUBSPOT_DEFINED", item.type)
+                    raise errors.invalid_association_type(pair.from_id, pair.to_id, HUBSPOT_DEFINED, item.type)
                 from_id, to_id = parse_record_id(item.from_.id), parse_record_id(item.to.id)
                 if from_id is not None and to_id is not None:
                     changes.append(PairChange(from_id, to_id, remove=[definition]))

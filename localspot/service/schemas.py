@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from localspot.schema import Catalog, PortalSchema, PropertyDefinition
 from localspot.schema.custom import association_types_from_schema, object_type_from_schema
-from localspot.schema.model import AssociationType
+from localspot.schema.model import USER_DEFINED, AssociationType
 from localspot.store import Session
-
-USER_DEFINED = "USER_DEFINED"
 
 
 class SchemaCache:

@@ -32,7 +32,7 @@ def open_settings_database(settings: Settings) -> Database:
     )
 
 
-def prepare(settings: Settings) -> Database:
+def prepare(settings: Settings) -> Services:
     """Migrations and the bootstrap token; runs once, before any worker starts."""
     database = open_settings_database(settings)
     upgrade(database)
@@ -43,7 +43,7 @@ def prepare(settings: Settings) -> Database:
         token = new_token()
         services.auth.register(token, settings.portal_id, None)
         print(f"localspot: created an access token with every scope for portal {settings.portal_id}: {token}")
-    return database
+    return services
 
 
 def app_from_environment() -> Starlette:
@@ -86,7 +86,7 @@ def serve(settings: Settings) -> int:
         print(f"localspot: {refusal}", file=sys.stderr)
         return 2
     _exit_cleanly_on_signals()
-    database = prepare(settings)
+    services = prepare(settings)
     where = settings.database_url or settings.db_path
     processes = f", {settings.workers} processes" if settings.workers > 1 else ""
     print(f"localspot: serving on http://{settings.host}:{settings.port} ({where}{processes})", flush=True)
@@ -101,17 +101,17 @@ def serve(settings: Settings) -> int:
     )
     if settings.workers > 1:
         # Every worker opens the database itself; nothing opened here may leak into the children.
-        database.close()
+        services.database.close()
         os.environ[SETTINGS_ENV] = json.dumps(settings.as_dict())
         uvicorn.run("localspot.server:app_from_environment", factory=True, workers=settings.workers, **common)
         return 0
-    app = create_app(Services(database), max_body_bytes=settings.max_body_bytes)
+    app = create_app(services, max_body_bytes=settings.max_body_bytes)
     # The ~70k objects that imports and startup leave behind live as long as the process: out of the
     # collector's sight, a full collection no longer stalls a request for tens of milliseconds.
     gc.freeze()
     try:
         uvicorn.run(app, **common)
     finally:
-        database.close()
+        services.database.close()
         sys.stdout.flush()
     return 0

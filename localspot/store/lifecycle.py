@@ -11,10 +11,12 @@ class LifecycleQueries(QueryBase):
     def move_associations(self, portal_id: int, from_record: int, to_record: int) -> None:
         """Re-points every association of `from_record` (both directions) at `to_record`. Associations
         between the two would become a record associated with itself, so they are dropped."""
+        # Rows to the record are the inverses of rows from it: both are found by the primary key.
         rows = self.fetchall(
             "SELECT from_id, to_id, from_type, to_type, category, type_id, created_at FROM associations "
-            "WHERE portal_id = ? AND (from_id = ? OR to_id = ?)",
-            (portal_id, from_record, from_record),
+            "WHERE portal_id = ? AND (from_id = ? OR (from_id IN (SELECT to_id FROM associations "
+            "WHERE portal_id = ? AND from_id = ?) AND to_id = ?))",
+            (portal_id, from_record, portal_id, from_record, from_record),
         )
         self.delete_associations_of(portal_id, [from_record])
         moved = []
@@ -34,10 +36,13 @@ class LifecycleQueries(QueryBase):
         """Every association from or to the records, in both directions."""
         for part in chunks(list(record_ids)):
             marks = placeholders(len(part))
+            # The inverse rows first, found from the records' own rows (there is no index by to_id).
             self.execute(
-                f"DELETE FROM associations WHERE portal_id = ? AND (from_id IN ({marks}) OR to_id IN ({marks}))",
-                (portal_id, *part, *part),
+                "DELETE FROM associations WHERE portal_id = ? AND from_id IN (SELECT to_id FROM associations "
+                f"WHERE portal_id = ? AND from_id IN ({marks})) AND to_id IN ({marks})",
+                (portal_id, portal_id, *part, *part),
             )
+            self.execute(f"DELETE FROM associations WHERE portal_id = ? AND from_id IN ({marks})", (portal_id, *part))
 
     def mark_merged(self, portal_id: int, record_id: int, into: int, at: int) -> None:
         self.execute(

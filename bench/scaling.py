@@ -72,12 +72,13 @@ def measure(args: argparse.Namespace, work: Path, backend: str, workers: int) ->
 def settle(storage: Storage) -> None:
     """After bulk seeding: planner statistics, and any search index the store fills lazily, brought up to
     date, as a long-running server would have them (not part of what is measured)."""
+    from localspot.service import Services
+
     database = storage.open()
     try:
         with database.session(write=True) as session:
-            catch_up = getattr(session, "catch_up_full_text", None)
-            if catch_up is not None and session.dialect.name == "sqlite":  # PostgreSQL indexes as it writes
-                catch_up()
+            if session.dialect.name == "sqlite":  # PostgreSQL indexes as it writes
+                session.catch_up_search(Services(database).search.keyed)
             session.execute("ANALYZE")
     finally:
         database.close()

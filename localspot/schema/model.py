@@ -200,6 +200,11 @@ class ObjectType:
     search_indexes: tuple[tuple[str, ...], ...] = ()
 
     @functools.cached_property
+    def search_keyed_properties(self) -> tuple[str, ...]:
+        """Every property some search index leads or includes, in a stable order."""
+        return tuple(sorted({name for names in self.search_indexes for name in names}))
+
+    @functools.cached_property
     def column_properties(self) -> tuple[tuple[str, str], ...]:
         """(name, record column) of every property backed by a record column rather than the value map."""
         return tuple((p.name, p.column) for p in self.properties.values() if p.column is not None)

@@ -36,4 +36,4 @@ class Services:
         self.pipelines = PipelineService(database, self.schemas)
         self.associations = AssociationService(database, self.schemas)
         self.association_labels = AssociationLabelService(database, self.schemas)
-        self.search = SearchService(database, self.records)
+        self.search = SearchService(database, self.records, self.schemas.catalog)

@@ -14,12 +14,13 @@ from typing import Any
 import msgspec
 
 from localspot import errors
-from localspot.schema import ObjectType, PortalSchema
+from localspot.schema import Catalog, ObjectType, PortalSchema
 from localspot.service.context import Principal
 from localspot.service.records import RecordService
 from localspot.service.rendering import render_record
 from localspot.service.values import _NUMBER, as_text
-from localspot.store import Database
+from localspot.store import Database, Session
+from localspot.store.rows import RecordRow
 from localspot.store.search import (
     COLUMN,
     EXACT,
@@ -87,29 +88,28 @@ OPERATORS = frozenset({*_WITH_VALUE, *_WITH_VALUES, "BETWEEN", "HAS_PROPERTY", "
 
 
 class SearchService:
-    def __init__(self, database: Database, records: RecordService) -> None:
+    def __init__(self, database: Database, records: RecordService, catalog: Catalog) -> None:
         self.database = database
         self.records = records
+        # What SQLite's lazy search keys hold for each catalogue type with search indexes.
+        self.keyed = {t.object_type_id: t.search_keyed_properties for t in catalog.object_types if t.search_indexes}
 
     def search(self, principal: Principal, type_name: str, request: SearchRequest) -> dict[str, Any]:
         limit, offset = _paging(request)
         groups = _checked_groups(request)
         if request.query is not None and len(request.query) > MAX_QUERY_LENGTH:
             raise errors.search_query_too_long(MAX_QUERY_LENGTH)
-        if tokens_of(request.query or ""):
-            self._catch_up_full_text()
+        # Writes reach SQLite's search indexes lazily (cheaper writes): a search that finds them behind
+        # brings them up to date and searches in the same transaction, so it sees every write that
+        # returned before it began, and the keys and the records it reads agree.
         with self.database.session(write=False) as session:
-            schema, object_type = self.records.open_type(session, principal, type_name, write=False)
-            conditions = [[_condition(schema, object_type, f) for f in group] for group in groups]
-            conditions = _with_query(object_type, conditions, request.query)
-            total, rows = session.search_records(
-                principal.portal_id,
-                object_type.object_type_id,
-                conditions,
-                _sort(object_type, request.sorts),
-                offset=offset,
-                limit=limit,
-            )
+            behind = session.search_behind()
+            if not behind:
+                object_type, total, rows = self._run(session, principal, type_name, request, groups, offset, limit)
+        if behind:
+            with self.database.session(write=True) as session:
+                session.catch_up_search(self.keyed)
+                object_type, total, rows = self._run(session, principal, type_name, request, groups, offset, limit)
         properties = request.properties or list(object_type.default_properties)
         body: dict[str, Any] = {
             "total": total,
@@ -119,14 +119,29 @@ class SearchService:
             body["paging"] = {"next": {"after": str(offset + limit)}}
         return body
 
-    def _catch_up_full_text(self) -> None:
-        """Writes reach the full-text index lazily (cheaper writes); a `query` first brings it up to date,
-        so it sees every write that returned before it began."""
-        with self.database.session(write=False) as session:
-            pending = session.full_text_pending()
-        if pending:
-            with self.database.session(write=True) as session:
-                session.catch_up_full_text()
+    def _run(
+        self,
+        session: Session,
+        principal: Principal,
+        type_name: str,
+        request: SearchRequest,
+        groups: list[list[SearchFilter]],
+        offset: int,
+        limit: int,
+    ) -> tuple[ObjectType, int, list[RecordRow]]:
+        schema, object_type = self.records.open_type(session, principal, type_name, write=False)
+        conditions = [[_condition(schema, object_type, f) for f in group] for group in groups]
+        conditions = _with_query(object_type, conditions, request.query)
+        total, rows = session.search_records(
+            principal.portal_id,
+            object_type.object_type_id,
+            conditions,
+            _sort(object_type, request.sorts),
+            offset=offset,
+            limit=limit,
+            keyed=self.keyed.get(object_type.object_type_id, ()),
+        )
+        return object_type, total, rows
 
 
 def _paging(request: SearchRequest) -> tuple[int, int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,10 @@ from localspot.store.records import RecordQueries
 from localspot.store.rows import RecordRow
 
 SAFE_NAME = re.compile(r"^[a-z0-9_]{1,100}$")
+# SQLite's search keys (revision 0011): the live records of each type with search indexes, holding only
+# the indexed properties; searches read it as `r` (same column names as `records`) and join `records d`
+# only for the other properties.
+SEARCH_ROWS = "search_rows"
 SAFE_TYPE_ID = re.compile(r"^\d{1,10}-\d{1,12}$")
 LIKE_ESCAPE = "!"
 # How a value is compared: numerically, case-insensitively, exactly, as a `;`-separated option set, or
@@ -173,16 +177,38 @@ def value_sql(dialect_name: str, target: Target, alias: str = "r.") -> str:
 
 
 class _Builder:
-    """Accumulates one statement's WHERE text and its parameters."""
+    """Accumulates one statement's WHERE text and its parameters.
+
+    `keyed`: the properties `r` holds when it is SEARCH_ROWS; None when `r` is `records` itself. A property
+    outside it is read from `records d`, and `joins_records` then says the statement must join it."""
 
     def __init__(
-        self, dialect_name: str, portal_id: int, object_type_id: str, fts_match: Callable[[Sequence[str]], str]
+        self,
+        dialect_name: str,
+        fts_match: Callable[[Sequence[str]], str],
+        keyed: frozenset[str] | None = None,
     ) -> None:
         self.dialect = dialect_name
-        self.portal_id = portal_id
-        self.object_type_id = object_type_id
         self.fts_match = fts_match
+        self.keyed = keyed
+        self.joins_records = False
         self.params: list[Any] = []
+
+    def value(self, target: Target) -> str:
+        if self.keyed is None or target.kind == COLUMN or target.name in self.keyed:
+            return value_sql(self.dialect, target)
+        self.joins_records = True
+        return value_sql(self.dialect, target, alias="d.")
+
+    def order(self, sort: Sort | None) -> str:
+        if sort is None:
+            return "r.id"
+        direction = " DESC" if sort.descending else ""
+        expression = self.value(sort.target)
+        if self.dialect == "postgresql" and sort.target.kind != COLUMN:
+            # Records without the value sort as the smallest, as SQLite orders NULL.
+            direction += " NULLS LAST" if sort.descending else " NULLS FIRST"
+        return f"{expression}{direction}, r.id{' DESC' if sort.descending else ''}"
 
     def groups(self, groups: Sequence[Sequence[Condition]]) -> str:
         ored = []
@@ -201,9 +227,9 @@ class _Builder:
                 if target.kind == MULTI:
                     return "(" + " OR ".join(self._compare(target, "=", v) for v in values) + ")"
                 self.params.extend(values)
-                return f"({value_sql(self.dialect, target)} IN ({placeholders(len(values))}))"
+                return f"({self.value(target)} IN ({placeholders(len(values))}))"
             case HasValue(target):
-                return f"({value_sql(self.dialect, target)} IS NOT NULL)"
+                return f"({self.value(target)} IS NOT NULL)"
             case ContainsToken(target, pattern):
                 return self._contains_token(target, pattern)
             case Associated(to_type_id, ids):
@@ -229,7 +255,7 @@ class _Builder:
     def _compare(self, target: Target, op: str, value: Any) -> str:
         if op not in _OPERATORS:
             raise ValueError(f"unknown operator {op!r}")
-        expression = value_sql(self.dialect, target)
+        expression = self.value(target)
         if target.kind == MULTI and op == "=":
             self.params.extend([f"%;{like_literal(str(value))};%", LIKE_ESCAPE])
             return f"(';' || {expression} || ';' LIKE ? ESCAPE ?)"
@@ -237,7 +263,7 @@ class _Builder:
         return f"({expression} {op} ?)"
 
     def _contains_token(self, target: Target, pattern: str) -> str:
-        expression = value_sql(self.dialect, target)
+        expression = self.value(target)
         if self.dialect != "postgresql":
             self.params.append(pattern)
             return f"localspot_contains_token({expression}, ?)"
@@ -254,7 +280,7 @@ class _Builder:
         if self.dialect != "postgresql" and indexed:
             self.params.append(self.fts_match(tokens))
             return "(r.id IN (SELECT rowid FROM record_search WHERE record_search MATCH ?))"
-        text = " || ' ' || ".join(f"coalesce({value_sql(self.dialect, Target(n, EXACT))}, '')" for n in names)
+        text = " || ' ' || ".join(f"coalesce({self.value(Target(n, EXACT))}, '')" for n in names)
         if self.dialect != "postgresql":
             self.params.append(" ".join(tokens))
             return f"localspot_starts_words({text}, ?)"
@@ -293,20 +319,27 @@ class SearchQueries(QueryBase):
         *,
         offset: int,
         limit: int,
+        keyed: Sequence[str] = (),
     ) -> tuple[int, list[RecordRow]]:
-        """(total, the page of live records) matching any group (all conditions of a group)."""
+        """(total, the page of live records) matching any group (all conditions of a group).
+
+        `keyed`: the type's properties with search indexes (SQLite reads those from SEARCH_ROWS, which
+        `catch_up_search` must have brought up to date)."""
         dialect = self.dialect.name
 
         def fts_match(tokens: Sequence[str]) -> str:
             return self._fts_match(portal_id, object_type_id, tokens)
 
-        builder = _Builder(dialect, portal_id, object_type_id, fts_match)
+        searched = SEARCH_ROWS if dialect == "sqlite" and keyed else "records"
+        builder = _Builder(dialect, fts_match, frozenset(keyed) if searched == SEARCH_ROWS else None)
         type_sql = f"'{object_type_id}'" if SAFE_TYPE_ID.match(object_type_id) else "?"
         where = f"r.portal_id = ? AND r.object_type_id = {type_sql} AND r.archived = ?"
         head: list[Any] = [portal_id] + ([] if type_sql != "?" else [object_type_id]) + [False]
         if groups:
             where += " AND " + builder.groups(groups)
+        order = builder.order(sort)
         params = head + builder.params
+        source = f"{searched} r" + (" JOIN records d ON d.id = r.id" if builder.joins_records else "")
         full_text = self._indexed_query_alone(groups)
         if full_text is not None:
             # The full-text index holds exactly the live records of each portal and type (triggers keep it
@@ -319,17 +352,25 @@ class SearchQueries(QueryBase):
                     "SELECT rowid FROM record_search WHERE record_search MATCH ? ORDER BY rowid LIMIT ? OFFSET ?",
                     (match, limit, offset),
                 )
-                found = RecordQueries.fetch_records(self, portal_id, object_type_id, [row[0] for row in page])  # type: ignore[arg-type]
-                return total, [found[row[0]] for row in page if row[0] in found]
+                return total, self._records_in_order(portal_id, object_type_id, [row[0] for row in page])
         else:
-            total = self._count(f"SELECT count(*) FROM records r WHERE {where}", params)
+            total = self._count(f"SELECT count(*) FROM {source} WHERE {where}", params)
         if total <= offset:
             return total, []
-        rows = self.fetchall(
-            f"SELECT {RECORD_COLUMNS} FROM records r WHERE {where} ORDER BY {self._order(sort)} LIMIT ? OFFSET ?",
-            [*params, limit, offset],
+        if searched == "records":
+            rows = self.fetchall(
+                f"SELECT {RECORD_COLUMNS} FROM {source} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+            return total, [RecordQueries._record(self, row) for row in rows]  # type: ignore[arg-type]
+        page = self.fetchall(
+            f"SELECT r.id FROM {source} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?", [*params, limit, offset]
         )
-        return total, [RecordQueries._record(self, row) for row in rows]  # type: ignore[arg-type]
+        return total, self._records_in_order(portal_id, object_type_id, [row[0] for row in page])
+
+    def _records_in_order(self, portal_id: int, object_type_id: str, ids: list[int]) -> list[RecordRow]:
+        found = RecordQueries.fetch_records(self, portal_id, object_type_id, ids)  # type: ignore[arg-type]
+        return [found[record_id] for record_id in ids if record_id in found]
 
     def _fts_match(self, portal_id: int, object_type_id: str, tokens: Sequence[str]) -> str:
         """The bound FTS5 MATCH text for a query's words within one portal and type: each word as the
@@ -380,34 +421,74 @@ class SearchQueries(QueryBase):
             counts[key] = total
         return total
 
-    def full_text_pending(self) -> bool:
-        """Whether record writes wait to be brought into the SQLite full-text index (never on PostgreSQL)."""
+    def search_behind(self) -> bool:
+        """Whether record writes wait to be brought into SQLite's lazy search indexes (never on PostgreSQL):
+        records newer than `search_state`, or updates, archives and deletes noted in `search_pending`."""
         if self.dialect.name != "sqlite":
             return False
-        return bool(self.fetchone("SELECT EXISTS (SELECT 1 FROM search_pending)")[0])
+        return bool(
+            self.fetchone(
+                "SELECT EXISTS (SELECT 1 FROM search_pending) OR (SELECT indexed_through FROM search_state) "
+                "< (SELECT COALESCE(MAX(id), 0) FROM records)"
+            )[0]
+        )
 
-    def catch_up_full_text(self, chunk: int = 5000) -> None:
-        """Re-indexes every record noted in `search_pending` (migration 0004's triggers note each write);
-        archived and deleted ones simply leave the index. Runs in a write session."""
+    def catch_up_search(self, keyed: Mapping[str, Sequence[str]], chunk: int = 5000) -> None:
+        """Brings SEARCH_ROWS and the full-text index up to date with every record write (revisions 0004
+        and 0011). `keyed`: object type id -> its properties with search indexes. Runs in a write session.
+
+        Archived and deleted records simply leave both. One sorted pass over many writes costs far less
+        than keeping the indexes at each write."""
+        newest = self.fetchone("SELECT COALESCE(MAX(id), 0) FROM records")[0]
+        indexed_through = self.fetchone("SELECT indexed_through FROM search_state")[0]
+        if newest > indexed_through:
+            self.execute(
+                "INSERT OR IGNORE INTO search_pending (portal_id, record_id) SELECT portal_id, id FROM records "
+                "WHERE id > ?",
+                (indexed_through,),
+            )
+            self.execute("UPDATE search_state SET indexed_through = ?", (newest,))
+        self.execute("DELETE FROM record_search WHERE rowid IN (SELECT record_id FROM search_pending)")
+        self.execute(f"DELETE FROM {SEARCH_ROWS} WHERE id IN (SELECT record_id FROM search_pending)")
+        for object_type_id, names in keyed.items():
+            if not names or not SAFE_TYPE_ID.match(object_type_id):
+                continue
+            projection = ", ".join(
+                f"'{name}', {value_sql('sqlite', Target(name, EXACT))}" for name in names if SAFE_NAME.match(name)
+            )
+            self.execute(
+                f"INSERT INTO {SEARCH_ROWS} (id, portal_id, object_type_id, archived, created_at, updated_at, "
+                f"properties) SELECT r.id, r.portal_id, r.object_type_id, r.archived, r.created_at, r.updated_at, "
+                f"json_object({projection}) FROM records r WHERE r.id IN (SELECT record_id FROM search_pending) "
+                f"AND r.object_type_id = '{object_type_id}' AND r.archived = ?",
+                (False,),
+            )
+        self._catch_up_full_text(chunk)
+        self.execute("DELETE FROM search_pending")
+
+    def _catch_up_full_text(self, chunk: int) -> None:
         searchable = (
             "FROM search_text_properties s WHERE s.portal_id IN (0, r.portal_id) "
             "AND s.object_type_id = r.object_type_id"
         )
-        self.execute("DELETE FROM record_search WHERE rowid IN (SELECT record_id FROM search_pending)")
+        # Chunks of search_pending in key order. `r.id IN (…)` keeps SQLite on the records' rowid (a join
+        # lets the planner scan `records` whole, or build a Bloom filter over it, when pending is small).
         last = (-1, -1)
         while True:
-            # Keyset paging on search_pending's primary key (portal_id, record_id).
+            bound = self.fetchone(
+                "SELECT portal_id, record_id FROM search_pending WHERE (portal_id, record_id) > (?, ?) "
+                "ORDER BY portal_id, record_id LIMIT 1 OFFSET ?",
+                (*last, chunk - 1),
+            )
+            high = tuple(bound) if bound else (2**62, 2**62)
             rows = self.fetchall(
                 "SELECT r.id, r.portal_id, r.object_type_id, "
                 f"(SELECT group_concat(json_extract(r.properties, '$.\"' || s.name || '\"'), char(10)) {searchable}) "
-                "FROM search_pending p JOIN records r ON r.id = p.record_id AND r.portal_id = p.portal_id "
-                f"WHERE (p.portal_id, p.record_id) > (?, ?) AND r.archived = ? AND EXISTS (SELECT 1 {searchable}) "
-                "ORDER BY p.portal_id, p.record_id LIMIT ?",
-                (*last, False, chunk),
+                "FROM records r WHERE r.id IN (SELECT record_id FROM search_pending "
+                "WHERE (portal_id, record_id) > (?, ?) AND (portal_id, record_id) <= (?, ?)) "
+                f"AND r.archived = ? AND EXISTS (SELECT 1 {searchable})",
+                (*last, *high, False),
             )
-            if not rows:
-                break
-            last = (rows[-1][1], rows[-1][0])
             self.executemany(
                 "INSERT INTO record_search (rowid, body) VALUES (?, ?)",
                 [
@@ -416,7 +497,9 @@ class SearchQueries(QueryBase):
                     if text is not None
                 ],
             )
-        self.execute("DELETE FROM search_pending")
+            if bound is None:
+                break
+            last = high
 
     def _indexed_query_alone(self, groups: Sequence[Sequence[Condition]]) -> FullText | None:
         only = groups[0][0] if len(groups) == 1 and len(groups[0]) == 1 else None
@@ -424,19 +507,10 @@ class SearchQueries(QueryBase):
             return only
         return None
 
-    def _order(self, sort: Sort | None) -> str:
-        if sort is None:
-            return "r.id"
-        direction = " DESC" if sort.descending else ""
-        expression = value_sql(self.dialect.name, sort.target)
-        if self.dialect.name == "postgresql" and sort.target.kind != COLUMN:
-            # Records without the value sort as the smallest, as SQLite orders NULL.
-            direction += " NULLS LAST" if sort.descending else " NULLS FIRST"
-        return f"{expression}{direction}, r.id{' DESC' if sort.descending else ''}"
 
-
-def index_statements(dialect_name: str, object_types: Sequence[ObjectType]) -> list[str]:
-    """CREATE INDEX statements for each type's catalogue `search_indexes` (migrations call this)."""
+def index_statements(dialect_name: str, object_types: Sequence[ObjectType], table: str = "records") -> list[str]:
+    """CREATE INDEX statements for each type's catalogue `search_indexes` on `table` (migrations call this:
+    SQLite's live on SEARCH_ROWS since revision 0011, PostgreSQL's on `records`)."""
     statements = []
     for object_type in object_types:
         for names in object_type.search_indexes:
@@ -446,7 +520,7 @@ def index_statements(dialect_name: str, object_types: Sequence[ObjectType]) -> l
             expressions = ", ".join(value_sql(dialect_name, t, alias="") for t in targets if t is not None)
             index_name = f"search_{object_type.object_type_id.replace('-', '_')}_{'_'.join(names)}"
             statements.append(
-                f"CREATE INDEX IF NOT EXISTS {index_name} ON records (portal_id, archived, {expressions}) "
+                f"CREATE INDEX IF NOT EXISTS {index_name} ON {table} (portal_id, archived, {expressions}) "
                 f"WHERE object_type_id = '{object_type.object_type_id}'"
             )
     return statements

@@ -5,6 +5,7 @@ there is no archive endpoint in this area, so the store's archive is called dire
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 
 from localspot.service import Services
@@ -94,3 +95,43 @@ def test_query_without_the_vocabulary_table_of_an_early_0004(services):
         session.execute("DROP TABLE record_search_terms")
     assert ids(services, query="plover") == (3, created)
     assert ids(services, query="plover1") == (1, [created[1]])
+
+
+def status_search(services: Services, status: str) -> tuple[int, list[str]]:
+    request = {
+        "filterGroups": [{"filters": [{"propertyName": "hs_task_status", "operator": "EQ", "value": status}]}],
+        "sorts": [{"propertyName": "hs_timestamp", "direction": "DESCENDING"}],
+        "limit": 200,
+    }
+    body = services.search.search(PRINCIPAL, "tasks", msgspec.convert(request, SearchRequest))
+    return body["total"], [r["id"] for r in body["results"]]
+
+
+def test_the_lazy_search_keys_follow_inserts_updates_archives_and_deletes_made_through_the_store(services):
+    """SQLite keeps the indexed properties in search_rows, caught up by the next search: new records by
+    their ids (no trigger on insert), changes through search_pending."""
+    with services.database.session(write=True) as session:
+        first, second, third = session.reserve_ids(3)
+        session.insert_records(
+            1,
+            "0-27",
+            [
+                (first, 1, {"hs_task_status": "WAITING", "hs_timestamp": "2025-01-01T00:00:00.000Z"}),
+                (second, 1, {"hs_task_status": "WAITING", "hs_timestamp": "2025-03-01T00:00:00.000Z"}),
+                (third, 1, {"hs_task_status": "DEFERRED", "hs_timestamp": "2025-02-01T00:00:00.000Z"}),
+            ],
+        )
+    assert status_search(services, "WAITING") == (2, [str(second), str(first)])
+    services.records.batch_update(
+        PRINCIPAL, "tasks", [UpdateInput(id=str(third), properties={"hs_task_status": "WAITING"})]
+    )
+    assert status_search(services, "WAITING") == (3, [str(second), str(third), str(first)])
+    assert status_search(services, "DEFERRED") == (0, [])
+    with services.database.session(write=True) as session:
+        session.archive_records(1, "0-27", [second], 2)
+        session.execute("DELETE FROM records WHERE id = ?", (first,))
+    assert status_search(services, "WAITING") == (1, [str(third)])
+    with services.database.session(write=False) as session:
+        assert session.fetchall("SELECT id, properties FROM search_rows") == [
+            (third, '{"hs_task_status":"WAITING","hs_timestamp":"2025-02-01T00:00:00.000Z"}')
+        ]

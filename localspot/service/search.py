@@ -38,6 +38,7 @@ from localspot.store.search import (
     OneOf,
     Sort,
     Target,
+    keyed_targets,
     target_for,
     tokens_of,
 )
@@ -92,7 +93,7 @@ class SearchService:
         self.database = database
         self.records = records
         # What SQLite's lazy search keys hold for each catalogue type with search indexes.
-        self.keyed = {t.object_type_id: t.search_keyed_properties for t in catalog.object_types if t.search_indexes}
+        self.keyed = {t.object_type_id: keyed_targets(t) for t in catalog.object_types if t.search_indexes}
 
     def search(self, principal: Principal, type_name: str, request: SearchRequest) -> dict[str, Any]:
         limit, offset = _paging(request)

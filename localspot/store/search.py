@@ -21,10 +21,18 @@ from localspot.store.records import RecordQueries
 from localspot.store.rows import RecordRow
 
 SAFE_NAME = re.compile(r"^[a-z0-9_]{1,100}$")
-# SQLite's search keys (revision 0011): the live records of each type with search indexes, holding only
-# the indexed properties; searches read it as `r` (same column names as `records`) and join `records d`
-# only for the other properties.
+# SQLite's search keys (revision 0011): the live records of each type with search indexes, holding each
+# indexed property's value as its search expression gives it (`key_column`); searches read it as `r` (same
+# column names as `records`) and join `records d` only for the other properties.
 SEARCH_ROWS = "search_rows"
+
+
+def key_column(name: str) -> str:
+    if not SAFE_NAME.match(name):
+        raise ValueError(f"unsafe property name {name!r}")
+    return f"k_{name}"
+
+
 SAFE_TYPE_ID = re.compile(r"^\d{1,10}-\d{1,12}$")
 LIKE_ESCAPE = "!"
 # How a value is compared: numerically, case-insensitively, exactly, as a `;`-separated option set, or
@@ -179,14 +187,15 @@ def value_sql(dialect_name: str, target: Target, alias: str = "r.") -> str:
 class _Builder:
     """Accumulates one statement's WHERE text and its parameters.
 
-    `keyed`: the properties `r` holds when it is SEARCH_ROWS; None when `r` is `records` itself. A property
-    outside it is read from `records d`, and `joins_records` then says the statement must join it."""
+    `keyed`: the targets whose values `r` holds (in `key_column`s) when it is SEARCH_ROWS; None when `r` is
+    `records` itself. Any other property is read from `records d`, and `joins_records` then says the
+    statement must join it."""
 
     def __init__(
         self,
         dialect_name: str,
         fts_match: Callable[[Sequence[str]], str],
-        keyed: frozenset[str] | None = None,
+        keyed: frozenset[Target] | None = None,
     ) -> None:
         self.dialect = dialect_name
         self.fts_match = fts_match
@@ -195,8 +204,10 @@ class _Builder:
         self.params: list[Any] = []
 
     def value(self, target: Target) -> str:
-        if self.keyed is None or target.kind == COLUMN or target.name in self.keyed:
+        if self.keyed is None or target.kind == COLUMN:
             return value_sql(self.dialect, target)
+        if target in self.keyed:
+            return f"r.{key_column(target.name)}"
         self.joins_records = True
         return value_sql(self.dialect, target, alias="d.")
 
@@ -319,11 +330,11 @@ class SearchQueries(QueryBase):
         *,
         offset: int,
         limit: int,
-        keyed: Sequence[str] = (),
+        keyed: Sequence[Target] = (),
     ) -> tuple[int, list[RecordRow]]:
         """(total, the page of live records) matching any group (all conditions of a group).
 
-        `keyed`: the type's properties with search indexes (SQLite reads those from SEARCH_ROWS, which
+        `keyed`: the type's targets with search indexes (SQLite reads those from SEARCH_ROWS, which
         `catch_up_search` must have brought up to date)."""
         dialect = self.dialect.name
 
@@ -433,9 +444,9 @@ class SearchQueries(QueryBase):
             )[0]
         )
 
-    def catch_up_search(self, keyed: Mapping[str, Sequence[str]], chunk: int = 5000) -> None:
+    def catch_up_search(self, keyed: Mapping[str, Sequence[Target]], chunk: int = 5000) -> None:
         """Brings SEARCH_ROWS and the full-text index up to date with every record write (revisions 0004
-        and 0011). `keyed`: object type id -> its properties with search indexes. Runs in a write session.
+        and 0011). `keyed`: object type id -> its targets with search indexes. Runs in a write session.
 
         Archived and deleted records simply leave both. One sorted pass over many writes costs far less
         than keeping the indexes at each write."""
@@ -450,16 +461,16 @@ class SearchQueries(QueryBase):
             self.execute("UPDATE search_state SET indexed_through = ?", (newest,))
         self.execute("DELETE FROM record_search WHERE rowid IN (SELECT record_id FROM search_pending)")
         self.execute(f"DELETE FROM {SEARCH_ROWS} WHERE id IN (SELECT record_id FROM search_pending)")
-        for object_type_id, names in keyed.items():
-            if not names or not SAFE_TYPE_ID.match(object_type_id):
+        for object_type_id, targets in keyed.items():
+            properties = [t for t in targets if t.kind != COLUMN]
+            if not properties or not SAFE_TYPE_ID.match(object_type_id):
                 continue
-            projection = ", ".join(
-                f"'{name}', {value_sql('sqlite', Target(name, EXACT))}" for name in names if SAFE_NAME.match(name)
-            )
+            columns = "".join(f", {key_column(t.name)}" for t in properties)
+            values = "".join(f", {value_sql('sqlite', t)}" for t in properties)
             self.execute(
-                f"INSERT INTO {SEARCH_ROWS} (id, portal_id, object_type_id, archived, created_at, updated_at, "
-                f"properties) SELECT r.id, r.portal_id, r.object_type_id, r.archived, r.created_at, r.updated_at, "
-                f"json_object({projection}) FROM records r WHERE r.id IN (SELECT record_id FROM search_pending) "
+                f"INSERT INTO {SEARCH_ROWS} (id, portal_id, object_type_id, archived, created_at, updated_at{columns}) "
+                f"SELECT r.id, r.portal_id, r.object_type_id, r.archived, r.created_at, r.updated_at{values} "
+                "FROM records r WHERE r.id IN (SELECT record_id FROM search_pending) "
                 f"AND r.object_type_id = '{object_type_id}' AND r.archived = ?",
                 (False,),
             )
@@ -508,21 +519,53 @@ class SearchQueries(QueryBase):
         return None
 
 
-def index_statements(dialect_name: str, object_types: Sequence[ObjectType], table: str = "records") -> list[str]:
-    """CREATE INDEX statements for each type's catalogue `search_indexes` on `table` (migrations call this:
-    SQLite's live on SEARCH_ROWS since revision 0011, PostgreSQL's on `records`)."""
-    statements = []
+def _search_index_targets(object_types: Sequence[ObjectType]) -> list[tuple[ObjectType, tuple[str, ...], list[Target]]]:
+    """Each type's catalogue `search_indexes` whose names all resolve (and whose type id is safe to inline)."""
+    found = []
     for object_type in object_types:
         for names in object_type.search_indexes:
             targets = [target_for(object_type, name) for name in names]
-            if any(t is None for t in targets) or not SAFE_TYPE_ID.match(object_type.object_type_id):
-                continue
-            expressions = ", ".join(value_sql(dialect_name, t, alias="") for t in targets if t is not None)
-            index_name = f"search_{object_type.object_type_id.replace('-', '_')}_{'_'.join(names)}"
-            statements.append(
-                f"CREATE INDEX IF NOT EXISTS {index_name} ON {table} (portal_id, archived, {expressions}) "
-                f"WHERE object_type_id = '{object_type.object_type_id}'"
-            )
+            if all(t is not None for t in targets) and SAFE_TYPE_ID.match(object_type.object_type_id):
+                found.append((object_type, names, [t for t in targets if t is not None]))
+    return found
+
+
+def _index_statement(object_type: ObjectType, names: Sequence[str], table: str, keys: str) -> str:
+    index_name = f"search_{object_type.object_type_id.replace('-', '_')}_{'_'.join(names)}"
+    return (
+        f"CREATE INDEX IF NOT EXISTS {index_name} ON {table} (portal_id, archived, {keys}) "
+        f"WHERE object_type_id = '{object_type.object_type_id}'"
+    )
+
+
+def index_statements(dialect_name: str, object_types: Sequence[ObjectType]) -> list[str]:
+    """CREATE INDEX statements on `records` for each type's catalogue `search_indexes`: PostgreSQL's, and
+    SQLite's before revision 0011 moved them to SEARCH_ROWS (migrations call this)."""
+    return [
+        _index_statement(t, names, "records", ", ".join(value_sql(dialect_name, x, alias="") for x in targets))
+        for t, names, targets in _search_index_targets(object_types)
+    ]
+
+
+def keyed_targets(object_type: ObjectType) -> tuple[Target, ...]:
+    """The property targets SEARCH_ROWS holds for the type: those of its search indexes."""
+    targets = (target_for(object_type, name) for name in object_type.search_keyed_properties)
+    return tuple(t for t in targets if t is not None and t.kind != COLUMN)
+
+
+def search_rows_statements(object_types: Sequence[ObjectType]) -> list[str]:
+    """SQLite: SEARCH_ROWS, a key column for every indexed property of the catalogue, and each search index
+    on those columns (revision 0011). Plain columns keep the indexes covering: a count reads no row."""
+    names = sorted({t.name for object_type in object_types for t in keyed_targets(object_type)})
+    columns = "".join(f", {key_column(name)}" for name in names)
+    statements = [
+        f"CREATE TABLE {SEARCH_ROWS} (id INTEGER PRIMARY KEY, portal_id INTEGER NOT NULL, "
+        "object_type_id TEXT NOT NULL, archived INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, "
+        f"updated_at INTEGER NOT NULL{columns})"
+    ]
+    for object_type, index_names, targets in _search_index_targets(object_types):
+        keys = ", ".join(t.name if t.kind == COLUMN else key_column(t.name) for t in targets)
+        statements.append(_index_statement(object_type, index_names, SEARCH_ROWS, keys))
     return statements
 
 

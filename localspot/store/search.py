@@ -530,10 +530,10 @@ def _search_index_targets(object_types: Sequence[ObjectType]) -> list[tuple[Obje
     return found
 
 
-def _index_statement(object_type: ObjectType, names: Sequence[str], table: str, keys: str) -> str:
+def _index_statement(object_type: ObjectType, names: Sequence[str], table: str, columns: str) -> str:
     index_name = f"search_{object_type.object_type_id.replace('-', '_')}_{'_'.join(names)}"
     return (
-        f"CREATE INDEX IF NOT EXISTS {index_name} ON {table} (portal_id, archived, {keys}) "
+        f"CREATE INDEX IF NOT EXISTS {index_name} ON {table} ({columns}) "
         f"WHERE object_type_id = '{object_type.object_type_id}'"
     )
 
@@ -542,7 +542,12 @@ def index_statements(dialect_name: str, object_types: Sequence[ObjectType]) -> l
     """CREATE INDEX statements on `records` for each type's catalogue `search_indexes`: PostgreSQL's, and
     SQLite's before revision 0011 moved them to SEARCH_ROWS (migrations call this)."""
     return [
-        _index_statement(t, names, "records", ", ".join(value_sql(dialect_name, x, alias="") for x in targets))
+        _index_statement(
+            t,
+            names,
+            "records",
+            "portal_id, archived, " + ", ".join(value_sql(dialect_name, x, alias="") for x in targets),
+        )
         for t, names, targets in _search_index_targets(object_types)
     ]
 
@@ -555,7 +560,8 @@ def keyed_targets(object_type: ObjectType) -> tuple[Target, ...]:
 
 def search_rows_statements(object_types: Sequence[ObjectType]) -> list[str]:
     """SQLite: SEARCH_ROWS, a key column for every indexed property of the catalogue, and each search index
-    on those columns (revision 0011). Plain columns keep the indexes covering: a count reads no row."""
+    on those columns (revision 0011). Plain columns, and the type id as a column although each index is
+    partial on it, keep the indexes covering: a count reads no row."""
     names = sorted({t.name for object_type in object_types for t in keyed_targets(object_type)})
     columns = "".join(f", {key_column(name)}" for name in names)
     statements = [
@@ -565,7 +571,9 @@ def search_rows_statements(object_types: Sequence[ObjectType]) -> list[str]:
     ]
     for object_type, index_names, targets in _search_index_targets(object_types):
         keys = ", ".join(t.name if t.kind == COLUMN else key_column(t.name) for t in targets)
-        statements.append(_index_statement(object_type, index_names, SEARCH_ROWS, keys))
+        statements.append(
+            _index_statement(object_type, index_names, SEARCH_ROWS, f"portal_id, object_type_id, archived, {keys}")
+        )
     return statements
 
 

@@ -184,11 +184,7 @@ class RecordService:
             return {}
         now = now_ms()
         type_id = object_type.object_type_id
-        with_history = session.names_with_history(portal_id, [p.record.id for p in pending if p.record])
-        unique_names = {prop.name for prop in object_type.unique_properties()}
-        history_rows: list[tuple[int, str, str, int, str]] = []
-        released: list[tuple[str, int]] = []
-        claimed: list[tuple[str, str, int]] = []
+        changes: list[tuple[RecordRow, str, str, str]] = []  # (record, name, old value, new value)
         rows: list[tuple[int, int, dict[str, str]]] = []
         updated: dict[int, RecordRow] = {}
         for item in pending:
@@ -199,20 +195,28 @@ class RecordService:
                 old = values.get(name, "")
                 if value == old:
                     continue
-                if (record.id, name) not in with_history and old:
-                    history_rows.append((record.id, name, old, record.created_at, SOURCE_API))
-                history_rows.append((record.id, name, value, now, SOURCE_API))
+                changes.append((record, name, old, value))
                 if value:
                     values[name] = value
                 else:
-                    values.pop(name, None)
-                if name in unique_names:
-                    if old:
-                        released.append((name, record.id))
-                    if value:
-                        claimed.append((name, value, record.id))
+                    del values[name]
             rows.append((record.id, now, values))
             updated[item.index] = RecordRow(record.id, type_id, record.created_at, now, False, None, values)
+        # A property's first change also writes the value it had since the record was created.
+        with_history = session.names_with_history(portal_id, [(r.id, name) for r, name, old, _ in changes if old])
+        unique_names = {prop.name for prop in object_type.unique_properties()}
+        history_rows: list[tuple[int, str, str, int, str]] = []
+        released: list[tuple[str, int]] = []
+        claimed: list[tuple[str, str, int]] = []
+        for record, name, old, value in changes:
+            if old and (record.id, name) not in with_history:
+                history_rows.append((record.id, name, old, record.created_at, SOURCE_API))
+            history_rows.append((record.id, name, value, now, SOURCE_API))
+            if name in unique_names:
+                if old:
+                    released.append((name, record.id))
+                if value:
+                    claimed.append((name, value, record.id))
         session.update_records(portal_id, rows)
         session.insert_history(portal_id, history_rows)
         session.release_unique_values(portal_id, type_id, released)

@@ -15,13 +15,22 @@ from localspot.store.rows import HistoryEntry
 
 
 class HistoryQueries(QueryBase):
-    def names_with_history(self, portal_id: int, record_ids: Sequence[int]) -> set[tuple[int, str]]:
+    def names_with_history(self, portal_id: int, keys: Sequence[tuple[int, str]]) -> set[tuple[int, str]]:
+        """The (record id, property name) keys among `keys` that have history rows: one index probe per
+        key, stopping at its first row, so the cost does not grow with the length of the histories."""
         found: set[tuple[int, str]] = set()
-        for part in chunks(list(record_ids)):
+        for part in chunks(list(keys)):
+            if self.dialect.name == "sqlite":
+                keys_sql = f"VALUES {','.join(['(?, ?)'] * len(part))}"
+                params: tuple[object, ...] = (*[value for key in part for value in key], portal_id)
+            else:
+                keys_sql = "SELECT * FROM unnest(?::bigint[], ?::text[])"
+                params = ([key[0] for key in part], [key[1] for key in part], portal_id)
             rows = self.fetchall(
-                "SELECT DISTINCT record_id, name FROM property_history WHERE portal_id = ? "
-                f"AND record_id IN ({placeholders(len(part))})",
-                (portal_id, *part),
+                f"WITH k(record_id, name) AS ({keys_sql}) SELECT k.record_id, k.name FROM k "
+                "WHERE EXISTS (SELECT 1 FROM property_history h "
+                "WHERE h.portal_id = ? AND h.record_id = k.record_id AND h.name = k.name)",
+                params,
             )
             found.update((row[0], row[1]) for row in rows)
         return found

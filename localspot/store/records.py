@@ -50,12 +50,13 @@ class RecordQueries(QueryBase):
         locked in id order, so two writers of overlapping records cannot deadlock.
 
         Only the primary key is in the WHERE clause: given the type and archived flag too, PostgreSQL's
-        planner prefers the listing index and filters every record of the type by id."""
+        planner prefers the listing index and filters every record of the type by id (and SQLite's, without
+        statistics, does so even for the portal alone: see `_portal_of_ids`)."""
         found: dict[int, RecordRow] = {}
         locking = " ORDER BY r.id" + self.dialect.lock_rows() if lock else ""
         for part in chunks(sorted(set(ids))):
             rows = self.fetchall(
-                f"SELECT {_COLUMNS} FROM records r WHERE r.portal_id = ? "
+                f"SELECT {_COLUMNS} FROM records r WHERE {self._portal_of_ids('r.')} = ? "
                 f"AND r.id IN ({placeholders(len(part))}){locking}",
                 (portal_id, *part),
             )
@@ -78,12 +79,9 @@ class RecordQueries(QueryBase):
     def record_types(self, portal_id: int, ids: Sequence[int]) -> dict[int, str]:
         """Object type of each live record among `ids` (any type): association targets."""
         found: dict[int, str] = {}
-        # On SQLite `id` is the rowid: `+portal_id` keeps the planner off the listing index, whose
-        # portal_id prefix would otherwise make it scan every record of the portal.
-        portal_column = "+portal_id" if self.dialect.name == "sqlite" else "portal_id"
         for part in chunks(list(ids)):
             rows = self.fetchall(
-                f"SELECT id, object_type_id FROM records WHERE {portal_column} = ? "
+                f"SELECT id, object_type_id FROM records WHERE {self._portal_of_ids()} = ? "
                 f"AND id IN ({placeholders(len(part))}) AND archived = ?",
                 (portal_id, *part, False),
             )
@@ -101,6 +99,13 @@ class RecordQueries(QueryBase):
             )
             archived.extend(row[0] for row in rows)
         return archived
+
+    def _portal_of_ids(self, alias: str = "") -> str:
+        """The portal column for a query by `portal_id = ? AND id IN (...)`. On SQLite `id` is the rowid,
+        but without `ANALYZE` statistics the planner prefers the listing index's portal_id prefix and
+        scans every record of the portal (9 ms for 100 ids among 57k records); `+portal_id` keeps it on
+        the rowid (0.1 ms). PostgreSQL uses its primary key (portal_id, id) either way."""
+        return f"+{alias}portal_id" if self.dialect.name == "sqlite" else f"{alias}portal_id"
 
     def _record(self, row: Sequence[object]) -> RecordRow:
         return RecordRow(

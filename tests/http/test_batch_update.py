@@ -142,3 +142,48 @@ def test_each_change_moves_updated_at(api):
     stamps = [call["updatedAt"], first["results"][0]["updatedAt"], second["results"][0]["updatedAt"]]
     assert all(ISO_MS.match(s) for s in stamps)
     assert stamps == sorted(stamps)
+
+
+def test_batch_update_history_per_record_and_property(api):
+    """One batch mixing a property's first change (its creation value is written too), a later change,
+    a first change from empty, and a clearing: each record's history comes out as if updated alone."""
+    calls = create_calls(api, 2, hs_call_title="t0", hs_call_body="b0")
+    first, second = (c["id"] for c in calls)
+    earlier = assert_batch(update(api, "calls", [{"id": first, "properties": {"hs_call_title": "t1"}}]), 200, 1)
+    later = assert_batch(
+        update(
+            api,
+            "calls",
+            [
+                {"id": first, "properties": {"hs_call_title": "t2", "hs_call_body": ""}},
+                {"id": second, "properties": {"hs_call_title": "t1", "hs_call_duration": "60"}},
+            ],
+        ),
+        200,
+        2,
+    )
+    names = "hs_call_title,hs_call_body,hs_call_duration"
+    read = assert_batch(
+        api.post(
+            "/crm/v3/objects/calls/batch/read",
+            json={"inputs": [{"id": first}, {"id": second}], "propertiesWithHistory": names.split(",")},
+        ),
+        200,
+        2,
+    )
+    by_id = {r["id"]: r["propertiesWithHistory"] for r in read["results"]}
+
+    def entries(*pairs):
+        return [{"value": value, "timestamp": at, "sourceType": "API"} for value, at in pairs]
+
+    created, t1_at, t2_at = calls[0]["createdAt"], earlier["results"][0]["updatedAt"], later["results"][0]["updatedAt"]
+    assert by_id[first] == {
+        "hs_call_title": entries(("t2", t2_at), ("t1", t1_at), ("t0", created)),
+        "hs_call_body": entries(("", t2_at), ("b0", created)),
+        "hs_call_duration": [],
+    }
+    assert by_id[second] == {
+        "hs_call_title": entries(("t1", t2_at), ("t0", calls[1]["createdAt"])),
+        "hs_call_body": entries(("b0", calls[1]["createdAt"])),
+        "hs_call_duration": entries(("60", t2_at)),
+    }

@@ -1,0 +1,59 @@
+"""Lookups of records by id stay on SQLite's rowid, with or without ANALYZE statistics: the listing index's
+portal_id prefix would otherwise make them scan every record of the portal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from localspot.store import Session
+from localspot.store.database import SqliteDatabase
+from localspot.store.migrate import upgrade
+
+
+@pytest.fixture
+def database(tmp_path):
+    db = SqliteDatabase(str(tmp_path / "plans.db"))
+    upgrade(db)
+    with db.session(write=True) as session:
+        ids = session.reserve_ids(300)
+        session.insert_records(1, "0-27", [(rid, 1, {"hs_task_subject": "x"}) for rid in ids[:200]])
+        session.insert_records(1, "0-48", [(rid, 1, {"hs_call_title": "y"}) for rid in ids[200:]])
+    yield db, ids
+    db.close()
+
+
+def _plans(session: Session, monkeypatch: pytest.MonkeyPatch, lookup: Any) -> list[str]:
+    """The query plan of every SELECT `lookup` runs."""
+    seen: list[tuple[str, tuple[Any, ...]]] = []
+    original = Session.fetchall
+
+    def recording(self: Session, query: str, params: Any = ()) -> list[Any]:
+        seen.append((query, tuple(params)))
+        return original(self, query, params)
+
+    monkeypatch.setattr(Session, "fetchall", recording)
+    lookup()
+    monkeypatch.undo()
+    assert seen
+    return [
+        " / ".join(row[3] for row in session.fetchall(f"EXPLAIN QUERY PLAN {query}", params)) for query, params in seen
+    ]
+
+
+@pytest.mark.parametrize("lock", [False, True])
+def test_fetch_records_uses_the_rowid(database, monkeypatch, lock):
+    db, ids = database
+    with db.session(write=lock) as session:
+        plans = _plans(session, monkeypatch, lambda: session.fetch_records(1, "0-48", ids[200:300], lock=lock))
+        assert len(session.fetch_records(1, "0-48", ids[150:300], lock=lock)) == 100
+    assert all("INTEGER PRIMARY KEY" in plan and "records_listing" not in plan for plan in plans), plans
+
+
+def test_record_types_uses_the_rowid(database, monkeypatch):
+    db, ids = database
+    with db.session(write=False) as session:
+        plans = _plans(session, monkeypatch, lambda: session.record_types(1, ids[:100]))
+        assert set(session.record_types(1, ids[190:210]).values()) == {"0-27", "0-48"}
+    assert all("INTEGER PRIMARY KEY" in plan and "records_listing" not in plan for plan in plans), plans

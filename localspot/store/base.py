@@ -38,6 +38,13 @@ class QueryBase:
     def fetchone(self, query: str, params: Sequence[Any] = ()) -> Any:
         return self.execute(query, params).fetchone()
 
+    def portal_of_ids(self, alias: str = "") -> str:
+        """The portal column for a query by `portal_id = ? AND id IN (...)`. On SQLite `id` is the rowid,
+        but without `ANALYZE` statistics the planner prefers the listing index's portal_id prefix and
+        scans every record of the portal (9 ms for 100 ids among 57k records); `+portal_id` keeps it on
+        the rowid (0.1 ms). PostgreSQL uses its primary key (portal_id, id) either way."""
+        return f"+{alias}portal_id" if self.dialect.name == "sqlite" else f"{alias}portal_id"
+
     def properties_from(self, raw: Any) -> dict[str, str]:
         if isinstance(raw, dict):
             return raw

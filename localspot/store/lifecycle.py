@@ -54,7 +54,8 @@ class LifecycleQueries(QueryBase):
     def delete_records(self, portal_id: int, record_ids: Sequence[int]) -> None:
         for part in chunks(list(record_ids)):
             self.execute(
-                f"DELETE FROM records WHERE portal_id = ? AND id IN ({placeholders(len(part))})", (portal_id, *part)
+                f"DELETE FROM records WHERE {self.portal_of_ids()} = ? AND id IN ({placeholders(len(part))})",
+                (portal_id, *part),
             )
 
     def records_merged_into(self, portal_id: int, object_type_id: str, ids: Sequence[int]) -> list[int]:

@@ -51,12 +51,12 @@ class RecordQueries(QueryBase):
 
         Only the primary key is in the WHERE clause: given the type and archived flag too, PostgreSQL's
         planner prefers the listing index and filters every record of the type by id (and SQLite's, without
-        statistics, does so even for the portal alone: see `_portal_of_ids`)."""
+        statistics, does so even for the portal alone: see `QueryBase.portal_of_ids`)."""
         found: dict[int, RecordRow] = {}
         locking = " ORDER BY r.id" + self.dialect.lock_rows() if lock else ""
         for part in chunks(sorted(set(ids))):
             rows = self.fetchall(
-                f"SELECT {_COLUMNS} FROM records r WHERE {self._portal_of_ids('r.')} = ? "
+                f"SELECT {_COLUMNS} FROM records r WHERE {self.portal_of_ids('r.')} = ? "
                 f"AND r.id IN ({placeholders(len(part))}){locking}",
                 (portal_id, *part),
             )
@@ -81,7 +81,7 @@ class RecordQueries(QueryBase):
         found: dict[int, str] = {}
         for part in chunks(list(ids)):
             rows = self.fetchall(
-                f"SELECT id, object_type_id FROM records WHERE {self._portal_of_ids()} = ? "
+                f"SELECT id, object_type_id FROM records WHERE {self.portal_of_ids()} = ? "
                 f"AND id IN ({placeholders(len(part))}) AND archived = ?",
                 (portal_id, *part, False),
             )
@@ -99,13 +99,6 @@ class RecordQueries(QueryBase):
             )
             archived.extend(row[0] for row in rows)
         return archived
-
-    def _portal_of_ids(self, alias: str = "") -> str:
-        """The portal column for a query by `portal_id = ? AND id IN (...)`. On SQLite `id` is the rowid,
-        but without `ANALYZE` statistics the planner prefers the listing index's portal_id prefix and
-        scans every record of the portal (9 ms for 100 ids among 57k records); `+portal_id` keeps it on
-        the rowid (0.1 ms). PostgreSQL uses its primary key (portal_id, id) either way."""
-        return f"+{alias}portal_id" if self.dialect.name == "sqlite" else f"{alias}portal_id"
 
     def _record(self, row: Sequence[object]) -> RecordRow:
         return RecordRow(

@@ -57,3 +57,22 @@ def test_record_types_uses_the_rowid(database, monkeypatch):
         plans = _plans(session, monkeypatch, lambda: session.record_types(1, ids[:100]))
         assert set(session.record_types(1, ids[190:210]).values()) == {"0-27", "0-48"}
     assert all("INTEGER PRIMARY KEY" in plan and "records_listing" not in plan for plan in plans), plans
+
+
+def test_delete_records_uses_the_rowid(database, monkeypatch):
+    db, ids = database
+    seen: list[tuple[str, tuple[Any, ...]]] = []
+    original = Session.execute
+
+    def recording(self: Session, query: str, params: Any = ()) -> Any:
+        if query.startswith("DELETE FROM records"):
+            seen.append((query, tuple(params)))
+        return original(self, query, params)
+
+    with db.session(write=True) as session:
+        monkeypatch.setattr(Session, "execute", recording)
+        session.delete_records(1, ids[:100])
+        monkeypatch.undo()
+        plans = [" / ".join(row[3] for row in session.fetchall(f"EXPLAIN QUERY PLAN {q}", p)) for q, p in seen]
+        assert session.fetchone("SELECT count(*) FROM records")[0] == 200
+    assert plans and all("INTEGER PRIMARY KEY" in plan and "records_listing" not in plan for plan in plans), plans

@@ -1,6 +1,12 @@
 """Associations between records. Each is stored in both directions (the inverse under its inverse type)
 so that reads from either side are one indexed range. Reads join `records` so that associations of
-archived records stay stored but are never seen."""
+archived records stay stored but are never seen.
+
+SQLite: new rows are first appended to `association_pending` (revision 0012) and settled into
+`associations` in key order before anything reads or deletes associations: by every read session
+(`SqliteDatabase.session`) and, in write sessions, by each method below that reads or deletes. The inverse
+row of a task's association is keyed by the contact, so writing it at once dirtied one scattered page per
+association per commit; settled in bulk, a contact's page is written once for all its new rows."""
 
 from __future__ import annotations
 
@@ -15,19 +21,45 @@ AssociationRow = tuple[int, int, str, str, str, int]
 TypeKey = tuple[str, int]
 
 _PAIR_CHUNK = 250
+_COLUMNS = "portal_id, from_id, to_id, from_type, to_type, category, type_id, created_at"
 
 
 class AssociationQueries(QueryBase):
     def insert_associations(self, portal_id: int, rows: Sequence[AssociationRow], now: int) -> None:
+        if self.dialect.name == "sqlite":
+            self.executemany(
+                f"INSERT INTO association_pending ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(portal_id, *row, now) for row in rows],
+            )
+            return
         self.executemany(
-            "INSERT INTO associations (portal_id, from_id, to_id, from_type, to_type, category, type_id, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            f"INSERT INTO associations ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (portal_id, from_id, to_type, to_id, category, type_id) DO NOTHING",
             [(portal_id, *row, now) for row in rows],
         )
 
+    def associations_pending(self) -> bool:
+        """Whether SQLite has association rows still to settle (never on PostgreSQL)."""
+        if self.dialect.name != "sqlite":
+            return False
+        return bool(self.fetchone("SELECT EXISTS (SELECT 1 FROM association_pending)")[0])
+
+    def settle_associations(self) -> None:
+        """Moves SQLite's pending association rows into `associations`, in key order (the first of
+        duplicates wins, as ON CONFLICT DO NOTHING did at insert). Needs a write session when any wait."""
+        if not self.associations_pending():
+            return
+        # `WHERE true`: SQLite's parser would otherwise read ON CONFLICT as a join constraint.
+        self.execute(
+            f"INSERT INTO associations ({_COLUMNS}) SELECT {_COLUMNS} FROM association_pending WHERE true "
+            "ORDER BY portal_id, from_id, to_type, to_id, category, type_id, seq "
+            "ON CONFLICT (portal_id, from_id, to_type, to_id, category, type_id) DO NOTHING"
+        )
+        self.execute("DELETE FROM association_pending")
+
     def delete_associations(self, portal_id: int, rows: Sequence[tuple[int, int, str, int]]) -> None:
         """rows: (from id, to id, category, type id); callers pass both directions."""
+        self.settle_associations()
         self.executemany(
             "DELETE FROM associations WHERE portal_id = ? AND from_id = ? AND to_id = ? AND category = ? "
             "AND type_id = ?",
@@ -36,6 +68,7 @@ class AssociationQueries(QueryBase):
 
     def delete_association_pairs(self, portal_id: int, pairs: Sequence[tuple[int, int]]) -> None:
         """Every association between each pair, in both directions."""
+        self.settle_associations()
         self.executemany(
             "DELETE FROM associations WHERE portal_id = ? AND from_id = ? AND to_id = ?",
             [(portal_id, a, b) for pair in pairs for a, b in (pair, pair[::-1])],
@@ -45,6 +78,7 @@ class AssociationQueries(QueryBase):
         self, portal_id: int, to_type: str, pairs: Sequence[tuple[int, int]]
     ) -> dict[tuple[int, int], set[TypeKey]]:
         """The types stored from each pair's first record to its second (archived or not)."""
+        self.settle_associations()
         found: dict[tuple[int, int], set[TypeKey]] = defaultdict(set)
         wanted = set(pairs)
         for part in chunks(sorted(wanted), _PAIR_CHUNK):
@@ -66,6 +100,7 @@ class AssociationQueries(QueryBase):
     ) -> dict[int, list[tuple[int, str, int]]]:
         """For each from record: (to id, category, type id) rows of its first `limit` live associated
         records of `to_type` with ids above `after`, ordered by to id."""
+        self.settle_associations()
         found: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
         for part in chunks(list(from_ids)):
             rows = self.fetchall(
@@ -86,6 +121,7 @@ class AssociationQueries(QueryBase):
         self, portal_id: int, from_ids: Sequence[int], to_type: str, category: str, type_id: int
     ) -> dict[int, int]:
         """How many live records of `to_type` each from record is associated with under one type."""
+        self.settle_associations()
         counts: dict[int, int] = {}
         for part in chunks(sorted(set(from_ids))):
             rows = self.fetchall(
@@ -98,6 +134,7 @@ class AssociationQueries(QueryBase):
         return counts
 
     def association_type_in_use(self, portal_id: int, category: str, type_ids: Sequence[int]) -> bool:
+        self.settle_associations()
         row = self.fetchone(
             "SELECT 1 FROM associations WHERE portal_id = ? AND category = ? "
             f"AND type_id IN ({placeholders(len(type_ids))}) LIMIT 1",
@@ -110,6 +147,7 @@ class AssociationQueries(QueryBase):
     ) -> list[tuple[int, int, str, str, int]]:
         """(from id, to id, to type, category, type id) of each association from `from_ids` to a live
         record of one of `to_types`; associations to archived records stay stored but are not read."""
+        self.settle_associations()
         found: list[tuple[int, int, str, str, int]] = []
         if not to_types:
             return found

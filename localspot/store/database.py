@@ -135,7 +135,15 @@ class SqliteDatabase(Database):
             cursor = self._conn.cursor()
             cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
-                yield Session(cursor, self.dialect, write=write)
+                session = Session(cursor, self.dialect, write=write)
+                if not write and self._associations_pending(session):
+                    # New associations wait to be settled (store/associations.py) before anything reads:
+                    # this read runs as a write transaction that settles them first. Checked inside the
+                    # read's own snapshot, so it sees every association committed before it began.
+                    self._conn.rollback()
+                    cursor.execute("BEGIN IMMEDIATE")
+                    session.settle_associations()
+                yield session
             except sqlite3.IntegrityError as exc:
                 self._conn.rollback()
                 raise UniqueViolation(str(exc)) from exc
@@ -151,6 +159,13 @@ class SqliteDatabase(Database):
                 self._conn.commit()
             finally:
                 cursor.close()
+
+    @staticmethod
+    def _associations_pending(session: Session) -> bool:
+        try:
+            return session.associations_pending()
+        except sqlite3.OperationalError:
+            return False  # not migrated yet: no table, nothing pending
 
     def close(self) -> None:
         if self._checkpointer is not None:

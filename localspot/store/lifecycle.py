@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from localspot.store.associations import AssociationQueries
 from localspot.store.base import QueryBase, chunks, placeholders
 
 
@@ -11,6 +12,7 @@ class LifecycleQueries(QueryBase):
     def move_associations(self, portal_id: int, from_record: int, to_record: int) -> None:
         """Re-points every association of `from_record` (both directions) at `to_record`. Associations
         between the two would become a record associated with itself, so they are dropped."""
+        AssociationQueries.settle_associations(self)  # type: ignore[arg-type]
         # Rows to the record are the inverses of rows from it: both are found by the primary key.
         rows = self.fetchall(
             "SELECT from_id, to_id, from_type, to_type, category, type_id, created_at FROM associations "
@@ -34,6 +36,7 @@ class LifecycleQueries(QueryBase):
 
     def delete_associations_of(self, portal_id: int, record_ids: Sequence[int]) -> None:
         """Every association from or to the records, in both directions."""
+        AssociationQueries.settle_associations(self)  # type: ignore[arg-type]
         for part in chunks(list(record_ids)):
             marks = placeholders(len(part))
             # The inverse rows first, found from the records' own rows (there is no index by to_id).

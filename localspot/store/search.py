@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from localspot.schema.model import ObjectType
+from localspot.store.associations import AssociationQueries
 from localspot.store.base import QueryBase, placeholders
 from localspot.store.records import _COLUMNS as RECORD_COLUMNS
 from localspot.store.records import RecordQueries
@@ -337,6 +338,7 @@ class SearchQueries(QueryBase):
         `keyed`: the type's targets with search indexes (SQLite reads those from SEARCH_ROWS, which
         `catch_up_search` must have brought up to date)."""
         dialect = self.dialect.name
+        AssociationQueries.settle_associations(self)  # type: ignore[arg-type]  # `associations.X` filters read them
 
         def fts_match(tokens: Sequence[str]) -> str:
             return self._fts_match(portal_id, object_type_id, tokens)

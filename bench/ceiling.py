@@ -23,6 +23,11 @@ INSERT_ASSOCIATION = (
     "INSERT INTO associations (portal_id, from_id, to_id, from_type, to_type, category, type_id, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (portal_id, from_id, to_type, to_id, category, type_id) DO NOTHING"
 )
+# SQLite: what the store writes for new associations (settled into `associations` by the next reader).
+INSERT_PENDING_ASSOCIATION = (
+    "INSERT INTO association_pending (portal_id, from_id, to_id, from_type, to_type, category, type_id, "
+    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 def measure(storage: Storage, duration: float, contact_ids: list[int]) -> dict[str, Any]:
@@ -39,7 +44,7 @@ def measure(storage: Storage, duration: float, contact_ids: list[int]) -> dict[s
         record_sql, association_sql = (s.replace("?", "%s") for s in (INSERT_RECORD, INSERT_ASSOCIATION))
     else:
         conn = database.raw_connection
-        record_sql, association_sql = INSERT_RECORD, INSERT_ASSOCIATION
+        record_sql, association_sql = INSERT_RECORD, INSERT_PENDING_ASSOCIATION
     payloads = [workloads.task_properties(n) for n in range(BATCH)]
     next_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM records").fetchone()[0]
     batches = 0
@@ -68,6 +73,13 @@ def measure(storage: Storage, duration: float, contact_ids: list[int]) -> dict[s
             cursor.executemany(association_sql, associations)
             conn.commit()
         batches += 1
+    settle_s = 0.0
+    if not postgres:
+        # The deferred half of the work, counted as the server's is: settling every association written.
+        settle_started = time.perf_counter()
+        with database.session(write=True) as session:
+            session.settle_associations()
+        settle_s = time.perf_counter() - settle_started
     elapsed = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
     if postgres:
@@ -79,4 +91,5 @@ def measure(storage: Storage, duration: float, contact_ids: list[int]) -> dict[s
         "batches": batches,
         "elapsed_s": elapsed,
         "cpu_us_per_record": 1e6 * (usage.ru_utime + usage.ru_stime - cpu_start) / max(1, batches * BATCH),
+        "settle_us_per_record": 1e6 * settle_s / max(1, batches * BATCH),
     }

@@ -106,6 +106,10 @@ def markdown(results: dict[str, Any]) -> str:
         server_cpu = f"{entry['server_cpu_pct']:.0f}%" if entry.get("server_cpu_pct") is not None else ""
         client_cpu = f"{entry['client_cpu_pct']:.0f}%" if entry.get("client_cpu_pct") is not None else ""
         note = "" if entry.get("status") == "ok" else f"{entry.get('failed_requests')} failed requests"
+        if entry.get("deferred_ms"):
+            deferred = "/".join(f"{ms:,.0f}" for ms in entry["deferred_ms"])
+            note = f"{note}; " if note else ""
+            note += f"incl. the first read after each run ({deferred} ms: deferred work)"
         lines.append(
             f"| {entry['name']} | {entry['records_per_s']:,.0f} | {vs_ceiling} | {vs_hubspot} | "
             f"{_number(entry.get('p50_ms'), 1)} | {_number(entry.get('p99_ms'), 1)} | {server_cpu} | "
@@ -119,6 +123,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"| cold start, fresh database (start to first answer) | {_seconds(figures, 'cold_start_fresh_db_s')} |",
         f"| cold start, {seeded:,} tasks stored | {_seconds(figures, 'cold_start_with_records_s')} |",
         f"| bulk seeding {seeded:,} tasks (store path) | {_seconds(figures, 'seed_seconds')} |",
+        "| settling a ceiling run's pending associations (included in the ceiling; SQLite) | "
+        f"{_number(figures.get('association_settle_us_per_record'), 1)} µs/record |",
         f"| server RSS idle / after the read scenarios / peak | {_number(figures.get('idle_rss_mb'))} / "
         f"{_number(figures.get('after_reads_rss_mb'))} / {_number(figures.get('after_reads_peak_rss_mb'))} MB |",
         "",

@@ -99,8 +99,14 @@ class Suite:
             self.log(f"{name}: FAILED {entry['note']}")
             return
         per_request = probe["records"]
-        runs = [self._run_generator(server, requests) for _ in range(self.args.repeat)]
-        rates = [r["ok"] * per_request / r["elapsed_s"] for r in runs]
+        runs = []
+        for _ in range(self.args.repeat):
+            run = self._run_generator(server, requests)
+            # Work the server defers past the window (SQLite settles new associations before the next read)
+            # is charged to it: the first read after the window is timed and added to the window.
+            run["deferred_s"] = self._first_read_s(server) if writes else 0.0
+            runs.append(run)
+        rates = [r["ok"] * per_request / (r["elapsed_s"] + r["deferred_s"]) for r in runs]
         latencies = sorted(x for r in runs for x in r.pop("latencies_ms"))
         elapsed = sum(r["elapsed_s"] for r in runs)
         failures = sum(r["requests"] - r["ok"] for r in runs)
@@ -126,6 +132,7 @@ class Suite:
                 else None
             ),
             sample_error=next((r["sample_error"] for r in runs if r["sample_error"]), None),
+            deferred_ms=[round(1000 * r["deferred_s"], 1) for r in runs] if writes else None,
             load_average=load_average(),
         )
         self.log(
@@ -133,6 +140,14 @@ class Suite:
             f"p50 {entry['p50_ms']:.1f} ms, p99 {entry['p99_ms']:.1f} ms, client CPU {entry['client_cpu_pct']:.0f}%, "
             f"server CPU {entry['server_cpu_pct'] or 0:.0f}%, failed {failures}"
         )
+
+    def _first_read_s(self, server: Server) -> float:
+        started = time.perf_counter()
+        response = httpx.get(
+            server.url + "/crm/v3/objects/contacts?limit=1", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60
+        )
+        response.raise_for_status()
+        return time.perf_counter() - started
 
     def _probe(self, server: Server, request: dict[str, Any]) -> dict[str, Any]:
         body = request["body"].replace("__SEQ__", "0") if request["body"] else None
@@ -234,6 +249,9 @@ class Suite:
             self.figures["raw_ceiling_records_per_s"] = rate
             self.figures["raw_ceiling_runs"] = [round(r["records_per_s"]) for r in runs]
             self.figures["raw_ceiling_cpu_us_per_record"] = statistics.median(r["cpu_us_per_record"] for r in runs)
+            settles = [r["settle_us_per_record"] for r in runs if "settle_us_per_record" in r]
+            if settles:
+                self.figures["association_settle_us_per_record"] = statistics.median(settles)
             self.log(f"raw storage ceiling: {rate:,.0f} records/s ({self.figures['raw_ceiling_runs']})")
         self.load(server, "tasks batch create", workloads.tasks_batch_create(contact_ids), writes=True)
         self.load(server, "tasks single create", workloads.tasks_single_create(contact_ids), writes=True)

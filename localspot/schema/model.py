@@ -200,6 +200,11 @@ class ObjectType:
     search_indexes: tuple[tuple[str, ...], ...] = ()
 
     @functools.cached_property
+    def writable_properties(self) -> dict[str, PropertyDefinition]:
+        """The properties a write may set: live and not read-only."""
+        return {name: p for name, p in self.properties.items() if not p.archived and not p.read_only}
+
+    @functools.cached_property
     def search_keyed_properties(self) -> tuple[str, ...]:
         """Every property some search index leads or includes, in a stable order."""
         return tuple(sorted({name for names in self.search_indexes for name in names}))

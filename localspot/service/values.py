@@ -8,7 +8,7 @@ datetimes as ISO-8601 with milliseconds and `Z`, dates as `YYYY-MM-DD`, booleans
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -35,46 +35,70 @@ def as_text(raw: Any) -> str:
 
 def normalise(prop: PropertyDefinition, text: str) -> str | PropertyProblem:
     """The stored form of one non-empty value, or why it does not fit the property."""
-    kind = prop.type
-    if kind == "number":
-        value = text.strip()
-        if not _NUMBER.match(value):
-            return PropertyProblem(prop.name, "INVALID_INTEGER", f"{text} was not a valid number.")
-        return value
-    if kind == "bool":
-        lowered = text.strip().lower()
-        if lowered not in ("true", "false"):
-            return PropertyProblem(
-                prop.name, "INVALID_BOOLEAN", f"{text} was not a valid boolean value (true or false)."
-            )
-        return lowered
-    if kind == "enumeration":
-        allowed = prop.option_values()
-        chosen = [part for part in text.split(";") if part] if prop.is_multi_select else [text]
-        bad = [part for part in chosen if part not in allowed]
-        if bad:
-            listed = ", ".join(f'label: "{o["label"]}" value: "{o["value"]}"' for o in prop.options)
-            return PropertyProblem(
-                prop.name, "INVALID_OPTION", f"{bad[0]} was not one of the allowed options: [{listed}]"
-            )
-        return ";".join(chosen) if prop.is_multi_select else text
-    if kind == "datetime":
-        if _is_stored_datetime(text):
-            return text  # already in the stored form (what HubSpot's clients send): nothing to convert
-        ms = parse_instant_ms(text)
-        if ms is None:
-            return PropertyProblem(prop.name, "INVALID_DATETIME", f"{text} is not a valid datetime.")
-        return iso_from_ms(ms)
-    if kind == "date":
-        day = parse_date(text)
-        if day is None:
-            return PropertyProblem(prop.name, "INVALID_DATE", f"{text} is not a valid date.")
-        return day
+    return _NORMALISERS.get(prop.type, _string)(prop, text)
+
+
+def _number(prop: PropertyDefinition, text: str) -> str | PropertyProblem:
+    value = text.strip()
+    if not _NUMBER.match(value):
+        return PropertyProblem(prop.name, "INVALID_INTEGER", f"{text} was not a valid number.")
+    return value
+
+
+def _boolean(prop: PropertyDefinition, text: str) -> str | PropertyProblem:
+    lowered = text.strip().lower()
+    if lowered not in ("true", "false"):
+        return PropertyProblem(prop.name, "INVALID_BOOLEAN", f"{text} was not a valid boolean value (true or false).")
+    return lowered
+
+
+def _enumeration(prop: PropertyDefinition, text: str) -> str | PropertyProblem:
+    allowed = prop.option_values()
+    if not prop.is_multi_select:
+        if text in allowed:
+            return text
+        chosen = [text]
+    else:
+        chosen = [part for part in text.split(";") if part]
+    bad = [part for part in chosen if part not in allowed]
+    if bad:
+        listed = ", ".join(f'label: "{o["label"]}" value: "{o["value"]}"' for o in prop.options)
+        return PropertyProblem(prop.name, "INVALID_OPTION", f"{bad[0]} was not one of the allowed options: [{listed}]")
+    return ";".join(chosen)
+
+
+def _datetime(prop: PropertyDefinition, text: str) -> str | PropertyProblem:
+    if _is_stored_datetime(text):
+        return text  # already in the stored form (what HubSpot's clients send): nothing to convert
+    ms = parse_instant_ms(text)
+    if ms is None:
+        return PropertyProblem(prop.name, "INVALID_DATETIME", f"{text} is not a valid datetime.")
+    return iso_from_ms(ms)
+
+
+def _date(prop: PropertyDefinition, text: str) -> str | PropertyProblem:
+    day = parse_date(text)
+    if day is None:
+        return PropertyProblem(prop.name, "INVALID_DATE", f"{text} is not a valid date.")
+    return day
+
+
+def _string(prop: PropertyDefinition, text: str) -> str | PropertyProblem:
     if len(text) > MAX_STRING_LENGTH:
         return PropertyProblem(
             prop.name, "INVALID_STRING", f"Value for {prop.name} exceeds {MAX_STRING_LENGTH} characters."
         )
     return text.strip().lower() if prop.lowercase else text
+
+
+# By property type; any other type (string, phone_number, …) is text.
+_NORMALISERS: dict[str, Callable[[PropertyDefinition, str], str | PropertyProblem]] = {
+    "number": _number,
+    "bool": _boolean,
+    "enumeration": _enumeration,
+    "datetime": _datetime,
+    "date": _date,
+}
 
 
 def _is_stored_datetime(text: str) -> bool:
@@ -102,27 +126,21 @@ def validate_properties(
     """
     problems: list[PropertyProblem] = []
     changes: dict[str, str] = {}
-    definitions = object_type.properties
+    writable = object_type.writable_properties
     for name, value in raw.items():
-        prop = definitions.get(name)
-        if prop is None or prop.archived:
-            message = f'Property "{name}" does not exist'
-            problems.append(PropertyProblem(name, "PROPERTY_DOESNT_EXIST", message))
+        prop = writable.get(name)
+        if prop is None:
+            problems.append(_not_writable(object_type, name))
             continue
-        if prop.read_only:
-            message = f'"{name}" is a read only property; its value cannot be set.'
-            problems.append(PropertyProblem(name, "READ_ONLY_VALUE", message))
-            continue
-        text = as_text(value)
+        text = value if type(value) is str else as_text(value)
         if text == "":
             changes[name] = ""
             continue
-        appending = prop.is_multi_select and text.startswith(";")
-        result = normalise(prop, text)
-        if isinstance(result, PropertyProblem):
+        result = _NORMALISERS.get(prop.type, _string)(prop, text)
+        if type(result) is PropertyProblem:
             problems.append(result)
             continue
-        if appending and existing and existing.get(name):
+        if prop.is_multi_select and text.startswith(";") and existing and existing.get(name):
             current = existing[name].split(";")
             result = ";".join(current + [v for v in result.split(";") if v not in current])
         changes[name] = result
@@ -131,6 +149,13 @@ def validate_properties(
     if problems:
         raise errors.invalid_property_values(problems, portal_id)
     return changes
+
+
+def _not_writable(object_type: ObjectType, name: str) -> PropertyProblem:
+    prop = object_type.properties.get(name)
+    if prop is None or prop.archived:
+        return PropertyProblem(name, "PROPERTY_DOESNT_EXIST", f'Property "{name}" does not exist')
+    return PropertyProblem(name, "READ_ONLY_VALUE", f'"{name}" is a read only property; its value cannot be set.')
 
 
 def _missing_required(

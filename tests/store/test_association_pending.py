@@ -94,3 +94,14 @@ def test_an_association_given_twice_is_settled_once(services):
     with services.database.session(write=False) as session:
         rows = session.fetchall("SELECT from_id, to_id, type_id FROM associations ORDER BY from_id")
     assert rows == [(contact, task, 203), (task, contact, 204)]
+
+
+def test_a_writer_settles_once_pending_rows_pass_the_bound(services, monkeypatch):
+    monkeypatch.setattr("localspot.store.associations.MAX_PENDING_ROWS", 5)
+    contact = create_contact(services)
+    create_tasks_on(services, contact, 2)
+    assert pending(services) == 4
+    create_tasks_on(services, contact, 1)
+    assert pending(services) == 0
+    create_tasks_on(services, contact, 1)
+    assert pending(services) == 2

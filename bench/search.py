@@ -184,9 +184,11 @@ def measure(
 
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=base_url, headers=headers, timeout=60) as client:
+        first_task = client.post(path, json={"limit": 1}).json()["results"][0]["id"]
 
         def touch() -> None:
-            update = {"inputs": [{"id": "1", "properties": {"hubspot_owner_id": str(rng.randrange(1000, 1050))}}]}
+            owner = str(rng.randrange(1000, 1050))
+            update = {"inputs": [{"id": first_task, "properties": {"hubspot_owner_id": owner}}]}
             response = client.post("/crm/v3/objects/tasks/batch/update", json=update)
             if response.status_code != 200:
                 raise RuntimeError(f"batch update answered {response.status_code}: {response.text[:300]}")

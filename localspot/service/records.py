@@ -72,7 +72,8 @@ class RecordService:
                     except ApiError as error:
                         failures[index] = error
                         continue
-                    values = {name: value for name, value in values.items() if value != ""}
+                    if "" in values.values():  # a create stores no empty values
+                        values = {name: value for name, value in values.items() if value != ""}
                     pending.append(_Pending(index, item.object_write_trace_id, values))
                 targets = inline_associations.lookup_targets(
                     session, portal_id, [inputs[p.index].associations for p in pending]

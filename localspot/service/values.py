@@ -162,6 +162,12 @@ def _missing_required(
     object_type: ObjectType, values: Mapping[str, str], *, given: Mapping[str, Any]
 ) -> list[PropertyProblem]:
     """Required properties with no value; one given but invalid is reported as invalid, not as missing."""
+    for name in object_type.required_properties:
+        if not values.get(name):
+            break
+    else:
+        if not object_type.required_one_of:
+            return []  # the common case, without building anything
 
     def present(name: str) -> bool:
         return bool(values.get(name)) or (name in given and name not in values)

@@ -46,14 +46,19 @@ def render_record(
 ) -> dict[str, Any]:
     """`properties=None` returns every stored value (write results); otherwise the requested defined
     properties, `null` where empty, plus the system trio. Unknown requested names are ignored."""
+    created, updated, record_id = iso_from_ms(record.created_at), iso_from_ms(record.updated_at), str(record.id)
     if properties is None:
         hidden = object_type.archived_property_names
         values: dict[str, str | None] = (
             {k: v for k, v in record.properties.items() if k not in hidden} if hidden else dict(record.properties)
         )
-        values.update(system_values(object_type, record))
+        # The system trio, and every property backed by a record column, from the three values above.
+        by_column = {COLUMN_CREATED: created, COLUMN_UPDATED: updated, COLUMN_ID: record_id}
+        values[object_type.created_property] = created
+        values[object_type.modified_property] = updated
+        values[object_type.id_property] = record_id
         for name, column in object_type.column_properties:
-            values[name] = column_value(record, column)
+            values[name] = by_column[column]
     else:
         values = system_values(object_type, record)  # type: ignore[assignment]
         defined = object_type.properties
@@ -61,10 +66,10 @@ def render_record(
             if name in defined and name not in values and not defined[name].archived:
                 values[name] = property_value(object_type, record, name)
     body: dict[str, Any] = {
-        "id": str(record.id),
+        "id": record_id,
         "properties": values,
-        "createdAt": iso_from_ms(record.created_at),
-        "updatedAt": iso_from_ms(record.updated_at),
+        "createdAt": created,
+        "updatedAt": updated,
         "archived": record.archived,
     }
     if record.archived and record.archived_at is not None:

@@ -355,9 +355,9 @@ class SearchQueries(QueryBase):
         source = f"{searched} r" + (" JOIN records d ON d.id = r.id" if builder.joins_records else "")
         full_text = self._indexed_query_alone(groups)
         if full_text is not None:
-            # The full-text index holds exactly the live records of each portal and type (triggers keep it
-            # so): a query alone is counted, and paged in creation order, there, without visiting every
-            # matching record row.
+            # The full-text index holds exactly the live records of each portal and type (caught up before
+            # any search): a query alone is counted, and paged in creation order, there, without visiting
+            # every matching record row.
             match = fts_match(full_text.tokens)
             total = self._count("SELECT count(*) FROM record_search WHERE record_search MATCH ?", [match])
             if sort is None:

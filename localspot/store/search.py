@@ -343,8 +343,10 @@ class SearchQueries(QueryBase):
         def fts_match(tokens: Sequence[str]) -> str:
             return self._fts_match(portal_id, object_type_id, tokens)
 
-        searched = SEARCH_ROWS if dialect == "sqlite" and keyed else "records"
-        builder = _Builder(dialect, fts_match, frozenset(keyed) if searched == SEARCH_ROWS else None)
+        keys = frozenset(keyed) & _targets(groups, sort) if dialect == "sqlite" else frozenset()
+        # SEARCH_ROWS only when a filter or the sort reads an indexed property; otherwise the records alone.
+        searched = SEARCH_ROWS if keys else "records"
+        builder = _Builder(dialect, fts_match, frozenset(keyed) if keys else None)
         type_sql = f"'{object_type_id}'" if SAFE_TYPE_ID.match(object_type_id) else "?"
         where = f"r.portal_id = ? AND r.object_type_id = {type_sql} AND r.archived = ?"
         head: list[Any] = [portal_id] + ([] if type_sql != "?" else [object_type_id]) + [False]
@@ -538,6 +540,21 @@ def _index_statement(object_type: ObjectType, names: Sequence[str], table: str, 
         f"CREATE INDEX IF NOT EXISTS {index_name} ON {table} ({columns}) "
         f"WHERE object_type_id = '{object_type.object_type_id}'"
     )
+
+
+def _targets(groups: Sequence[Sequence[Condition]], sort: Sort | None) -> frozenset[Target]:
+    """Every target the conditions and the sort read."""
+    found: set[Target] = {sort.target} if sort is not None else set()
+    pending: list[Condition] = [condition for group in groups for condition in group]
+    while pending:
+        condition = pending.pop()
+        if isinstance(condition, Not):
+            pending.append(condition.condition)
+        elif isinstance(condition, FullText):
+            found.update(Target(name, EXACT) for name in condition.names)
+        elif isinstance(condition, Compare | OneOf | HasValue | ContainsToken):
+            found.add(condition.target)
+    return frozenset(found)
 
 
 def index_statements(dialect_name: str, object_types: Sequence[ObjectType]) -> list[str]:

@@ -135,3 +135,29 @@ def test_the_lazy_search_keys_follow_inserts_updates_archives_and_deletes_made_t
         assert session.fetchall("SELECT id, k_hs_task_status, k_hs_timestamp FROM search_rows") == [
             (third, "WAITING", "2025-02-01T00:00:00.000Z")
         ]
+
+
+@pytest.mark.parametrize(
+    ("filters", "sort", "reads"),
+    [
+        ([{"propertyName": "hs_task_status", "operator": "EQ", "value": "WAITING"}], None, "search_rows"),
+        ([{"propertyName": "hs_task_priority", "operator": "EQ", "value": "HIGH"}], "hs_timestamp", "search_rows"),
+        ([{"propertyName": "hs_task_priority", "operator": "EQ", "value": "HIGH"}], None, "records"),
+        ([], "hs_task_priority", "records"),
+    ],
+)
+def test_searches_read_search_rows_only_for_indexed_properties(services, monkeypatch, filters, sort, reads):
+    from localspot.store import Session
+
+    seen: list[str] = []
+    original = Session.fetchone
+
+    def recording(self, query, params=()):
+        seen.append(query)
+        return original(self, query, params)
+
+    monkeypatch.setattr(Session, "fetchone", recording)
+    request = {"filterGroups": [{"filters": filters}] if filters else [], "sorts": [sort] if sort else []}
+    services.search.search(PRINCIPAL, "tasks", msgspec.convert(request, SearchRequest))
+    counts = [query for query in seen if query.startswith("SELECT count(*)")]
+    assert len(counts) == 1 and f"FROM {reads} r " in counts[0], counts

@@ -136,7 +136,7 @@ def validate_properties(
         if text == "":
             changes[name] = ""
             continue
-        result = _NORMALISERS.get(prop.type, _string)(prop, text)
+        result = normalise(prop, text)
         if type(result) is PropertyProblem:
             problems.append(result)
             continue

@@ -534,10 +534,13 @@ def _search_index_targets(object_types: Sequence[ObjectType]) -> list[tuple[Obje
     return found
 
 
+def _index_name(object_type: ObjectType, names: Sequence[str]) -> str:
+    return f"search_{object_type.object_type_id.replace('-', '_')}_{'_'.join(names)}"
+
+
 def _index_statement(object_type: ObjectType, names: Sequence[str], table: str, columns: str) -> str:
-    index_name = f"search_{object_type.object_type_id.replace('-', '_')}_{'_'.join(names)}"
     return (
-        f"CREATE INDEX IF NOT EXISTS {index_name} ON {table} ({columns}) "
+        f"CREATE INDEX IF NOT EXISTS {_index_name(object_type, names)} ON {table} ({columns}) "
         f"WHERE object_type_id = '{object_type.object_type_id}'"
     )
 
@@ -569,6 +572,11 @@ def index_statements(dialect_name: str, object_types: Sequence[ObjectType]) -> l
         )
         for t, names, targets in _search_index_targets(object_types)
     ]
+
+
+def index_names(object_types: Sequence[ObjectType]) -> list[str]:
+    """The names `index_statements` (and `search_rows_statements`) give their indexes."""
+    return [_index_name(t, names) for t, names, _ in _search_index_targets(object_types)]
 
 
 def keyed_targets(object_type: ObjectType) -> tuple[Target, ...]:

@@ -21,7 +21,7 @@ from alembic import op
 from sqlalchemy import text
 
 from localspot.schema import load_catalog
-from localspot.store.search import index_statements
+from localspot.store.search import index_names, index_statements
 
 revision = "0004"
 down_revision = "0001"
@@ -68,8 +68,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
-    for statement in index_statements(bind.dialect.name, load_catalog().object_types):
-        op.execute("DROP INDEX IF EXISTS " + statement.split(" IF NOT EXISTS ")[1].split(" ON ")[0])
+    for name in index_names(load_catalog().object_types):
+        op.execute(f"DROP INDEX IF EXISTS {name}")
     if bind.dialect.name == "sqlite":
         for name in ("records_search_insert", "records_search_update", "records_search_delete"):
             op.execute(f"DROP TRIGGER {name}")

@@ -21,7 +21,7 @@ Revises: 0004
 from alembic import op
 
 from localspot.schema import load_catalog
-from localspot.store.search import SEARCH_ROWS, index_statements, search_rows_statements
+from localspot.store.search import SEARCH_ROWS, index_names, index_statements, search_rows_statements
 
 revision = "0011"
 down_revision = "0004"
@@ -35,8 +35,8 @@ def upgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
     catalog = load_catalog()
-    for statement in index_statements("sqlite", catalog.object_types):
-        op.execute("DROP INDEX IF EXISTS " + statement.split(" IF NOT EXISTS ")[1].split(" ON ")[0])
+    for name in index_names(catalog.object_types):
+        op.execute(f"DROP INDEX IF EXISTS {name}")
     op.execute("DROP TRIGGER records_search_insert")
     for statement in search_rows_statements(catalog.object_types):
         op.execute(statement)

@@ -52,8 +52,9 @@ class AssociationQueries(QueryBase):
 
     def settle_associations(self) -> None:
         """Moves SQLite's pending association rows into `associations`, in key order (the first of
-        duplicates wins, as ON CONFLICT DO NOTHING did at insert). Needs a write session when any wait."""
-        if not self.associations_pending():
+        duplicates wins, as ON CONFLICT DO NOTHING did at insert). A read session has nothing to do: it
+        settled them when it began (`SqliteDatabase.session`), and its snapshot sees no later ones."""
+        if not self.write or not self.associations_pending():
             return
         # `WHERE true`: SQLite's parser would otherwise read ON CONFLICT as a join constraint.
         self.execute(

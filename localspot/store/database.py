@@ -142,7 +142,7 @@ class SqliteDatabase(Database):
                     # read's own snapshot, so it sees every association committed before it began.
                     self._conn.rollback()
                     cursor.execute("BEGIN IMMEDIATE")
-                    session.settle_associations()
+                    Session(cursor, self.dialect, write=True).settle_associations()
                 yield session
             except sqlite3.IntegrityError as exc:
                 self._conn.rollback()

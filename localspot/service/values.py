@@ -132,7 +132,7 @@ def validate_properties(
         if prop is None:
             problems.append(_not_writable(object_type, name))
             continue
-        text = value if type(value) is str else as_text(value)
+        text = as_text(value)
         if text == "":
             changes[name] = ""
             continue

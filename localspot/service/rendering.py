@@ -52,13 +52,9 @@ def render_record(
         values: dict[str, str | None] = (
             {k: v for k, v in record.properties.items() if k not in hidden} if hidden else dict(record.properties)
         )
-        # The system trio, and every property backed by a record column, from the three values above.
-        by_column = {COLUMN_CREATED: created, COLUMN_UPDATED: updated, COLUMN_ID: record_id}
-        values[object_type.created_property] = created
-        values[object_type.modified_property] = updated
-        values[object_type.id_property] = record_id
+        values.update(system_values(object_type, record))
         for name, column in object_type.column_properties:
-            values[name] = by_column[column]
+            values[name] = column_value(record, column)
     else:
         values = system_values(object_type, record)  # type: ignore[assignment]
         defined = object_type.properties

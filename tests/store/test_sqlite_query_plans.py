@@ -24,16 +24,19 @@ def database(tmp_path):
     db.close()
 
 
-def _plans(session: Session, monkeypatch: pytest.MonkeyPatch, lookup: Any) -> list[str]:
-    """The query plan of every SELECT `lookup` runs."""
+def _plans(
+    session: Session, monkeypatch: pytest.MonkeyPatch, lookup: Any, method: str = "fetchall", starts: str = ""
+) -> list[str]:
+    """The query plan of every statement starting with `starts` that `lookup` runs through `method`."""
     seen: list[tuple[str, tuple[Any, ...]]] = []
-    original = Session.fetchall
+    original = getattr(Session, method)
 
-    def recording(self: Session, query: str, params: Any = ()) -> list[Any]:
-        seen.append((query, tuple(params)))
+    def recording(self: Session, query: str, params: Any = ()) -> Any:
+        if query.startswith(starts):
+            seen.append((query, tuple(params)))
         return original(self, query, params)
 
-    monkeypatch.setattr(Session, "fetchall", recording)
+    monkeypatch.setattr(Session, method, recording)
     lookup()
     monkeypatch.undo()
     assert seen
@@ -61,18 +64,7 @@ def test_record_types_uses_the_rowid(database, monkeypatch):
 
 def test_delete_records_uses_the_rowid(database, monkeypatch):
     db, ids = database
-    seen: list[tuple[str, tuple[Any, ...]]] = []
-    original = Session.execute
-
-    def recording(self: Session, query: str, params: Any = ()) -> Any:
-        if query.startswith("DELETE FROM records"):
-            seen.append((query, tuple(params)))
-        return original(self, query, params)
-
     with db.session(write=True) as session:
-        monkeypatch.setattr(Session, "execute", recording)
-        session.delete_records(1, ids[:100])
-        monkeypatch.undo()
-        plans = [" / ".join(row[3] for row in session.fetchall(f"EXPLAIN QUERY PLAN {q}", p)) for q, p in seen]
+        plans = _plans(session, monkeypatch, lambda: session.delete_records(1, ids[:100]), "execute", "DELETE")
         assert session.fetchone("SELECT count(*) FROM records")[0] == 200
-    assert plans and all("INTEGER PRIMARY KEY" in plan and "records_listing" not in plan for plan in plans), plans
+    assert all("INTEGER PRIMARY KEY" in plan and "records_listing" not in plan for plan in plans), plans

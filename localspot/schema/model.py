@@ -198,6 +198,9 @@ class ObjectType:
     gdpr_deletable: bool = False
     # Property lists the store keeps search indexes on (leading property first): catalogue data.
     search_indexes: tuple[tuple[str, ...], ...] = ()
+    # What services derive from this definition once and reuse on every request (validation's table of
+    # normalisers, say), by key. A changed definition is a new instance, so it starts empty.
+    derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @functools.cached_property
     def writable_properties(self) -> dict[str, PropertyDefinition]:

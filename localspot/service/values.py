@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from localspot import errors
@@ -101,6 +102,39 @@ _NORMALISERS: dict[str, Callable[[PropertyDefinition, str], str | PropertyProble
 }
 
 
+Normaliser = Callable[[str], "str | PropertyProblem"]
+
+
+def _normaliser(prop: PropertyDefinition) -> Normaliser:
+    """`normalise` for one property, its dispatch done once: validation calls it for every value written."""
+    if prop.type == "enumeration" and not prop.is_multi_select:
+        allowed = prop.option_values()
+
+        def single_option(text: str) -> str | PropertyProblem:
+            return text if text in allowed else _enumeration(prop, text)
+
+        return single_option
+    normaliser = _NORMALISERS.get(prop.type)
+    if normaliser is not None:
+        return partial(normaliser, prop)
+    if prop.lowercase:
+        return partial(_string, prop)
+
+    def text_as_given(text: str) -> str | PropertyProblem:
+        return text if len(text) <= MAX_STRING_LENGTH else _string(prop, text)
+
+    return text_as_given
+
+
+def writable_normalisers(object_type: ObjectType) -> dict[str, Normaliser]:
+    """The normaliser of each property a write may set, built once per definition."""
+    found: dict[str, Normaliser] | None = object_type.derived.get("writable_normalisers")
+    if found is None:
+        found = {name: _normaliser(prop) for name, prop in object_type.writable_properties.items()}
+        object_type.derived["writable_normalisers"] = found
+    return found
+
+
 def _is_stored_datetime(text: str) -> bool:
     """`YYYY-MM-DDTHH:MM:SS.sssZ` naming a real instant (year 1000 or later, so it round-trips unchanged)."""
     if len(text) != 24 or text[10] != "T" or text[19] != "." or text[23] != "Z" or text[0] == "0":
@@ -126,21 +160,21 @@ def validate_properties(
     """
     problems: list[PropertyProblem] = []
     changes: dict[str, str] = {}
-    writable = object_type.writable_properties
+    normalisers = writable_normalisers(object_type)
     for name, value in raw.items():
-        prop = writable.get(name)
-        if prop is None:
+        normaliser = normalisers.get(name)
+        if normaliser is None:
             problems.append(_not_writable(object_type, name))
             continue
-        text = as_text(value)
-        if text == "":
+        text = value if type(value) is str else as_text(value)
+        if not text:
             changes[name] = ""
             continue
-        result = normalise(prop, text)
+        result = normaliser(text)
         if type(result) is PropertyProblem:
             problems.append(result)
             continue
-        if prop.is_multi_select and text.startswith(";") and existing and existing.get(name):
+        if existing and text[0] == ";" and existing.get(name) and object_type.properties[name].is_multi_select:
             current = existing[name].split(";")
             result = ";".join(current + [v for v in result.split(";") if v not in current])
         changes[name] = result

@@ -214,8 +214,12 @@ class ObjectType:
 
     @functools.cached_property
     def column_properties(self) -> tuple[tuple[str, str], ...]:
-        """(name, record column) of every property backed by a record column rather than the value map."""
-        return tuple((p.name, p.column) for p in self.properties.values() if p.column is not None)
+        """(name, record column) of every property backed by a record column rather than the value map,
+        besides the system trio (created, modified, id property), which every type has."""
+        trio = (self.created_property, self.modified_property, self.id_property)
+        return tuple(
+            (p.name, p.column) for p in self.properties.values() if p.column is not None and p.name not in trio
+        )
 
     @functools.cached_property
     def archived_property_names(self) -> frozenset[str]:

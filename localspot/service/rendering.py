@@ -21,14 +21,6 @@ def column_value(record: RecordRow, column: str) -> str:
     raise ValueError(f"unknown record column {column!r}")
 
 
-def system_values(object_type: ObjectType, record: RecordRow) -> dict[str, str]:
-    return {
-        object_type.created_property: iso_from_ms(record.created_at),
-        object_type.modified_property: iso_from_ms(record.updated_at),
-        object_type.id_property: str(record.id),
-    }
-
-
 def property_value(object_type: ObjectType, record: RecordRow, name: str) -> str | None:
     prop = object_type.properties.get(name)
     if prop is not None and prop.column is not None:
@@ -47,16 +39,20 @@ def render_record(
     """`properties=None` returns every stored value (write results); otherwise the requested defined
     properties, `null` where empty, plus the system trio. Unknown requested names are ignored."""
     created, updated, record_id = iso_from_ms(record.created_at), iso_from_ms(record.updated_at), str(record.id)
+    values: dict[str, str | None]
     if properties is None:
         hidden = object_type.archived_property_names
-        values: dict[str, str | None] = (
-            {k: v for k, v in record.properties.items() if k not in hidden} if hidden else dict(record.properties)
-        )
-        values.update(system_values(object_type, record))
+        values = {k: v for k, v in record.properties.items() if k not in hidden} if hidden else record.properties.copy()
+    else:
+        values = {}
+    # The system trio: set over any stored copy, and first when only requested properties follow.
+    values[object_type.created_property] = created
+    values[object_type.modified_property] = updated
+    values[object_type.id_property] = record_id
+    if properties is None:
         for name, column in object_type.column_properties:
             values[name] = column_value(record, column)
     else:
-        values = system_values(object_type, record)  # type: ignore[assignment]
         defined = object_type.properties
         for name in properties:
             if name in defined and name not in values and not defined[name].archived:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from localspot import errors
 from localspot.errors import ApiError
 from localspot.schema import ObjectType, PortalSchema
-from localspot.schema.model import ASSOCIATION_CATEGORIES
+from localspot.schema.model import ASSOCIATION_CATEGORIES, AssociationType
 from localspot.service.inputs import InlineAssociation
 from localspot.store import Session
 from localspot.store.associations import AssociationRow
@@ -23,6 +23,8 @@ def target_ids(associations: Sequence[InlineAssociation]) -> list[int]:
 
 
 def parse_record_id(raw: str | int) -> int | None:
+    if type(raw) is str and raw.isdigit() and raw.isascii() and len(raw) <= 18:
+        return int(raw)  # the common case, without the copies below
     text = str(raw).strip()
     if not (text.isascii() and text.isdigit()) or len(text) > 18:
         return None
@@ -35,46 +37,70 @@ def lookup_targets(session: Session, portal_id: int, inputs: Sequence[Sequence[I
     return session.record_types(portal_id, sorted(wanted)) if wanted else {}
 
 
-def stage(
-    schema: PortalSchema,
-    object_type: ObjectType,
-    associations: Sequence[InlineAssociation],
-    targets: dict[int, str],
-) -> list[tuple[int, str, str, int, int]] | ApiError:
-    """(target id, target type, category, type id, inverse type id) for each association, or the error."""
-    staged: list[tuple[int, str, str, int, int]] = []
-    for association in associations:
-        target = parse_record_id(association.to.id)
-        target_type = targets.get(target) if target is not None else None
-        if target is None or target_type is None:
-            return errors.invalid_associations(
-                f"One or more associations are invalid: the {association.to.id} record does not exist."
-            )
-        if not association.types:
-            return errors.invalid_associations("One or more associations are invalid: no association types.")
-        for spec in association.types:
-            definition = None
-            if spec.association_category in ASSOCIATION_CATEGORIES:
-                definition = schema.association_type(
-                    object_type.object_type_id, target_type, spec.association_category, spec.association_type_id
-                )
-            if definition is None:
+Staged = tuple[int, str, str, int, int]  # (target id, target type, category, type id, inverse type id)
+
+
+class Stager:
+    """Checks and expands one batch's inline associations. Records of a batch mostly repeat the same few
+    (target type, association type) pairs, so each pair's definitions are looked up once per batch."""
+
+    def __init__(self, schema: PortalSchema, object_type: ObjectType, targets: dict[int, str]) -> None:
+        self.schema = schema
+        self.object_type = object_type
+        self.targets = targets
+        self._types: dict[tuple[str, str, int], tuple[str, int, int] | None] = {}
+        self._defaults: dict[str, tuple[str, int, int] | None] = {}
+
+    def stage(self, associations: Sequence[InlineAssociation]) -> list[Staged] | ApiError:
+        """Each association's rows, its target's unlabeled default type included, or the error."""
+        staged: list[Staged] = []
+        from_type = self.object_type.object_type_id
+        for association in associations:
+            target = parse_record_id(association.to.id)
+            target_type = self.targets.get(target) if target is not None else None
+            if target is None or target_type is None:
                 return errors.invalid_associations(
-                    f"One or more associations are invalid: association type {spec.association_type_id} "
-                    f"({spec.association_category}) is not valid from {object_type.object_type_id} "
-                    f"to {target_type}."
+                    f"One or more associations are invalid: the {association.to.id} record does not exist."
                 )
-            staged.append((target, target_type, definition.category, definition.type_id, definition.inverse_type_id))
-        # Every association carries the pair's unlabeled default type, whatever labels it has.
-        default = schema.default_association_type(object_type.object_type_id, target_type)
-        if default is not None:
-            staged.append((target, target_type, default.category, default.type_id, default.inverse_type_id))
-    return staged
+            if not association.types:
+                return errors.invalid_associations("One or more associations are invalid: no association types.")
+            for spec in association.types:
+                found = self._association_type(target_type, spec.association_category, spec.association_type_id)
+                if found is None:
+                    return errors.invalid_associations(
+                        f"One or more associations are invalid: association type {spec.association_type_id} "
+                        f"({spec.association_category}) is not valid from {from_type} to {target_type}."
+                    )
+                staged.append((target, target_type, *found))
+            # Every association carries the pair's unlabeled default type, whatever labels it has.
+            default = self._default_type(target_type)
+            if default is not None:
+                staged.append((target, target_type, *default))
+        return staged
+
+    def _association_type(self, target_type: str, category: str, type_id: int) -> tuple[str, int, int] | None:
+        key = (target_type, category, type_id)
+        if key not in self._types:
+            definition = None
+            if category in ASSOCIATION_CATEGORIES:
+                definition = self.schema.association_type(
+                    self.object_type.object_type_id, target_type, category, type_id
+                )
+            self._types[key] = None if definition is None else _type_of(definition)
+        return self._types[key]
+
+    def _default_type(self, target_type: str) -> tuple[str, int, int] | None:
+        if target_type not in self._defaults:
+            default = self.schema.default_association_type(self.object_type.object_type_id, target_type)
+            self._defaults[target_type] = None if default is None else _type_of(default)
+        return self._defaults[target_type]
 
 
-def association_rows(
-    record_id: int, object_type_id: str, staged: Sequence[tuple[int, str, str, int, int]]
-) -> list[AssociationRow]:
+def _type_of(definition: AssociationType) -> tuple[str, int, int]:
+    return definition.category, definition.type_id, definition.inverse_type_id
+
+
+def association_rows(record_id: int, object_type_id: str, staged: Sequence[Staged]) -> list[AssociationRow]:
     """Both directions of each staged association."""
     rows: list[AssociationRow] = []
     for target, target_type, category, type_id, inverse_type_id in dict.fromkeys(staged):
@@ -84,7 +110,7 @@ def association_rows(
 
 
 def limit_failures(
-    session: Session, portal_id: int, object_type_id: str, staged: dict[int, list[tuple[int, str, str, int, int]]]
+    session: Session, portal_id: int, object_type_id: str, staged: dict[int, list[Staged]]
 ) -> dict[int, ApiError]:
     """Inputs whose associations would break a configured association limit, by input index: the new
     record's own count per type, and each target's count under the inverse type (earlier inputs count)."""

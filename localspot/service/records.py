@@ -28,7 +28,7 @@ MAX_MERGE_HOPS = 16
 UPSERT_ATTEMPTS = 5
 
 
-@dataclass
+@dataclass(slots=True)
 class _Pending:
     """One batch input on its way to being written."""
 
@@ -36,7 +36,7 @@ class _Pending:
     trace_id: str | None
     values: dict[str, str]
     record: RecordRow | None = None
-    staged_associations: list[tuple[int, str, str, int, int]] | None = None
+    staged_associations: list[inline_associations.Staged] | None = None
 
 
 class RecordService:
@@ -78,8 +78,9 @@ class RecordService:
                 targets = inline_associations.lookup_targets(
                     session, portal_id, [inputs[p.index].associations for p in pending]
                 )
+                stager = inline_associations.Stager(schema, object_type, targets)
                 for item in pending:
-                    staged = inline_associations.stage(schema, object_type, inputs[item.index].associations, targets)
+                    staged = stager.stage(inputs[item.index].associations)
                     if isinstance(staged, ApiError):
                         failures[item.index] = staged
                     else:

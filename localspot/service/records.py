@@ -61,20 +61,18 @@ class RecordService:
         created and invalid ones reported in a 207."""
         outcome, partial = _start_batch(inputs)
         portal_id = principal.portal_id
-        failures: dict[int, ApiError] = {}
+        # Values are checked before the write lock is taken, against the schema this process last loaded,
+        # so other writers wait only for what needs the database; if the schema moved meanwhile (another
+        # process changed it), they are checked again against the current one.
+        cached = self.schemas.cached(portal_id)
+        early_type = cached.find(type_name) if cached is not None else None
+        checked = _validate_creates(early_type, inputs, portal_id) if early_type is not None else None
         try:
             with self.database.session(write=True) as session:
                 schema, object_type = self.open_type(session, principal, type_name, write=True)
-                pending: list[_Pending] = []
-                for index, item in enumerate(inputs):
-                    try:
-                        values = validate_properties(object_type, item.properties, portal_id=portal_id, creating=True)
-                    except ApiError as error:
-                        failures[index] = error
-                        continue
-                    if "" in values.values():  # a create stores no empty values
-                        values = {name: value for name, value in values.items() if value != ""}
-                    pending.append(_Pending(index, item.object_write_trace_id, values))
+                if checked is None or object_type is not early_type:
+                    checked = _validate_creates(object_type, inputs, portal_id)
+                pending, failures = checked
                 targets = inline_associations.lookup_targets(
                     session, portal_id, [inputs[p.index].associations for p in pending]
                 )
@@ -506,6 +504,24 @@ def follow_merges(session: Session, portal_id: int, object_type: ObjectType, rec
         target = current.merged_into
         current = session.fetch_records(portal_id, object_type.object_type_id, [target], archived=None).get(target)
     return None
+
+
+def _validate_creates(
+    object_type: ObjectType, inputs: Sequence[CreateInput], portal_id: int
+) -> tuple[list[_Pending], dict[int, ApiError]]:
+    """Each input's stored values (a create stores no empty ones), or its validation error."""
+    pending: list[_Pending] = []
+    failures: dict[int, ApiError] = {}
+    for index, item in enumerate(inputs):
+        try:
+            values = validate_properties(object_type, item.properties, portal_id=portal_id, creating=True)
+        except ApiError as error:
+            failures[index] = error
+            continue
+        if "" in values.values():
+            values = {name: value for name, value in values.items() if value != ""}
+        pending.append(_Pending(index, item.object_write_trace_id, values))
+    return pending, failures
 
 
 def _repeated_records(resolved: Sequence[int | None], keys: Sequence[str]) -> list[str]:

@@ -13,6 +13,12 @@ class SchemaCache:
         self.catalog = catalog
         self._cached: dict[int, tuple[int, PortalSchema]] = {}
 
+    def cached(self, portal_id: int) -> PortalSchema | None:
+        """The schema last loaded for the portal, which may since have moved: for work that is checked
+        again under `load` before it counts."""
+        cached = self._cached.get(portal_id)
+        return None if cached is None else cached[1]
+
     def load(self, session: Session, portal_id: int) -> PortalSchema:
         version = session.schema_version(portal_id)
         cached = self._cached.get(portal_id)

@@ -1,13 +1,15 @@
 """Connections and transactions for the two backends.
 
 SQLite: one connection per process, used on the event-loop thread (calls are short and local, so a thread
-hop would cost more than it saves); writers take the lock up front with BEGIN IMMEDIATE.
+hop would cost more than it saves); writers queue for their turn (`_WriterQueue`, across processes), then
+take the lock up front with BEGIN IMMEDIATE.
 PostgreSQL: a psycopg connection pool; calls run in worker threads so a slow query never blocks the loop.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import sqlite3
 import threading
@@ -120,7 +122,9 @@ class SqliteDatabase(Database):
             f"PRAGMA wal_autocheckpoint={_INLINE_CHECKPOINT_PAGES}",
         ):
             self._conn.execute(pragma)
-        self._checkpointer = None if path == ":memory:" or "mode=memory" in path else _Checkpointer(path, self._lock)
+        in_memory = path == ":memory:" or "mode=memory" in path
+        self._writer_queue = None if in_memory else _WriterQueue(path)
+        self._checkpointer = None if in_memory else _Checkpointer(path, self._lock, self._writer_queue)
         # Search's word splitting, which SQLite has no SQL for (PostgreSQL does it in SQL).
         self._conn.create_function("localspot_contains_token", 2, contains_token, deterministic=True)
         self._conn.create_function("localspot_starts_words", 2, starts_words, deterministic=True)
@@ -131,8 +135,10 @@ class SqliteDatabase(Database):
 
     @contextlib.contextmanager
     def session(self, *, write: bool) -> Iterator[Session]:
-        with self._lock:
+        with self._lock, contextlib.ExitStack() as writing:
             cursor = self._conn.cursor()
+            if write:
+                writing.enter_context(self._queue_for_writing())
             cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
                 session = Session(cursor, self.dialect, write=write)
@@ -141,6 +147,7 @@ class SqliteDatabase(Database):
                     # this read runs as a write transaction that settles them first. Checked inside the
                     # read's own snapshot, so it sees every association committed before it began.
                     self._conn.rollback()
+                    writing.enter_context(self._queue_for_writing())
                     cursor.execute("BEGIN IMMEDIATE")
                     Session(cursor, self.dialect, write=True).settle_associations()
                 yield session
@@ -160,6 +167,9 @@ class SqliteDatabase(Database):
             finally:
                 cursor.close()
 
+    def _queue_for_writing(self) -> contextlib.AbstractContextManager[object]:
+        return contextlib.nullcontext() if self._writer_queue is None else self._writer_queue.turn()
+
     @staticmethod
     def _associations_pending(session: Session) -> bool:
         try:
@@ -170,7 +180,35 @@ class SqliteDatabase(Database):
     def close(self) -> None:
         if self._checkpointer is not None:
             self._checkpointer.close()
+        if self._writer_queue is not None:
+            self._writer_queue.close()
         self._conn.close()
+
+
+class _WriterQueue:
+    """Writers of one SQLite file from several processes (`serve --workers N`) take turns through an
+    exclusive lock on a file beside it, held from BEGIN IMMEDIATE to COMMIT.
+
+    Without it, a writer that finds the database locked waits in SQLite's busy handler, which sleeps and
+    polls (up to 100 ms a nap): under load most of a second process's time goes to sleeping. The kernel
+    instead wakes the next writer the moment the lock is released. A holder always ends its transaction
+    (and a process that dies loses the lock), so the wait is bounded by the longest write transaction.
+    Threads of one process are queued by the process's own lock first; this one orders processes only.
+    """
+
+    def __init__(self, database_path: str) -> None:
+        self._file = open(f"{database_path}-writer.lock", "a+b")  # noqa: SIM115 - held for the database's life
+
+    @contextlib.contextmanager
+    def turn(self) -> Iterator[None]:
+        fcntl.flock(self._file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        self._file.close()
 
 
 _INLINE_CHECKPOINT_PAGES = 16_384  # 64 MB of 4 KB pages
@@ -193,9 +231,10 @@ class _Checkpointer:
     TAIL_FRAMES = 256
     MAX_CATCH_UP_ROUNDS = 8
 
-    def __init__(self, path: str, writers: threading.RLock) -> None:
+    def __init__(self, path: str, writers: threading.RLock, writer_queue: _WriterQueue) -> None:
         self._path = path
         self._writers = writers
+        self._writer_queue = writer_queue
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="sqlite-checkpointer", daemon=True)
         self._thread.start()
@@ -216,7 +255,7 @@ class _Checkpointer:
                         _, wal_frames, _ = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
                         if wal_frames - copied_through < self.TAIL_FRAMES:
                             break
-                    with self._writers:
+                    with self._writers, self._writer_queue.turn():
                         conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
                 except sqlite3.Error:
                     continue  # busy or locked: the next round tries again

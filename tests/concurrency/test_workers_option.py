@@ -1,5 +1,5 @@
-"""`localspot serve --workers N` on SQLite: refused for an in-memory database, allowed for a file (WAL and a
-busy timeout let the processes take turns writing)."""
+"""`localspot serve --workers N` on SQLite: refused for an in-memory database, allowed for a file (WAL, and
+the writer queue of store/database.py, let the processes take turns writing)."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import TOKEN, make_client
 from tests.support.asserts import assert_batch, assert_error, assert_record
 from tests.support.factories import TASK_TIME, create_contacts
 
@@ -244,3 +245,29 @@ def test_duplicate_contact_email_is_a_409_conflict(api, unique):
         json={"inputs": [{"properties": {"email": existing["properties"]["email"].upper()}}]},
     )
     assert_error(response, 409, "CONFLICT", f"Contact already exists. Existing ID: {existing['id']}")
+
+
+def test_a_property_another_server_just_defined_is_accepted_by_a_server_that_cached_the_schema(fresh_server, unique):
+    """Values are checked before the write lock against the schema the process last loaded; once under
+    the lock, a schema another process changed meanwhile is loaded and the values are checked again."""
+    first = fresh_server()
+    second = fresh_server(storage=first.storage)
+    name = f"region_{unique}".lower()
+    with make_client(first.url, TOKEN) as cached, make_client(second.url, TOKEN) as other:
+        assert_batch(cached.post("/crm/v3/objects/tasks/batch/create", json={"inputs": [{"properties": TASK}]}), 201, 1)
+        defined = other.post(
+            "/crm/v3/properties/tasks",
+            json={
+                "name": name,
+                "label": "Region",
+                "type": "string",
+                "fieldType": "text",
+                "groupName": "taskinformation",
+            },
+        )
+        assert defined.status_code == 201, defined.text
+        response = cached.post(
+            "/crm/v3/objects/tasks/batch/create", json={"inputs": [{"properties": {**TASK, name: "North"}}]}
+        )
+    body = assert_batch(response, 201, 1)
+    assert body["results"][0]["properties"][name] == "North"

@@ -16,7 +16,7 @@ from localspot.service.context import Principal
 from localspot.service.inputs import CreateInput, PropertyValue, UpdateInput
 from localspot.service.rendering import render_record
 from localspot.service.schemas import SchemaCache
-from localspot.service.values import validate_properties
+from localspot.service.values import stored_as_given, validate_properties
 from localspot.store import Database, Session, UniqueViolation
 from localspot.store.rows import RecordRow
 from localspot.timeutil import now_ms
@@ -510,6 +510,8 @@ def _validate_creates(
     object_type: ObjectType, inputs: Sequence[CreateInput], portal_id: int
 ) -> tuple[list[_Pending], dict[int, ApiError]]:
     """Each input's stored values (a create stores no empty ones), or its validation error."""
+    if stored_as_given(object_type, [item.properties for item in inputs]):
+        return [_Pending(index, item.object_write_trace_id, item.properties) for index, item in enumerate(inputs)], {}  # type: ignore[arg-type]
     pending: list[_Pending] = []
     failures: dict[int, ApiError] = {}
     for index, item in enumerate(inputs):

@@ -8,9 +8,10 @@ datetimes as ISO-8601 with milliseconds and `Z`, dates as `YYYY-MM-DD`, booleans
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from functools import partial
+from itertools import repeat
 from typing import Any
 
 from localspot import errors
@@ -135,15 +136,74 @@ def writable_normalisers(object_type: ObjectType) -> dict[str, Normaliser]:
     return found
 
 
-def _is_stored_datetime(text: str) -> bool:
-    """`YYYY-MM-DDTHH:MM:SS.sssZ` naming a real instant (year 1000 or later, so it round-trips unchanged)."""
-    if len(text) != 24 or text[10] != "T" or text[19] != "." or text[23] != "Z" or text[0] == "0":
+def _batch_check(prop: PropertyDefinition, normaliser: Normaliser) -> Callable[[list[str]], bool]:
+    """Whether every one of a list of non-empty texts is already in this property's stored form, in as
+    few interpreted steps as the type allows."""
+    if prop.type == "enumeration" and not prop.is_multi_select:
+        return prop.option_values().issuperset
+    if prop.type == "datetime":
+        return _stored_datetimes
+    if _NORMALISERS.get(prop.type) is None and not prop.lowercase:
+        return lambda texts: max(map(len, texts)) <= MAX_STRING_LENGTH
+    # A problem is never equal to a text, so any invalid value fails the comparison too.
+    return lambda texts: list(map(normaliser, texts)) == texts
+
+
+_MISSING = object()
+
+
+def stored_as_given(object_type: ObjectType, raws: Sequence[dict[str, Any]]) -> bool:
+    """Whether new records' values are already exactly what `validate_properties` would store: only
+    writable properties, every value a non-empty text its normaliser leaves unchanged, and every required
+    property present. Then each input is its own validated values, with nothing to convert and nothing to
+    report. It is what HubSpot's clients send, and checking it a property at a time across the batch, with
+    builtins that loop in C, costs a fraction of checking value by value. Any other batch goes through
+    `validate_properties`, which converts what it can and names every problem."""
+    checks = _batch_checks(object_type)
+    names = set().union(*raws)
+    if not names.issubset(checks) or not names.issuperset(object_type.required_properties):
         return False
+    count = len(raws)
+    for name in names:
+        values = list(map(dict.get, raws, repeat(name, count), repeat(_MISSING, count)))
+        if _MISSING in values:
+            if name in object_type.required_properties:
+                return False
+            values = [value for value in values if value is not _MISSING]
+        if set(map(type, values)) != {str} or "" in values or not checks[name](values):
+            return False
+    return all(not raw.keys().isdisjoint(group) for group in object_type.required_one_of for raw in raws)
+
+
+def _batch_checks(object_type: ObjectType) -> dict[str, Callable[[list[str]], bool]]:
+    found: dict[str, Callable[[list[str]], bool]] | None = object_type.derived.get("batch_checks")
+    if found is None:
+        normalisers = writable_normalisers(object_type)
+        found = {name: _batch_check(object_type.properties[name], n) for name, n in normalisers.items()}
+        object_type.derived["batch_checks"] = found
+    return found
+
+
+# The stored form: `YYYY-MM-DDTHH:MM:SS.sssZ`, year 1000 or later (so it round-trips unchanged).
+_STORED_DATETIME = re.compile(r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z")
+
+
+def _is_stored_datetime(text: str) -> bool:
+    """Whether `text` is in the stored form and names a real instant."""
+    return _STORED_DATETIME.fullmatch(text) is not None and _real_instants([text])
+
+
+def _stored_datetimes(texts: list[str]) -> bool:
+    return all(map(_STORED_DATETIME.fullmatch, texts)) and _real_instants(texts)
+
+
+def _real_instants(texts: list[str]) -> bool:
+    """No 30 February or hour 24 among texts already shaped like the stored form."""
     try:
-        datetime.fromisoformat(text)
+        list(map(datetime.fromisoformat, texts))
     except ValueError:
         return False
-    return text[:4].isdigit()
+    return True
 
 
 def validate_properties(
@@ -178,7 +238,7 @@ def validate_properties(
             current = existing[name].split(";")
             result = ";".join(current + [v for v in result.split(";") if v not in current])
         changes[name] = result
-    if creating:
+    if creating and (object_type.required_properties or object_type.required_one_of):
         problems.extend(_missing_required(object_type, changes, given=raw))
     if problems:
         raise errors.invalid_property_values(problems, portal_id)

@@ -8,7 +8,7 @@ datetimes as ISO-8601 with milliseconds and `Z`, dates as `YYYY-MM-DD`, booleans
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import partial
 from itertools import repeat
@@ -136,7 +136,7 @@ def writable_normalisers(object_type: ObjectType) -> dict[str, Normaliser]:
     return found
 
 
-def _batch_check(prop: PropertyDefinition, normaliser: Normaliser) -> Callable[[list[str]], bool]:
+def _batch_check(prop: PropertyDefinition, normaliser: Normaliser) -> Callable[[Sequence[str]], bool]:
     """Whether every one of a list of non-empty texts is already in this property's stored form, in as
     few interpreted steps as the type allows."""
     if prop.type == "enumeration" and not prop.is_multi_select:
@@ -146,10 +146,7 @@ def _batch_check(prop: PropertyDefinition, normaliser: Normaliser) -> Callable[[
     if _NORMALISERS.get(prop.type) is None and not prop.lowercase:
         return lambda texts: max(map(len, texts)) <= MAX_STRING_LENGTH
     # A problem is never equal to a text, so any invalid value fails the comparison too.
-    return lambda texts: list(map(normaliser, texts)) == texts
-
-
-_MISSING = object()
+    return lambda texts: list(map(normaliser, texts)) == list(texts)
 
 
 def stored_as_given(object_type: ObjectType, raws: Sequence[dict[str, Any]]) -> bool:
@@ -160,23 +157,35 @@ def stored_as_given(object_type: ObjectType, raws: Sequence[dict[str, Any]]) -> 
     builtins that loop in C, costs a fraction of checking value by value. Any other batch goes through
     `validate_properties`, which converts what it can and names every problem."""
     checks = _batch_checks(object_type)
-    names = set().union(*raws)
-    if not names.issubset(checks) or not names.issuperset(object_type.required_properties):
+    required = object_type.required_properties
+    key_orders = set(map(tuple, raws))
+    if len(key_orders) == 1:
+        # The usual batch: every record names the same properties in the same order, so the values of
+        # each property are one column of the records' values, transposed in C.
+        (names,) = key_orders
+        columns: Iterable[tuple[str, Sequence[Any]]] = zip(
+            names, zip(*map(dict.values, raws), strict=True), strict=True
+        )
+    else:
+        names = tuple(set().union(*raws))
+        if not required or all(sum(map(dict.__contains__, raws, repeat(name))) == len(raws) for name in required):
+            columns = ((name, [raw[name] for raw in raws if name in raw]) for name in names)
+        else:
+            return False
+    if not checks.keys() >= set(names) or not set(names).issuperset(required):
         return False
-    count = len(raws)
-    for name in names:
-        values = list(map(dict.get, raws, repeat(name, count), repeat(_MISSING, count)))
-        if _MISSING in values:
-            if name in object_type.required_properties:
-                return False
-            values = [value for value in values if value is not _MISSING]
-        if set(map(type, values)) != {str} or "" in values or not checks[name](values):
+    for name, values in columns:
+        try:
+            "".join(values)  # refuses anything but text: numbers, booleans and nulls need converting
+        except TypeError:
+            return False
+        if "" in values or not checks[name](values):
             return False
     return all(not raw.keys().isdisjoint(group) for group in object_type.required_one_of for raw in raws)
 
 
-def _batch_checks(object_type: ObjectType) -> dict[str, Callable[[list[str]], bool]]:
-    found: dict[str, Callable[[list[str]], bool]] | None = object_type.derived.get("batch_checks")
+def _batch_checks(object_type: ObjectType) -> dict[str, Callable[[Sequence[str]], bool]]:
+    found: dict[str, Callable[[Sequence[str]], bool]] | None = object_type.derived.get("batch_checks")
     if found is None:
         normalisers = writable_normalisers(object_type)
         found = {name: _batch_check(object_type.properties[name], n) for name, n in normalisers.items()}
@@ -184,20 +193,31 @@ def _batch_checks(object_type: ObjectType) -> dict[str, Callable[[list[str]], bo
     return found
 
 
-# The stored form: `YYYY-MM-DDTHH:MM:SS.sssZ`, year 1000 or later (so it round-trips unchanged).
-_STORED_DATETIME = re.compile(r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z")
+# The stored form `YYYY-MM-DDTHH:MM:SS.sssZ`: its length and separators. fromisoformat checks the rest.
+_STORED_LENGTH = 24
+_STORED_SEPARATORS = ((4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "."), (23, "Z"))
 
 
 def _is_stored_datetime(text: str) -> bool:
     """Whether `text` is in the stored form and names a real instant."""
-    return _STORED_DATETIME.fullmatch(text) is not None and _real_instants([text])
+    return _stored_datetimes([text])
 
 
-def _stored_datetimes(texts: list[str]) -> bool:
-    return all(map(_STORED_DATETIME.fullmatch, texts)) and _real_instants(texts)
+def _stored_datetimes(texts: Sequence[str]) -> bool:
+    """Whether every text is in the stored form, year 1000 or later (so it round-trips unchanged), and
+    names a real instant. The texts are checked together: all of one length, each separator in place
+    across the batch by one slice of their concatenation, then fromisoformat, which reads every other
+    position as an ASCII digit and refuses impossible dates and times."""
+    if set(map(len, texts)) != {_STORED_LENGTH}:
+        return False
+    joined, count = "".join(texts), len(texts)
+    for position, separator in _STORED_SEPARATORS:
+        if joined[position::_STORED_LENGTH] != separator * count:
+            return False
+    return "0" not in joined[0::_STORED_LENGTH] and _real_instants(texts)
 
 
-def _real_instants(texts: list[str]) -> bool:
+def _real_instants(texts: Sequence[str]) -> bool:
     """No 30 February or hour 24 among texts already shaped like the stored form."""
     try:
         list(map(datetime.fromisoformat, texts))

@@ -51,8 +51,21 @@ def app_from_environment() -> Starlette:
     worker opens its own connections (pool_size per process)."""
     settings = Settings(**json.loads(os.environ[SETTINGS_ENV]))
     app = create_app(Services(open_settings_database(settings)), max_body_bytes=settings.max_body_bytes)
-    gc.freeze()
+    _settle_the_collector()
     return app
+
+
+# A 100-record batch allocates a few thousand containers (decoded inputs, rows, rendered results), all
+# freed when its response is sent: with the default threshold of 700 every request paid several young
+# collections that found nothing to collect (about 1.5% of a batch create's instructions).
+YOUNG_COLLECTION_THRESHOLD = 10_000
+
+
+def _settle_the_collector() -> None:
+    # The ~70k objects that imports and startup leave behind live as long as the process: out of the
+    # collector's sight, a full collection no longer stalls a request for tens of milliseconds.
+    gc.freeze()
+    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def multiprocess_refusal(settings: Settings) -> str | None:
@@ -106,9 +119,7 @@ def serve(settings: Settings) -> int:
         uvicorn.run("localspot.server:app_from_environment", factory=True, workers=settings.workers, **common)
         return 0
     app = create_app(services, max_body_bytes=settings.max_body_bytes)
-    # The ~70k objects that imports and startup leave behind live as long as the process: out of the
-    # collector's sight, a full collection no longer stalls a request for tens of milliseconds.
-    gc.freeze()
+    _settle_the_collector()
     try:
         uvicorn.run(app, **common)
     finally:

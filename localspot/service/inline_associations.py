@@ -13,15 +13,6 @@ from localspot.store import Session
 from localspot.store.associations import AssociationRow
 
 
-def target_ids(associations: Sequence[InlineAssociation]) -> list[int]:
-    ids = []
-    for association in associations:
-        parsed = parse_record_id(association.to.id)
-        if parsed is not None:
-            ids.append(parsed)
-    return ids
-
-
 def parse_record_id(raw: str | int) -> int | None:
     if type(raw) is str and raw.isdigit() and raw.isascii() and len(raw) <= 18:
         return int(raw)  # the common case, without the copies below
@@ -31,10 +22,18 @@ def parse_record_id(raw: str | int) -> int | None:
     return int(text)
 
 
-def lookup_targets(session: Session, portal_id: int, inputs: Sequence[Sequence[InlineAssociation]]) -> dict[int, str]:
-    """Object type of every live target record named by any input."""
-    wanted = {target for associations in inputs for target in target_ids(associations)}
-    return session.record_types(portal_id, sorted(wanted)) if wanted else {}
+# A target as the request named it (a string, or a number from loosely typed clients) -> its record id and
+# object type, for every live record among them.
+Targets = dict[str | int, tuple[int, str]]
+
+
+def lookup_targets(session: Session, portal_id: int, inputs: Sequence[Sequence[InlineAssociation]]) -> Targets:
+    """Every target any input names that is a live record of the portal: each distinct id parsed once."""
+    named = {association.to.id: None for associations in inputs for association in associations}
+    parsed = [(raw, parse_record_id(raw)) for raw in named]
+    wanted = sorted({target for _, target in parsed if target is not None})
+    types = session.record_types(portal_id, wanted) if wanted else {}
+    return {raw: (target, types[target]) for raw, target in parsed if target in types}
 
 
 Staged = tuple[int, str, str, int, int]  # (target id, target type, category, type id, inverse type id)
@@ -44,7 +43,7 @@ class Stager:
     """Checks and expands one batch's inline associations. Records of a batch mostly repeat the same few
     (target type, association type) pairs, so each pair's definitions are looked up once per batch."""
 
-    def __init__(self, schema: PortalSchema, object_type: ObjectType, targets: dict[int, str]) -> None:
+    def __init__(self, schema: PortalSchema, object_type: ObjectType, targets: Targets) -> None:
         self.schema = schema
         self.object_type = object_type
         self.targets = targets
@@ -56,22 +55,22 @@ class Stager:
         staged: list[Staged] = []
         from_type = self.object_type.object_type_id
         for association in associations:
-            target = parse_record_id(association.to.id)
-            target_type = self.targets.get(target) if target is not None else None
-            if target is None or target_type is None:
+            found = self.targets.get(association.to.id)
+            if found is None:
                 return errors.invalid_associations(
                     f"One or more associations are invalid: the {association.to.id} record does not exist."
                 )
+            target, target_type = found
             if not association.types:
                 return errors.invalid_associations("One or more associations are invalid: no association types.")
             for spec in association.types:
-                found = self._association_type(target_type, spec.association_category, spec.association_type_id)
-                if found is None:
+                definition = self._association_type(target_type, spec.association_category, spec.association_type_id)
+                if definition is None:
                     return errors.invalid_associations(
                         f"One or more associations are invalid: association type {spec.association_type_id} "
                         f"({spec.association_category}) is not valid from {from_type} to {target_type}."
                     )
-                staged.append((target, target_type, *found))
+                staged.append((target, target_type, *definition))
             # Every association carries the pair's unlabeled default type, whatever labels it has.
             default = self._default_type(target_type)
             if default is not None:

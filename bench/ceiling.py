@@ -30,7 +30,8 @@ INSERT_PENDING_ASSOCIATION = (
 )
 
 
-def measure(storage: Storage, duration: float, contact_ids: list[int]) -> dict[str, Any]:
+def measure(storage: Storage, duration: float, contact_ids: list[int], *, batches: int | None = None) -> dict[str, Any]:
+    """Writes for `duration` seconds, or exactly `batches` batches when given (bench/instructions.py)."""
     from localspot.store.migrate import upgrade
 
     database = storage.open()
@@ -47,12 +48,12 @@ def measure(storage: Storage, duration: float, contact_ids: list[int]) -> dict[s
         record_sql, association_sql = INSERT_RECORD, INSERT_PENDING_ASSOCIATION
     payloads = [workloads.task_properties(n) for n in range(BATCH)]
     next_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM records").fetchone()[0]
-    batches = 0
+    wanted, batches = batches, 0
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu_start = usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     deadline = started + duration
-    while time.perf_counter() < deadline:
+    while batches < wanted if wanted is not None else time.perf_counter() < deadline:
         now = int(time.time() * 1000)
         ids = range(next_id, next_id + BATCH)
         next_id += BATCH

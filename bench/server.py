@@ -67,11 +67,17 @@ class Storage:
 
 class Server:
     def __init__(
-        self, storage: Storage, *, profile_to: Path | None = None, extra_args: list[str] | None = None
+        self,
+        storage: Storage,
+        *,
+        profile_to: Path | None = None,
+        extra_args: list[str] | None = None,
+        run_under: list[str] | None = None,
     ) -> None:
         self.storage = storage
         self.extra_args = extra_args or []  # more `localspot serve` options, e.g. --workers 2
         self.profile_to = profile_to  # py-spy's collapsed stacks of the whole server run go here
+        self.run_under = run_under or []  # a command the server runs inside, e.g. valgrind's (same process)
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = storage.work_dir / f"server-{self.port}.log"
@@ -92,7 +98,17 @@ class Server:
 
     def start(self, timeout: float = 60.0) -> Server:
         """Starts the process and polls until the first answered request: that time is the cold start."""
-        command = [sys.executable, "-m", "localspot", "serve", "--port", str(self.port), "--token", TOKEN]
+        command = [
+            *self.run_under,
+            sys.executable,
+            "-m",
+            "localspot",
+            "serve",
+            "--port",
+            str(self.port),
+            "--token",
+            TOKEN,
+        ]
         if self.profile_to is not None:
             spy = ["py-spy", "record", "--idle", "-r", "250", "-f", "raw", "-o", str(self.profile_to), "--"]
             command = spy + command

@@ -47,3 +47,13 @@ def test_suite_writes_every_scenario(tmp_path: Path) -> None:
     table = (tmp_path / "latest.md").read_text()
     for name in [*SCENARIOS, "raw storage ceiling"]:
         assert any(f"| {name}{end}" in table for end in (" |", " (", ":")), name
+
+
+def test_instruction_counts_need_valgrind_and_say_so(tmp_path: Path) -> None:
+    # The counting itself takes minutes under valgrind: `python -m bench.instructions` is run by hand.
+    environment = {**os.environ, "PATH": str(tmp_path)}  # no valgrind on this PATH
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.instructions"], capture_output=True, text=True, timeout=60, env=environment
+    )
+    assert run.returncode == 2
+    assert run.stderr == "bench.instructions needs valgrind (Debian: apt install valgrind)\n"

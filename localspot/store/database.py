@@ -207,6 +207,19 @@ class _WriterQueue:
         finally:
             fcntl.flock(self._file, fcntl.LOCK_UN)
 
+    @contextlib.contextmanager
+    def turn_if_free(self) -> Iterator[bool]:
+        """The turn now, or False at once when another process is writing."""
+        try:
+            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+
     def close(self) -> None:
         self._file.close()
 
@@ -255,12 +268,20 @@ class _Checkpointer:
                         _, wal_frames, _ = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
                         if wal_frames - copied_through < self.TAIL_FRAMES:
                             break
-                    with self._writers, self._writer_queue.turn():
-                        conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
+                    self.restart(conn)
                 except sqlite3.Error:
                     continue  # busy or locked: the next round tries again
         finally:
             conn.close()
+
+    def restart(self, conn: sqlite3.Connection) -> bool:
+        """One RESTART checkpoint under this process's write lock, unless another process is writing: this
+        thread must not hold the process's lock (which its readers need too) while it queues behind another
+        process's transaction. The next round tries again. Returns whether it ran."""
+        with self._writers, self._writer_queue.turn_if_free() as free:
+            if free:
+                conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
+            return free
 
     def close(self) -> None:
         self._stop.set()

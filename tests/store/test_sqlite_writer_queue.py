@@ -96,3 +96,18 @@ def test_a_second_writer_waits_for_the_turn_and_then_writes(database, path):
             assert session.fetchall("SELECT id FROM portals WHERE id IN (7, 8) ORDER BY id") == [(7,), (8,)]
     finally:
         other.close()
+
+
+def test_the_checkpointer_skips_its_restart_while_another_process_writes(database, path):
+    import sqlite3
+
+    checkpointer = database._checkpointer
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        with open(f"{path}-writer.lock", "a+b") as other_process:
+            fcntl.flock(other_process, fcntl.LOCK_EX)
+            assert checkpointer.restart(conn) is False
+            fcntl.flock(other_process, fcntl.LOCK_UN)
+        assert checkpointer.restart(conn) is True
+    finally:
+        conn.close()

@@ -271,3 +271,21 @@ def test_a_property_another_server_just_defined_is_accepted_by_a_server_that_cac
         )
     body = assert_batch(response, 201, 1)
     assert body["results"][0]["properties"][name] == "North"
+
+
+def test_datetimes_outside_the_stored_form_are_converted_beside_ones_in_it(api):
+    """One batch mixing what the official clients send with other ISO forms and epoch milliseconds: each
+    comes back in the stored form (an ISO week date once slipped through as given)."""
+    sent = ["2025-03-04T05:06:07.089Z", "2025-W10-2T05:06:07.089Z", "1741064767089", "2025-03-04T05:06:07Z"]
+    stored = [
+        "2025-03-04T05:06:07.089Z",
+        "2025-03-04T05:06:07.089Z",
+        "2025-03-04T05:06:07.089Z",
+        "2025-03-04T05:06:07.000Z",
+    ]
+    response = api.post(
+        "/crm/v3/objects/tasks/batch/create",
+        json={"inputs": [{"properties": {**TASK, "hs_timestamp": value}} for value in sent]},
+    )
+    results = assert_batch(response, 201, len(sent))["results"]
+    assert [result["properties"]["hs_timestamp"] for result in results] == stored

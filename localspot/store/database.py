@@ -200,18 +200,11 @@ class _WriterQueue:
         self._file = open(f"{database_path}-writer.lock", "a+b")  # noqa: SIM115 - held for the database's life
 
     @contextlib.contextmanager
-    def turn(self) -> Iterator[None]:
-        fcntl.flock(self._file, fcntl.LOCK_EX)
+    def turn(self, *, wait: bool = True) -> Iterator[bool]:
+        """Holds the turn, waiting for it; with `wait=False`, yields False at once (holding nothing) when
+        another process is writing."""
         try:
-            yield
-        finally:
-            fcntl.flock(self._file, fcntl.LOCK_UN)
-
-    @contextlib.contextmanager
-    def turn_if_free(self) -> Iterator[bool]:
-        """The turn now, or False at once when another process is writing."""
-        try:
-            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(self._file, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             yield False
             return
@@ -278,7 +271,7 @@ class _Checkpointer:
         """One RESTART checkpoint under this process's write lock, unless another process is writing: this
         thread must not hold the process's lock (which its readers need too) while it queues behind another
         process's transaction. The next round tries again. Returns whether it ran."""
-        with self._writers, self._writer_queue.turn_if_free() as free:
+        with self._writers, self._writer_queue.turn(wait=False) as free:
             if free:
                 conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
             return free

@@ -37,7 +37,7 @@ def as_text(raw: Any) -> str:
 
 def normalise(prop: PropertyDefinition, text: str) -> str | PropertyProblem:
     """The stored form of one non-empty value, or why it does not fit the property."""
-    return _NORMALISERS.get(prop.type, _string)(prop, text)
+    return _normaliser(prop)(text)
 
 
 def _number(prop: PropertyDefinition, text: str) -> str | PropertyProblem:
@@ -107,7 +107,7 @@ Normaliser = Callable[[str], "str | PropertyProblem"]
 
 
 def _normaliser(prop: PropertyDefinition) -> Normaliser:
-    """`normalise` for one property, its dispatch done once: validation calls it for every value written."""
+    """The normaliser of one property, its dispatch done once: validation calls it for every value written."""
     if prop.type == "enumeration" and not prop.is_multi_select:
         allowed = prop.option_values()
 
@@ -172,7 +172,8 @@ def stored_as_given(object_type: ObjectType, raws: Sequence[dict[str, Any]]) -> 
             columns = ((name, [raw[name] for raw in raws if name in raw]) for name in names)
         else:
             return False
-    if not checks.keys() >= set(names) or not set(names).issuperset(required):
+    named = set(names)
+    if not checks.keys() >= named or not named.issuperset(required):
         return False
     for name, values in columns:
         try:

@@ -13,6 +13,7 @@ import msgspec
 from bench import workloads
 from bench.server import Storage
 from bench.workloads import BATCH
+from localspot.crm.associations.queries.associations import AssociationQueries
 
 _encode = msgspec.json.Encoder().encode
 INSERT_RECORD = (
@@ -32,7 +33,7 @@ INSERT_PENDING_ASSOCIATION = (
 
 def measure(storage: Storage, duration: float, contact_ids: list[int], *, batches: int | None = None) -> dict[str, Any]:
     """Writes for `duration` seconds, or exactly `batches` batches when given (bench/instructions.py)."""
-    from localspot.store.migrate import upgrade
+    from localspot.kernel.storage.migrate import upgrade
 
     database = storage.open()
     upgrade(database)  # the same schema and pragmas the server runs with
@@ -79,7 +80,7 @@ def measure(storage: Storage, duration: float, contact_ids: list[int], *, batche
         # The deferred half of the work, counted as the server's is: settling every association written.
         settle_started = time.perf_counter()
         with database.session(write=True) as session:
-            session.settle_associations()
+            AssociationQueries.of(session).settle_associations()
         settle_s = time.perf_counter() - settle_started
     elapsed = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)

@@ -26,6 +26,7 @@ from typing import Any
 from bench import seed, workloads
 from bench.runner import DEFAULT_PG_ADMIN_URL, RESULTS_DIR, Suite, load_average
 from bench.server import Server, Storage
+from localspot.crm.search.queries.search import SearchQueries
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -72,13 +73,13 @@ def measure(args: argparse.Namespace, work: Path, backend: str, workers: int) ->
 def settle(storage: Storage) -> None:
     """After bulk seeding: planner statistics, and any search index the store fills lazily, brought up to
     date, as a long-running server would have them (not part of what is measured)."""
-    from localspot.service import Services
+    from localspot.app import Services
 
     database = storage.open()
     try:
         with database.session(write=True) as session:
             if session.dialect.name == "sqlite":  # PostgreSQL indexes as it writes
-                session.catch_up_search(Services(database).search.keyed)
+                SearchQueries.of(session).catch_up_search(Services(database).search.keyed)
             session.execute("ANALYZE")
     finally:
         database.close()

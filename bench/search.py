@@ -25,6 +25,9 @@ from typing import Any
 
 import httpx
 
+from localspot.crm.objects.queries.records import RecordQueries
+from localspot.crm.search.queries.search import SearchQueries
+
 TOKEN = "bench-search-token"
 PORTAL_ID = 1
 TASKS = "0-27"
@@ -60,10 +63,10 @@ def seed(db_path: str | Path, count: int, *, seed_value: int = 7) -> dict[str, A
     """`count` tasks in a fresh (or existing) SQLite database, written through the store (triggers and
     indexes included, as an API write would maintain them), the full-text index brought up to date, then
     ANALYZE. Registers TOKEN."""
-    from localspot.service import Services
-    from localspot.store import open_database
-    from localspot.store.migrate import upgrade
-    from localspot.timeutil import now_ms
+    from localspot.app import Services
+    from localspot.kernel.storage import open_database
+    from localspot.kernel.storage.migrate import upgrade
+    from localspot.kernel.timeutil import now_ms
 
     database = open_database(None, str(db_path))
     started = time.perf_counter()
@@ -77,10 +80,12 @@ def seed(db_path: str | Path, count: int, *, seed_value: int = 7) -> dict[str, A
             size = min(CHUNK, count - start)
             with database.session(write=True) as session:
                 ids = session.reserve_ids(size)
-                session.insert_records(PORTAL_ID, TASKS, [(rid, created + rid, task_properties(rng)) for rid in ids])
+                RecordQueries.of(session).insert_records(
+                    PORTAL_ID, TASKS, [(rid, created + rid, task_properties(rng)) for rid in ids]
+                )
         indexed = time.perf_counter()
         with database.session(write=True) as session:
-            session.catch_up_search(services.search.keyed)  # what the first search would otherwise do
+            SearchQueries.of(session).catch_up_search(services.search.keyed)  # what the first search would otherwise do
             session.execute("ANALYZE")
         catch_up_seconds = time.perf_counter() - indexed
     finally:

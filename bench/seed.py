@@ -11,6 +11,7 @@ import httpx
 from bench import workloads
 from bench.server import TOKEN, Storage
 from bench.workloads import BATCH, CALL_KEY
+from localspot.crm.objects.queries.records import RecordQueries
 
 SEED_CHUNK = 20_000
 
@@ -65,7 +66,7 @@ def bulk_tasks(storage: Storage, count: int, *, portal_id: int = 1) -> dict[str,
             with database.session(write=True) as session:
                 ids = session.reserve_ids(size)
                 now = int(time.time() * 1000)
-                session.insert_records(
+                RecordQueries.of(session).insert_records(
                     portal_id, "0-27", [(rid, now, workloads.task_properties(start + k)) for k, rid in enumerate(ids)]
                 )
             first = ids[0] if first is None else first

@@ -51,8 +51,8 @@ class Storage:
             return ["--database-url", self.database_url]
         return ["--db", str(self.sqlite_path)]
 
-    def open(self):  # -> localspot.store.Database
-        from localspot.store import open_database
+    def open(self):  # -> localspot.kernel.storage.Database
+        from localspot.kernel.storage import open_database
 
         return open_database(self.database_url, str(self.sqlite_path))
 

@@ -105,10 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         )
 
-    from localspot.service import Services
-    from localspot.service.auth import new_token
-    from localspot.store import open_database
-    from localspot.store.migrate import upgrade
+    from localspot.app import Services
+    from localspot.kernel.portals.auth import new_token
+    from localspot.kernel.storage import open_database
+    from localspot.kernel.storage.migrate import upgrade
 
     database = open_database(args.database_url, args.db)
     try:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from localspot.http.api import DEFAULT_MAX_BODY_BYTES
-from localspot.store.database import DEFAULT_POOL_SIZE, DEFAULT_STATEMENT_TIMEOUT_MS
+from localspot.kernel.storage.database import DEFAULT_POOL_SIZE, DEFAULT_STATEMENT_TIMEOUT_MS
+from localspot.kernel.web.api import DEFAULT_MAX_BODY_BYTES
 
 DEFAULT_PORTAL_ID = 1
 

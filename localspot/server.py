@@ -12,13 +12,12 @@ import sys
 import uvicorn
 from starlette.applications import Starlette
 
+from localspot.app import Services, create_app
 from localspot.config import Settings
-from localspot.http.app import create_app
-from localspot.service import Services
-from localspot.service.auth import new_token
-from localspot.store import Database, open_database
-from localspot.store.database import sqlite_path
-from localspot.store.migrate import upgrade
+from localspot.kernel.portals.auth import new_token
+from localspot.kernel.storage import Database, open_database
+from localspot.kernel.storage.database import sqlite_path
+from localspot.kernel.storage.migrate import upgrade
 
 SETTINGS_ENV = "LOCALSPOT_WORKER_SETTINGS"
 

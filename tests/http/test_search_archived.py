@@ -8,13 +8,14 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from localspot.service import Services
-from localspot.service.context import Principal
-from localspot.service.inputs import CreateInput, UpdateInput
-from localspot.service.search import SearchRequest
-from localspot.store import open_database
-from localspot.store.accounts import ALL_SCOPES
-from localspot.store.migrate import upgrade
+from localspot.app import Services
+from localspot.crm.objects.inputs import CreateInput, UpdateInput
+from localspot.crm.objects.queries.records import RecordQueries
+from localspot.crm.search.service import SearchRequest
+from localspot.kernel.portals.principal import Principal
+from localspot.kernel.storage import open_database
+from localspot.kernel.storage.migrate import upgrade
+from localspot.kernel.storage.portals import ALL_SCOPES
 
 PRINCIPAL = Principal(1, frozenset({ALL_SCOPES}))
 
@@ -39,7 +40,7 @@ def test_archived_records_leave_search_and_the_full_text_index(services):
     created = [r["id"] for r in services.records.batch_create(PRINCIPAL, "tasks", inputs).results]
     assert ids(services, query="quill") == (4, created)
     with services.database.session(write=True) as session:
-        session.archive_records(1, "0-27", [int(created[1])], 1)
+        RecordQueries.of(session).archive_records(1, "0-27", [int(created[1])], 1)
     assert ids(services, query="quill") == (3, [created[0], *created[2:]])
     assert ids(services, query="quill", limit=1, after="1") == (3, [created[2]])
     assert ids(services, limit=200) == (3, [created[0], *created[2:]])
@@ -82,7 +83,7 @@ def test_remembered_totals_follow_writes_from_this_and_other_connections(service
         create(other, 4)
         assert total(services) == 9 and total(other) == 9
         with other_database.session(write=True) as session:
-            session.archive_records(1, "0-27", [1], 2)
+            RecordQueries.of(session).archive_records(1, "0-27", [1], 2)
         assert total(services) == 8
     finally:
         other_database.close()
@@ -112,7 +113,7 @@ def test_the_lazy_search_keys_follow_inserts_updates_archives_and_deletes_made_t
     records by their ids (no trigger on insert), changes through search_pending."""
     with services.database.session(write=True) as session:
         first, second, third = session.reserve_ids(3)
-        session.insert_records(
+        RecordQueries.of(session).insert_records(
             1,
             "0-27",
             [
@@ -128,7 +129,7 @@ def test_the_lazy_search_keys_follow_inserts_updates_archives_and_deletes_made_t
     assert status_search(services, "WAITING") == (3, [str(second), str(third), str(first)])
     assert status_search(services, "DEFERRED") == (0, [])
     with services.database.session(write=True) as session:
-        session.archive_records(1, "0-27", [second], 2)
+        RecordQueries.of(session).archive_records(1, "0-27", [second], 2)
         session.execute("DELETE FROM records WHERE id = ?", (first,))
     assert status_search(services, "WAITING") == (1, [str(third)])
     with services.database.session(write=False) as session:
@@ -147,7 +148,7 @@ def test_the_lazy_search_keys_follow_inserts_updates_archives_and_deletes_made_t
     ],
 )
 def test_searches_read_search_rows_only_for_indexed_properties(services, monkeypatch, filters, sort, reads):
-    from localspot.store import Session
+    from localspot.kernel.storage import Session
 
     seen: list[str] = []
     original = Session.fetchone

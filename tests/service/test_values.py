@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from localspot.errors import ApiError
-from localspot.schema import PropertyDefinition, load_catalog
-from localspot.service.values import MAX_STRING_LENGTH, stored_as_given, validate_properties
+from localspot.crm.objects.values import MAX_STRING_LENGTH, stored_as_given, validate_properties
+from localspot.kernel.errors import ApiError
+from localspot.kernel.schema import PropertyDefinition, load_catalog
 
 CATALOG = {object_type.name: object_type for object_type in load_catalog().object_types}
 STORED_DATETIME = "2025-03-04T05:06:07.089Z"

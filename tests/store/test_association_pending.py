@@ -7,12 +7,13 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from localspot.service import Services
-from localspot.service.context import Principal
-from localspot.service.inputs import CreateInput
-from localspot.store import open_database
-from localspot.store.accounts import ALL_SCOPES
-from localspot.store.migrate import upgrade
+from localspot.app import Services
+from localspot.crm.associations.queries.associations import AssociationQueries
+from localspot.crm.objects.inputs import CreateInput
+from localspot.kernel.portals.principal import Principal
+from localspot.kernel.storage import open_database
+from localspot.kernel.storage.migrate import upgrade
+from localspot.kernel.storage.portals import ALL_SCOPES
 
 PRINCIPAL = Principal(1, frozenset({ALL_SCOPES}))
 TASK_TO_CONTACT = 204
@@ -54,8 +55,12 @@ def test_a_batch_create_leaves_both_directions_pending_and_a_read_session_settle
     assert pending(services) == 6
     with services.database.session(write=False) as session:
         assert session.fetchone("SELECT count(*) FROM association_pending")[0] == 0
-        assert [row[:2] for row in session.live_associations(1, [contact], ["0-27"])] == [(contact, t) for t in tasks]
-        assert [row[:2] for row in session.live_associations(1, tasks, ["0-1"])] == [(t, contact) for t in tasks]
+        assert [row[:2] for row in AssociationQueries.of(session).live_associations(1, [contact], ["0-27"])] == [
+            (contact, t) for t in tasks
+        ]
+        assert [row[:2] for row in AssociationQueries.of(session).live_associations(1, tasks, ["0-1"])] == [
+            (t, contact) for t in tasks
+        ]
         assert session.fetchone("SELECT count(*) FROM associations")[0] == 6
 
 
@@ -63,24 +68,27 @@ def test_deletes_and_limit_counts_in_a_write_session_see_pending_rows(services):
     contact = create_contact(services)
     first, second = create_tasks_on(services, contact, 2)
     with services.database.session(write=True) as session:
-        assert session.count_associated(1, [contact], "0-27", "HUBSPOT_DEFINED", 203) == {contact: 2}
+        assert AssociationQueries.of(session).count_associated(1, [contact], "0-27", "HUBSPOT_DEFINED", 203) == {
+            contact: 2
+        }
         assert session.fetchone("SELECT count(*) FROM association_pending")[0] == 0
     create_tasks_on(services, contact, 1)
     with services.database.session(write=True) as session:
-        session.delete_association_pairs(1, [(contact, first)])
-        session.delete_associations_of(1, [second])
+        AssociationQueries.of(session).delete_association_pairs(1, [(contact, first)])
+        AssociationQueries.of(session).delete_associations_of(1, [second])
     with services.database.session(write=False) as session:
-        assert len(session.live_associations(1, [contact], ["0-27"])) == 1
-        assert session.live_associations(1, [first, second], ["0-1"]) == []
+        assert len(AssociationQueries.of(session).live_associations(1, [contact], ["0-27"])) == 1
+        assert AssociationQueries.of(session).live_associations(1, [first, second], ["0-1"]) == []
 
 
 def test_another_connection_reads_what_this_one_left_pending(services, tmp_path):
     contact = create_contact(services)
     tasks = create_tasks_on(services, contact, 2)
     other = open_database(None, str(tmp_path / "pending.db"))  # another worker process's connection
+    Services(other)  # wired as a worker wires it: the associations area registers its deferred rows
     try:
         with other.session(write=False) as session:
-            assert [row[1] for row in session.live_associations(1, [contact], ["0-27"])] == tasks
+            assert [row[1] for row in AssociationQueries.of(session).live_associations(1, [contact], ["0-27"])] == tasks
     finally:
         other.close()
     assert pending(services) == 0
@@ -90,14 +98,16 @@ def test_an_association_given_twice_is_settled_once(services):
     contact = create_contact(services)
     task = create_tasks_on(services, contact, 1)[0]
     with services.database.session(write=True) as session:
-        session.insert_associations(1, [(task, contact, "0-27", "0-1", "HUBSPOT_DEFINED", 204)], 5)
+        AssociationQueries.of(session).insert_associations(
+            1, [(task, contact, "0-27", "0-1", "HUBSPOT_DEFINED", 204)], 5
+        )
     with services.database.session(write=False) as session:
         rows = session.fetchall("SELECT from_id, to_id, type_id FROM associations ORDER BY from_id")
     assert rows == [(contact, task, 203), (task, contact, 204)]
 
 
 def test_a_writer_settles_once_pending_rows_pass_the_bound(services, monkeypatch):
-    monkeypatch.setattr("localspot.store.associations.MAX_PENDING_ROWS", 5)
+    monkeypatch.setattr("localspot.crm.associations.queries.associations.MAX_PENDING_ROWS", 5)
     contact = create_contact(services)
     create_tasks_on(services, contact, 2)
     assert pending(services) == 4

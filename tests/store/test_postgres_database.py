@@ -9,9 +9,11 @@ import psycopg
 import pytest
 from psycopg_pool import PoolTimeout
 
-from localspot.store import DatabaseUnavailable, UniqueViolation
-from localspot.store.database import PostgresDatabase
-from localspot.store.migrate import upgrade
+from localspot.crm.objects.queries.unique import UniqueValueQueries
+from localspot.kernel.storage import DatabaseUnavailable, UniqueViolation
+from localspot.kernel.storage.database import PostgresDatabase
+from localspot.kernel.storage.migrate import upgrade
+from localspot.kernel.storage.portals import PortalQueries
 from tests.support.server import free_port, skip_unless_postgres, storage_or_skip
 
 
@@ -57,25 +59,27 @@ def test_losing_the_database_mid_transaction_is_unavailable_and_writes_nothing(
 ) -> None:
     portal = free_port() + 1_000_000
     with pytest.raises(DatabaseUnavailable), database.session(write=True) as session:
-        session.ensure_portal(portal, 0)
+        PortalQueries.of(session).ensure_portal(portal, 0)
         raise failure
     with database.session(write=False) as session:
-        assert session.schema_version(portal) == 0
+        assert PortalQueries.of(session).schema_version(portal) == 0
         assert session.fetchone("SELECT count(*) FROM portals WHERE id = ?", (portal,))[0] == 0
 
 
 def test_a_unique_clash_is_a_unique_violation(database: PostgresDatabase) -> None:
     portal = free_port() + 2_000_000
     with pytest.raises(UniqueViolation), database.session(write=True) as session:
-        session.claim_unique_values(portal, "0-1", [("email", "a@example.com", 1), ("email", "a@example.com", 2)])
+        UniqueValueQueries.of(session).claim_unique_values(
+            portal, "0-1", [("email", "a@example.com", 1), ("email", "a@example.com", 2)]
+        )
     with database.session(write=False) as session:
-        assert session.unique_owners(portal, "0-1", "email", ["a@example.com"]) == {}
+        assert UniqueValueQueries.of(session).unique_owners(portal, "0-1", "email", ["a@example.com"]) == {}
 
 
 def test_other_errors_pass_through_after_a_rollback(database: PostgresDatabase) -> None:
     portal = free_port() + 3_000_000
     with pytest.raises(ValueError), database.session(write=True) as session:
-        session.ensure_portal(portal, 0)
+        PortalQueries.of(session).ensure_portal(portal, 0)
         raise ValueError("a bug")
     with database.session(write=False) as session:
         assert session.fetchone("SELECT count(*) FROM portals WHERE id = ?", (portal,))[0] == 0

@@ -6,7 +6,8 @@ import threading
 
 import pytest
 
-from localspot.store.database import PostgresDatabase
+from localspot.kernel.storage.database import PostgresDatabase
+from localspot.kernel.storage.portals import PortalQueries
 from tests.support.server import backend_name
 
 
@@ -29,7 +30,7 @@ def _schema_change_blocked(db: PostgresDatabase) -> bool:
         try:
             with db.session(write=True) as session:
                 session.execute("SET LOCAL lock_timeout = '300ms'")
-                session.lock_schema(1)
+                PortalQueries.of(session).lock_schema(1)
             outcome["blocked"] = False
         except Exception:  # the lock timeout, surfaced as DatabaseUnavailable
             outcome["blocked"] = True
@@ -42,12 +43,12 @@ def _schema_change_blocked(db: PostgresDatabase) -> bool:
 
 def test_record_writers_hold_off_schema_changes_until_they_commit(database):
     with database.session(write=True) as writer:
-        writer.schema_version(1)
+        PortalQueries.of(writer).schema_version(1)
         assert _schema_change_blocked(database) is True
     assert _schema_change_blocked(database) is False
 
 
 def test_readers_do_not_block_schema_changes(database):
     with database.session(write=False) as reader:
-        reader.schema_version(1)
+        PortalQueries.of(reader).schema_version(1)
         assert _schema_change_blocked(database) is False

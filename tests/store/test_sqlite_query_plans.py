@@ -7,9 +7,12 @@ from typing import Any
 
 import pytest
 
-from localspot.store import Session
-from localspot.store.database import SqliteDatabase
-from localspot.store.migrate import upgrade
+from localspot.crm.associations.queries.associations import AssociationQueries
+from localspot.crm.objects.queries.lifecycle import LifecycleQueries
+from localspot.crm.objects.queries.records import RecordQueries
+from localspot.kernel.storage import Session
+from localspot.kernel.storage.database import SqliteDatabase
+from localspot.kernel.storage.migrate import upgrade
 
 
 @pytest.fixture
@@ -18,8 +21,8 @@ def database(tmp_path):
     upgrade(db)
     with db.session(write=True) as session:
         ids = session.reserve_ids(300)
-        session.insert_records(1, "0-27", [(rid, 1, {"hs_task_subject": "x"}) for rid in ids[:200]])
-        session.insert_records(1, "0-48", [(rid, 1, {"hs_call_title": "y"}) for rid in ids[200:]])
+        RecordQueries.of(session).insert_records(1, "0-27", [(rid, 1, {"hs_task_subject": "x"}) for rid in ids[:200]])
+        RecordQueries.of(session).insert_records(1, "0-48", [(rid, 1, {"hs_call_title": "y"}) for rid in ids[200:]])
     yield db, ids
     db.close()
 
@@ -49,22 +52,26 @@ def _plans(
 def test_fetch_records_uses_the_rowid(database, monkeypatch, lock):
     db, ids = database
     with db.session(write=lock) as session:
-        plans = _plans(session, monkeypatch, lambda: session.fetch_records(1, "0-48", ids[200:300], lock=lock))
-        assert len(session.fetch_records(1, "0-48", ids[150:300], lock=lock)) == 100
+        plans = _plans(
+            session, monkeypatch, lambda: RecordQueries.of(session).fetch_records(1, "0-48", ids[200:300], lock=lock)
+        )
+        assert len(RecordQueries.of(session).fetch_records(1, "0-48", ids[150:300], lock=lock)) == 100
     assert all("INTEGER PRIMARY KEY" in plan and "records_listing" not in plan for plan in plans), plans
 
 
 def test_record_types_uses_the_rowid(database, monkeypatch):
     db, ids = database
     with db.session(write=False) as session:
-        plans = _plans(session, monkeypatch, lambda: session.record_types(1, ids[:100]))
-        assert set(session.record_types(1, ids[190:210]).values()) == {"0-27", "0-48"}
+        plans = _plans(session, monkeypatch, lambda: AssociationQueries.of(session).record_types(1, ids[:100]))
+        assert set(AssociationQueries.of(session).record_types(1, ids[190:210]).values()) == {"0-27", "0-48"}
     assert all("INTEGER PRIMARY KEY" in plan and "records_listing" not in plan for plan in plans), plans
 
 
 def test_delete_records_uses_the_rowid(database, monkeypatch):
     db, ids = database
     with db.session(write=True) as session:
-        plans = _plans(session, monkeypatch, lambda: session.delete_records(1, ids[:100]), "execute", "DELETE")
+        plans = _plans(
+            session, monkeypatch, lambda: LifecycleQueries.of(session).delete_records(1, ids[:100]), "execute", "DELETE"
+        )
         assert session.fetchone("SELECT count(*) FROM records")[0] == 200
     assert all("INTEGER PRIMARY KEY" in plan and "records_listing" not in plan for plan in plans), plans

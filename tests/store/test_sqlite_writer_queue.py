@@ -10,9 +10,10 @@ import threading
 
 import pytest
 
-from localspot.service import Services
-from localspot.store import open_database
-from localspot.store.migrate import upgrade
+from localspot.app import Services
+from localspot.kernel.storage import open_database
+from localspot.kernel.storage.migrate import upgrade
+from localspot.kernel.storage.portals import PortalQueries
 from tests.store.test_association_pending import create_contact, create_tasks_on
 
 
@@ -42,7 +43,7 @@ def turn_is_free(path: str) -> bool:
 def test_a_write_session_holds_the_turn_until_it_commits(database, path):
     assert turn_is_free(path)
     with database.session(write=True) as session:
-        session.ensure_portal(7, 0)
+        PortalQueries.of(session).ensure_portal(7, 0)
         assert not turn_is_free(path)
     assert turn_is_free(path)
 
@@ -74,13 +75,13 @@ def test_a_second_writer_waits_for_the_turn_and_then_writes(database, path):
 
         def first() -> None:
             with database.session(write=True) as session:
-                session.ensure_portal(7, 0)
+                PortalQueries.of(session).ensure_portal(7, 0)
                 holding.set()
                 release.wait(10)
 
         def second() -> None:
             with other.session(write=True) as session:
-                session.ensure_portal(8, 0)
+                PortalQueries.of(session).ensure_portal(8, 0)
             written.set()
 
         threads = [threading.Thread(target=first), threading.Thread(target=second)]

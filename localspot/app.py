@@ -1,0 +1,117 @@
+"""The server assembly: every area's service wired over one database, and the ASGI application that serves
+each area under each path family HubSpot's clients use. This is the one module that knows every area."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from localspot.crm.associations import labels as association_labels
+from localspot.crm.associations import routes as associations
+from localspot.crm.associations.labels import AssociationLabelService
+from localspot.crm.associations.service import AssociationService
+from localspot.crm.objects import routes as objects
+from localspot.crm.objects.lifecycle import RecordLifecycle
+from localspot.crm.objects.reads import RecordReads
+from localspot.crm.objects.service import RecordService
+from localspot.crm.owners import routes as owners
+from localspot.crm.owners.service import OwnerService
+from localspot.crm.pipelines import routes as pipelines
+from localspot.crm.pipelines import service as pipeline_service
+from localspot.crm.pipelines.service import PipelineService
+from localspot.crm.properties import routes as properties
+from localspot.crm.properties import service as property_service
+from localspot.crm.properties.groups import PropertyGroupService
+from localspot.crm.properties.service import PropertyService
+from localspot.crm.schemas import routes as object_schemas
+from localspot.crm.schemas import service as object_schema_service
+from localspot.crm.schemas.service import ObjectSchemaService
+from localspot.crm.search import routes as search
+from localspot.crm.search.service import SearchService
+from localspot.kernel.portals.auth import Authenticator
+from localspot.kernel.portals.schema_cache import SchemaCache
+from localspot.kernel.schema import Catalog, load_catalog
+from localspot.kernel.storage import Database
+from localspot.kernel.web.api import DEFAULT_MAX_BODY_BYTES, Api
+from localspot.kernel.web.responses import json_response
+from localspot.kernel.web.routing import http_error, under_prefixes, unexpected
+
+
+class Services:
+    """Every area's service for one server process, wired from explicit configuration."""
+
+    def __init__(self, database: Database, catalog: Catalog | None = None) -> None:
+        self.database = database
+        # What each area adds to a portal's schema, in this order (association labels before the association
+        # types of custom object schemas).
+        self.schemas = SchemaCache(
+            catalog or load_catalog(),
+            sources=(
+                property_service.add_to_schema,
+                association_labels.add_to_schema,
+                object_schema_service.add_to_schema,
+                pipeline_service.add_to_schema,
+            ),
+        )
+        self.auth = Authenticator(database)
+        self.associations = AssociationService(database, self.schemas)
+        self.association_labels = AssociationLabelService(database, self.schemas)
+        self.records = RecordService(database, self.schemas)
+        self.record_reads = RecordReads(database, self.records)
+        self.lifecycle = RecordLifecycle(database, self.records, self.associations)
+        self.properties = PropertyService(database, self.schemas)
+        self.property_groups = PropertyGroupService(database, self.schemas)
+        self.object_schemas = ObjectSchemaService(database, self.schemas, self.properties)
+        self.owners = OwnerService(database)
+        self.pipelines = PipelineService(database, self.schemas)
+        self.search = SearchService(database, self.records, self.schemas.catalog)
+
+
+# Each API area, with every prefix it is served under (classic and date-versioned).
+AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] = [
+    (
+        lambda api, s: objects.routes(api, s.records, s.record_reads, s.lifecycle),
+        ("/crm/v3/objects", "/crm/objects/2026-03"),
+    ),
+    (
+        lambda api, s: properties.routes(api, s.properties, s.property_groups),
+        ("/crm/v3/properties", "/crm/properties/2026-03"),
+    ),
+    (
+        lambda api, s: object_schemas.routes(api, s.object_schemas),
+        ("/crm-object-schemas/v3", "/crm-object-schemas/2026-03"),
+    ),
+    (lambda api, s: owners.routes(api, s.owners), ("/crm/v3/owners", "/crm/owners/2026-03")),
+    (lambda api, s: pipelines.routes(api, s.pipelines), ("/crm/v3/pipelines", "/crm/pipelines/2026-03")),
+    (
+        lambda api, s: associations.routes(api, s.associations, s.association_labels),
+        ("/crm/v4/associations", "/crm/associations/v4", "/crm/associations/2026-03"),
+    ),
+    (
+        lambda api, s: associations.record_routes(api, s.associations),
+        ("/crm/v4/objects", "/crm/objects/2026-03"),
+    ),
+    (lambda api, s: associations.v3_routes(api, s.associations), ("/crm/v3/associations",)),
+    (lambda api, s: search.routes(api, s.search), ("/crm/v3/objects", "/crm/objects/2026-03")),
+]
+
+
+def create_app(services: Services, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> Starlette:
+    api = Api(
+        services.auth.authenticate,
+        threaded=services.database.dialect.runs_in_threads,
+        max_body_bytes=max_body_bytes,
+    )
+
+    async def health(request: Request) -> Response:
+        return json_response({"status": "ok", "backend": services.database.dialect.name})
+
+    routes: list[BaseRoute] = [Route("/_localspot/health", health, methods=["GET"])]
+    for build, prefixes in AREAS:
+        routes.extend(under_prefixes(build(api, services), prefixes))
+    return Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: unexpected})

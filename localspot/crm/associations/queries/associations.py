@@ -1,0 +1,220 @@
+"""Associations between records. Each is stored in both directions (the inverse under its inverse type)
+so that reads from either side are one indexed range. Reads join `records` so that associations of
+archived records stay stored but are never seen.
+
+SQLite: new rows are first appended to `association_pending` (revision 0012) and settled into
+`associations` in key order before anything reads or deletes associations: by every read session
+(`SqliteDatabase.session`) and, in write sessions, by each method below that reads or deletes. The inverse
+row of a task's association is keyed by the contact, so writing it at once dirtied one scattered page per
+association per commit; settled in bulk, a contact's page is written once for all its new rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from localspot.kernel.storage.session import Queries, chunks, placeholders
+
+# (from id, to id, from type, to type, category, type id)
+AssociationRow = tuple[int, int, str, str, str, int]
+# (category, type id)
+TypeKey = tuple[str, int]
+
+_PAIR_CHUNK = 250
+MAX_PENDING_ROWS = 1_000_000
+_COLUMNS = "portal_id, from_id, to_id, from_type, to_type, category, type_id, created_at"
+
+
+class AssociationQueries(Queries):
+    def insert_associations(self, portal_id: int, rows: Sequence[AssociationRow], now: int) -> None:
+        if self.dialect.name == "sqlite":
+            self.executemany(
+                f"INSERT INTO association_pending ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(portal_id, *row, now) for row in rows],
+            )
+            # Bounds what one settle costs (about 2 µs a row): after a long run of writes with no read, the
+            # next reader, or at worst this writer, waits about two seconds. seq restarts once the table is
+            # empty, so max(seq) counts the rows.
+            if rows and self.fetchone("SELECT max(seq) FROM association_pending")[0] > MAX_PENDING_ROWS:
+                self.settle_associations()
+            return
+        self.executemany(
+            f"INSERT INTO associations ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (portal_id, from_id, to_type, to_id, category, type_id) DO NOTHING",
+            [(portal_id, *row, now) for row in rows],
+        )
+
+    def associations_pending(self) -> bool:
+        """Whether SQLite has association rows still to settle (never on PostgreSQL)."""
+        if self.dialect.name != "sqlite":
+            return False
+        return bool(self.fetchone("SELECT EXISTS (SELECT 1 FROM association_pending)")[0])
+
+    def settle_associations(self) -> None:
+        """Moves SQLite's pending association rows into `associations`, in key order (the first of
+        duplicates wins, as ON CONFLICT DO NOTHING did at insert). A read session has nothing to do: it
+        settled them when it began (`SqliteDatabase.session`), and its snapshot sees no later ones."""
+        if not self.write or not self.associations_pending():
+            return
+        # `WHERE true`: SQLite's parser would otherwise read ON CONFLICT as a join constraint.
+        self.execute(
+            f"INSERT INTO associations ({_COLUMNS}) SELECT {_COLUMNS} FROM association_pending WHERE true "
+            "ORDER BY portal_id, from_id, to_type, to_id, category, type_id, seq "
+            "ON CONFLICT (portal_id, from_id, to_type, to_id, category, type_id) DO NOTHING"
+        )
+        self.execute("DELETE FROM association_pending")
+
+    def delete_associations(self, portal_id: int, rows: Sequence[tuple[int, int, str, int]]) -> None:
+        """rows: (from id, to id, category, type id); callers pass both directions."""
+        self.settle_associations()
+        self.executemany(
+            "DELETE FROM associations WHERE portal_id = ? AND from_id = ? AND to_id = ? AND category = ? "
+            "AND type_id = ?",
+            [(portal_id, *row) for row in rows],
+        )
+
+    def delete_association_pairs(self, portal_id: int, pairs: Sequence[tuple[int, int]]) -> None:
+        """Every association between each pair, in both directions."""
+        self.settle_associations()
+        self.executemany(
+            "DELETE FROM associations WHERE portal_id = ? AND from_id = ? AND to_id = ?",
+            [(portal_id, a, b) for pair in pairs for a, b in (pair, pair[::-1])],
+        )
+
+    def association_types_between(
+        self, portal_id: int, to_type: str, pairs: Sequence[tuple[int, int]]
+    ) -> dict[tuple[int, int], set[TypeKey]]:
+        """The types stored from each pair's first record to its second (archived or not)."""
+        self.settle_associations()
+        found: dict[tuple[int, int], set[TypeKey]] = defaultdict(set)
+        wanted = set(pairs)
+        for part in chunks(sorted(wanted), _PAIR_CHUNK):
+            from_ids = sorted({a for a, _ in part})
+            to_ids = sorted({b for _, b in part})
+            rows = self.fetchall(
+                "SELECT from_id, to_id, category, type_id FROM associations WHERE portal_id = ? "
+                f"AND from_id IN ({placeholders(len(from_ids))}) AND to_type = ? "
+                f"AND to_id IN ({placeholders(len(to_ids))})",
+                (portal_id, *from_ids, to_type, *to_ids),
+            )
+            for from_id, to_id, category, type_id in rows:
+                if (from_id, to_id) in wanted:
+                    found[(from_id, to_id)].add((category, type_id))
+        return found
+
+    def read_associations(
+        self, portal_id: int, from_ids: Sequence[int], to_type: str, *, after: int, limit: int
+    ) -> dict[int, list[tuple[int, str, int]]]:
+        """For each from record: (to id, category, type id) rows of its first `limit` live associated
+        records of `to_type` with ids above `after`, ordered by to id."""
+        self.settle_associations()
+        found: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
+        for part in chunks(list(from_ids)):
+            rows = self.fetchall(
+                "SELECT from_id, to_id, category, type_id FROM ("
+                "SELECT a.from_id, a.to_id, a.category, a.type_id, "
+                "DENSE_RANK() OVER (PARTITION BY a.from_id ORDER BY a.to_id) AS slot "
+                "FROM associations a JOIN records r ON r.portal_id = a.portal_id AND r.id = a.to_id "
+                f"WHERE a.portal_id = ? AND a.from_id IN ({placeholders(len(part))}) AND a.to_type = ? "
+                "AND a.to_id > ? AND r.archived = ?"
+                ") ranked WHERE slot <= ? ORDER BY from_id, to_id, category, type_id",
+                (portal_id, *part, to_type, after, False, limit),
+            )
+            for from_id, to_id, category, type_id in rows:
+                found[from_id].append((to_id, category, type_id))
+        return found
+
+    def count_associated(
+        self, portal_id: int, from_ids: Sequence[int], to_type: str, category: str, type_id: int
+    ) -> dict[int, int]:
+        """How many live records of `to_type` each from record is associated with under one type."""
+        self.settle_associations()
+        counts: dict[int, int] = {}
+        for part in chunks(sorted(set(from_ids))):
+            rows = self.fetchall(
+                "SELECT a.from_id, COUNT(*) FROM associations a JOIN records r ON r.portal_id = a.portal_id "
+                f"AND r.id = a.to_id WHERE a.portal_id = ? AND a.from_id IN ({placeholders(len(part))}) "
+                "AND a.to_type = ? AND a.category = ? AND a.type_id = ? AND r.archived = ? GROUP BY a.from_id",
+                (portal_id, *part, to_type, category, type_id, False),
+            )
+            counts.update((row[0], row[1]) for row in rows)
+        return counts
+
+    def association_type_in_use(self, portal_id: int, category: str, type_ids: Sequence[int]) -> bool:
+        self.settle_associations()
+        row = self.fetchone(
+            "SELECT 1 FROM associations WHERE portal_id = ? AND category = ? "
+            f"AND type_id IN ({placeholders(len(type_ids))}) LIMIT 1",
+            (portal_id, category, *type_ids),
+        )
+        return row is not None
+
+    def live_associations(
+        self, portal_id: int, from_ids: Sequence[int], to_types: Sequence[str]
+    ) -> list[tuple[int, int, str, str, int]]:
+        """(from id, to id, to type, category, type id) of each association from `from_ids` to a live
+        record of one of `to_types`; associations to archived records stay stored but are not read."""
+        self.settle_associations()
+        found: list[tuple[int, int, str, str, int]] = []
+        if not to_types:
+            return found
+        for part in chunks(list(from_ids)):
+            rows = self.fetchall(
+                "SELECT a.from_id, a.to_id, a.to_type, a.category, a.type_id FROM associations a "
+                "JOIN records r ON r.portal_id = a.portal_id AND r.id = a.to_id AND r.archived = ? "
+                f"WHERE a.portal_id = ? AND a.from_id IN ({placeholders(len(part))}) "
+                f"AND a.to_type IN ({placeholders(len(to_types))}) ORDER BY a.from_id, a.to_type, a.to_id, a.type_id",
+                (False, portal_id, *part, *to_types),
+            )
+            found.extend((row[0], row[1], row[2], row[3], row[4]) for row in rows)
+        return found
+
+    def record_types(self, portal_id: int, ids: Sequence[int]) -> dict[int, str]:
+        """Object type of each live record among `ids` (any type): association targets."""
+        found: dict[int, str] = {}
+        for part in chunks(list(ids)):
+            rows = self.fetchall(
+                f"SELECT id, object_type_id FROM records WHERE {self.portal_of_ids()} = ? "
+                f"AND id IN ({placeholders(len(part))}) AND archived = ?",
+                (portal_id, *part, False),
+            )
+            found.update((row[0], row[1]) for row in rows)
+        return found
+
+    def move_associations(self, portal_id: int, from_record: int, to_record: int) -> None:
+        """Re-points every association of `from_record` (both directions) at `to_record`. Associations
+        between the two would become a record associated with itself, so they are dropped."""
+        self.settle_associations()
+        # Rows to the record are the inverses of rows from it: both are found by the primary key.
+        rows = self.fetchall(
+            "SELECT from_id, to_id, from_type, to_type, category, type_id, created_at FROM associations "
+            "WHERE portal_id = ? AND (from_id = ? OR (from_id IN (SELECT to_id FROM associations "
+            "WHERE portal_id = ? AND from_id = ?) AND to_id = ?))",
+            (portal_id, from_record, portal_id, from_record, from_record),
+        )
+        self.delete_associations_of(portal_id, [from_record])
+        moved = []
+        for from_id, to_id, from_type, to_type, category, type_id, created_at in rows:
+            new_from = to_record if from_id == from_record else from_id
+            new_to = to_record if to_id == from_record else to_id
+            if new_from != new_to:
+                moved.append((portal_id, new_from, new_to, from_type, to_type, category, type_id, created_at))
+        self.executemany(
+            "INSERT INTO associations (portal_id, from_id, to_id, from_type, to_type, category, type_id, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (portal_id, from_id, to_type, to_id, category, type_id) DO NOTHING",
+            moved,
+        )
+
+    def delete_associations_of(self, portal_id: int, record_ids: Sequence[int]) -> None:
+        """Every association from or to the records, in both directions."""
+        self.settle_associations()
+        for part in chunks(list(record_ids)):
+            marks = placeholders(len(part))
+            # The inverse rows first, found from the records' own rows (there is no index by to_id).
+            self.execute(
+                "DELETE FROM associations WHERE portal_id = ? AND from_id IN (SELECT to_id FROM associations "
+                f"WHERE portal_id = ? AND from_id IN ({marks})) AND to_id IN ({marks})",
+                (portal_id, portal_id, *part, *part),
+            )
+            self.execute(f"DELETE FROM associations WHERE portal_id = ? AND from_id IN ({marks})", (portal_id, *part))

@@ -1,0 +1,81 @@
+"""Merging two records into one, and erasing a contact for good (GDPR delete)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from localspot.crm.associations.inline import parse_record_id
+from localspot.crm.associations.service import AssociationService
+from localspot.crm.objects import identity
+from localspot.crm.objects.identity import MAX_MERGE_HOPS
+from localspot.crm.objects.inputs import GdprDeleteInput, MergeInput
+from localspot.crm.objects.queries.history import HistoryQueries
+from localspot.crm.objects.queries.lifecycle import LifecycleQueries
+from localspot.crm.objects.queries.records import RecordQueries
+from localspot.crm.objects.queries.unique import UniqueValueQueries
+from localspot.crm.objects.rendering import render_record
+from localspot.crm.objects.service import RecordService
+from localspot.kernel import errors
+from localspot.kernel.portals.principal import Principal
+from localspot.kernel.storage import Database
+from localspot.kernel.timeutil import now_ms
+
+
+class RecordLifecycle:
+    def __init__(self, database: Database, records: RecordService, associations: AssociationService) -> None:
+        self.database = database
+        self.records = records
+        self.associations = associations
+
+    def merge(self, principal: Principal, type_name: str, body: MergeInput) -> dict[str, Any]:
+        """The primary survives with its own values, filling its empty properties from the merged
+        record; the merged record's associations move to the primary and it is archived pointing at
+        the primary, so reads of its id answer the primary."""
+        primary_key, merged_key = str(body.primary_object_id).strip(), str(body.object_id_to_merge).strip()
+        portal_id = principal.portal_id
+        with self.database.session(write=True) as session:
+            _, object_type = self.records.open_type(session, principal, type_name, write=True)
+            if not object_type.mergeable:
+                raise errors.not_mergeable(object_type.name)
+            if primary_key == merged_key:
+                raise errors.merge_with_itself(primary_key)
+            wanted = {key: parse_record_id(key) for key in (primary_key, merged_key)}
+            found = RecordQueries.of(session).fetch_records(
+                portal_id, object_type.object_type_id, [r for r in wanted.values() if r is not None], lock=True
+            )
+            for key, record_id in wanted.items():
+                if record_id not in found:
+                    raise errors.object_not_found(key)
+            primary, merged = found[wanted[primary_key]], found[wanted[merged_key]]  # type: ignore[index]
+            LifecycleQueries.of(session).mark_merged(portal_id, merged.id, primary.id, now_ms())
+            UniqueValueQueries.of(session).release_all_unique_values(portal_id, [merged.id])
+            self.associations.move_all(session, portal_id, merged.id, primary.id)
+            missing = {name: value for name, value in merged.properties.items() if not primary.properties.get(name)}
+            survivor = self.records.apply_changes(session, portal_id, object_type, primary, missing)
+        return render_record(object_type, survivor)
+
+    def gdpr_delete(self, principal: Principal, type_name: str, body: GdprDeleteInput) -> None:
+        """Removes the record, its history, unique values and associations, and every record that was
+        merged into it: nothing of it stays stored."""
+        portal_id = principal.portal_id
+        key = str(body.object_id)
+        with self.database.session(write=True) as session:
+            _, object_type = self.records.open_type(session, principal, type_name, write=True)
+            if not object_type.gdpr_deletable:
+                raise errors.gdpr_delete_unsupported(object_type.name)
+            record_id = identity.resolve_ids(session, principal, object_type, [(key, body.id_property)])[0]
+            type_id = object_type.object_type_id
+            if record_id is None or not RecordQueries.of(session).fetch_records(
+                portal_id, type_id, [record_id], archived=None
+            ):
+                raise errors.object_not_found(key)
+            doomed, layer = [record_id], [record_id]
+            for _ in range(MAX_MERGE_HOPS):
+                layer = LifecycleQueries.of(session).records_merged_into(portal_id, type_id, layer)
+                if not layer:
+                    break
+                doomed.extend(layer)
+            self.associations.delete_all_of(session, portal_id, doomed)
+            HistoryQueries.of(session).delete_history(portal_id, doomed)
+            UniqueValueQueries.of(session).release_all_unique_values(portal_id, doomed)
+            LifecycleQueries.of(session).delete_records(portal_id, doomed)

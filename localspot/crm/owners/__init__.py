@@ -1,0 +1,1 @@
+"""Owners (`/crm/v3/owners`), read-only over the API."""

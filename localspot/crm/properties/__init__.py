@@ -1,0 +1,1 @@
+"""Property definitions and property groups of every object type."""

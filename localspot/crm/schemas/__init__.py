@@ -1,0 +1,1 @@
+"""Custom object types (`/crm-object-schemas`)."""

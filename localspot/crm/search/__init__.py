@@ -1,0 +1,1 @@
+"""CRM search (`POST .../{type}/search`): filters, sorts, `query`, paging."""

@@ -1,0 +1,1 @@
+"""The search area's SQL: the WHERE builder and the search statements."""

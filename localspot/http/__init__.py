@@ -1,1 +1,0 @@
-"""HTTP: routing, parsing, serialising and HubSpot's error bodies."""

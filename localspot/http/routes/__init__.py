@@ -1,1 +1,0 @@
-"""Endpoints, one module per API area; each exposes `routes(api)` relative to its mount point."""

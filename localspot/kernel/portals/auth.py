@@ -1,0 +1,60 @@
+"""Bearer tokens: stored as SHA-256 hashes, each mapped to one portal and a set of scopes."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+
+from localspot.kernel import errors
+from localspot.kernel.portals.principal import Principal
+from localspot.kernel.storage import Database
+from localspot.kernel.storage.portals import ALL_SCOPES, PortalQueries
+from localspot.kernel.timeutil import now_ms
+
+TOKEN_PREFIX = "pat-local-"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(24)
+
+
+class Authenticator:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        # Tokens are never revoked while a server runs, so a hit can be cached for the process's life.
+        self._known: dict[str, Principal] = {}
+
+    def authenticate(self, authorization: str | None) -> Principal:
+        if not authorization:
+            raise errors.invalid_authentication()
+        scheme, _, token = authorization.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise errors.invalid_authentication()
+        principal = self._known.get(token)
+        if principal is not None:
+            return principal
+        with self._database.session(write=False) as session:
+            row = PortalQueries.of(session).find_token(hash_token(token))
+        if row is None:
+            raise errors.invalid_authentication()
+        principal = Principal(row.portal_id, row.scopes)
+        self._known[token] = principal
+        return principal
+
+    def register(self, token: str, portal_id: int, scopes: Iterable[str] | None) -> None:
+        """Stores a token; `scopes=None` grants every scope."""
+        scope_text = ALL_SCOPES if scopes is None else " ".join(sorted(set(scopes)))
+        with self._database.session(write=True) as session:
+            PortalQueries.of(session).ensure_portal(portal_id, now_ms())
+            if PortalQueries.of(session).find_token(hash_token(token)) is None:
+                PortalQueries.of(session).insert_token(hash_token(token), portal_id, scope_text, now_ms())
+
+    def has_tokens(self) -> bool:
+        with self._database.session(write=False) as session:
+            return PortalQueries.of(session).count_tokens() > 0

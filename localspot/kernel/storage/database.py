@@ -1,0 +1,380 @@
+"""Connections and transactions for the two backends.
+
+SQLite: one connection per process, used on the event-loop thread (calls are short and local, so a thread
+hop would cost more than it saves); writers queue for their turn (`_WriterQueue`, across processes), then
+take the lock up front with BEGIN IMMEDIATE.
+PostgreSQL: a psycopg connection pool; calls run in worker threads so a slow query never blocks the loop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from localspot.kernel.storage.dialects import Dialect, PostgresDialect, SqliteDialect
+from localspot.kernel.storage.errors import DatabaseUnavailable, UniqueViolation
+from localspot.kernel.storage.session import Deferred, Session
+
+# Connections per server process: size so that processes x pool size stays below the server's
+# max_connections (docs/scaling.md, "Connection budget").
+DEFAULT_POOL_SIZE = 10
+# A statement running longer than this is cancelled and the request answered 503.
+DEFAULT_STATEMENT_TIMEOUT_MS = 30_000
+
+
+class Database:
+    """What the areas register on it is configuration of this one database, made explicitly when the server
+    is assembled: work they defer past a write (`defer`) and SQL functions they call (`add_function`)."""
+
+    dialect: Dialect
+
+    def __init__(self) -> None:
+        self._deferred: dict[str, Deferred] = {}
+        self.deferred: tuple[Deferred, ...] = ()
+
+    def defer(self, name: str, pending: Callable[[Session], bool], settle: Callable[[Session], None]) -> None:
+        """Work an area defers past its writes: every read session first settles it (`settle` in a write
+        transaction, when `pending`), and write sessions settle it on `Session.settle_deferred`."""
+        self._deferred[name] = (pending, settle)
+        self.deferred = tuple(self._deferred.values())
+
+    def add_function(self, name: str, arity: int, function: Callable[..., Any]) -> None:
+        """An SQL function an area's queries call, where the backend has no SQL for it (SQLite)."""
+
+    def session(self, *, write: bool) -> contextlib.AbstractContextManager[Session]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class SqliteDatabase(Database):
+    dialect = SqliteDialect()
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+        if path == ":memory:":
+            # A named shared-cache memory database, so migrations and the server see the same data.
+            target, uri = f"file:localspot-{id(self)}?mode=memory&cache=shared", True
+        else:
+            target, uri = path, False
+        self._conn = sqlite3.connect(target, uri=uri, isolation_level=None, check_same_thread=False)
+        self._lock = threading.RLock()
+        for pragma in (
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA synchronous=NORMAL",
+            "PRAGMA busy_timeout=10000",
+            "PRAGMA cache_size=-32000",
+            "PRAGMA temp_store=MEMORY",
+            # Checkpoints (the only fsyncs in WAL mode with synchronous=NORMAL) run on a background thread;
+            # a commit checkpoints inline only if that thread falls this many pages behind.
+            f"PRAGMA wal_autocheckpoint={_INLINE_CHECKPOINT_PAGES}",
+        ):
+            self._conn.execute(pragma)
+        in_memory = path == ":memory:" or "mode=memory" in path
+        self._writer_queue = None if in_memory else _WriterQueue(path)
+        self._checkpointer = None if in_memory else _Checkpointer(path, self._lock, self._writer_queue)
+
+    def add_function(self, name: str, arity: int, function: Callable[..., Any]) -> None:
+        self._conn.create_function(name, arity, function, deterministic=True)
+
+    @property
+    def raw_connection(self) -> sqlite3.Connection:
+        return self._conn
+
+    @contextlib.contextmanager
+    def session(self, *, write: bool) -> Iterator[Session]:
+        with self._lock, contextlib.ExitStack() as writing:
+            cursor = self._conn.cursor()
+            if write:
+                writing.enter_context(self._queue_for_writing())
+            cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                deferred = self.deferred
+                session = Session(cursor, self.dialect, write=write, deferred=deferred)
+                if not write and self._any_pending(session, deferred):
+                    # Deferred work (new associations: crm/associations/queries) is settled before anything
+                    # reads: this read runs as a write transaction that settles it first. Checked inside the
+                    # read's own snapshot, so it sees all the work committed before it began.
+                    self._conn.rollback()
+                    writing.enter_context(self._queue_for_writing())
+                    cursor.execute("BEGIN IMMEDIATE")
+                    Session(cursor, self.dialect, write=True, deferred=deferred).settle_deferred()
+                yield session
+            except sqlite3.IntegrityError as exc:
+                self._conn.rollback()
+                raise UniqueViolation(str(exc)) from exc
+            except sqlite3.OperationalError as exc:
+                self._conn.rollback()
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise DatabaseUnavailable(str(exc)) from exc
+                raise
+            except BaseException:
+                self._conn.rollback()
+                raise
+            else:
+                self._conn.commit()
+            finally:
+                cursor.close()
+
+    def _queue_for_writing(self) -> contextlib.AbstractContextManager[object]:
+        return contextlib.nullcontext() if self._writer_queue is None else self._writer_queue.turn()
+
+    @staticmethod
+    def _any_pending(session: Session, deferred: Sequence[Deferred]) -> bool:
+        try:
+            return any(pending(session) for pending, _ in deferred)
+        except sqlite3.OperationalError:
+            return False  # not migrated yet: no table, nothing pending
+
+    def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.close()
+        if self._writer_queue is not None:
+            self._writer_queue.close()
+        self._conn.close()
+
+
+class _WriterQueue:
+    """Writers of one SQLite file from several processes (`serve --workers N`) take turns through an
+    exclusive lock on a file beside it, held from BEGIN IMMEDIATE to COMMIT.
+
+    Without it, a writer that finds the database locked waits in SQLite's busy handler, which sleeps and
+    polls (up to 100 ms a nap): under load most of a second process's time goes to sleeping. The kernel
+    instead wakes the next writer the moment the lock is released. A holder always ends its transaction
+    (and a process that dies loses the lock), so the wait is bounded by the longest write transaction.
+    Threads of one process are queued by the process's own lock first; this one orders processes only.
+    """
+
+    def __init__(self, database_path: str) -> None:
+        self._file = open(f"{database_path}-writer.lock", "a+b")  # noqa: SIM115 - held for the database's life
+
+    @contextlib.contextmanager
+    def turn(self, *, wait: bool = True) -> Iterator[bool]:
+        """Holds the turn, waiting for it; with `wait=False`, yields False at once (holding nothing) when
+        another process is writing."""
+        try:
+            fcntl.flock(self._file, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+_INLINE_CHECKPOINT_PAGES = 16_384  # 64 MB of 4 KB pages
+
+
+class _Checkpointer:
+    """Copies committed WAL pages into the database file from its own thread and connection, so the
+    event loop rarely waits on a checkpoint's fsync.
+
+    PASSIVE checkpoints run beside the writer and copy most pages. But the WAL only starts over once a
+    checkpoint has copied every frame with no commit in between, which never happens under steady load;
+    so once the WAL holds RESET_FRAMES, one checkpoint runs holding this process's write lock (a short
+    pause: most pages were already copied) and the next write restarts the WAL from its beginning.
+    """
+
+    INTERVAL_S = 0.1
+    RESET_FRAMES = 4096  # 16 MB of 4 KB pages
+    # The RESTART's pause is its copy and fsync of the frames no PASSIVE copied yet (about 20 µs a page on
+    # this kind of disk): it waits until the frames written during one PASSIVE are fewer than this.
+    TAIL_FRAMES = 256
+    MAX_CATCH_UP_ROUNDS = 8
+
+    def __init__(self, path: str, writers: threading.RLock, writer_queue: _WriterQueue) -> None:
+        self._path = path
+        self._writers = writers
+        self._writer_queue = writer_queue
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sqlite-checkpointer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+        try:
+            # Short: the RESTART below holds this process's write lock while it waits for other
+            # processes' readers; past this it proceeds as a PASSIVE checkpoint instead of waiting on.
+            conn.execute("PRAGMA busy_timeout=100")
+            while not self._stop.wait(self.INTERVAL_S):
+                try:
+                    _, wal_frames, _ = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                    if wal_frames < self.RESET_FRAMES:
+                        continue
+                    for _ in range(self.MAX_CATCH_UP_ROUNDS):
+                        copied_through = wal_frames
+                        _, wal_frames, _ = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                        if wal_frames - copied_through < self.TAIL_FRAMES:
+                            break
+                    self.restart(conn)
+                except sqlite3.Error:
+                    continue  # busy or locked: the next round tries again
+        finally:
+            conn.close()
+
+    def restart(self, conn: sqlite3.Connection) -> bool:
+        """One RESTART checkpoint under this process's write lock, unless another process is writing: this
+        thread must not hold the process's lock (which its readers need too) while it queues behind another
+        process's transaction. The next round tries again. Returns whether it ran."""
+        with self._writers, self._writer_queue.turn(wait=False) as free:
+            if free:
+                conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
+            return free
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+class PostgresDatabase(Database):
+    """A pool of autocommit connections; each session is an explicit BEGIN … COMMIT on one of them.
+
+    Isolation is PostgreSQL's default READ COMMITTED: every statement sees every write committed before it
+    started, whichever process or machine made it. Read-modify-write paths lock their rows (FOR UPDATE).
+    Any failure to reach the database (refused, dropped mid-transaction, admin shutdown, statement timeout,
+    no free connection in time) surfaces as DatabaseUnavailable, after rolling back, so nothing is half-written.
+    """
+
+    dialect = PostgresDialect()
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = DEFAULT_POOL_SIZE,
+        statement_timeout_ms: int = DEFAULT_STATEMENT_TIMEOUT_MS,
+        pool_timeout: float = 10.0,
+    ) -> None:
+        import msgspec
+        import psycopg
+
+        super().__init__()
+        from psycopg.types.json import set_json_loads
+        from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
+
+        set_json_loads(msgspec.json.decode)
+        self.url = url
+        self.pool_size = pool_size
+        self._pool_timeout = pool_timeout
+        self._integrity_error = psycopg.errors.UniqueViolation
+        self._unavailable: tuple[type[BaseException], ...] = (
+            psycopg.OperationalError,  # refused, dropped, AdminShutdown, QueryCanceled (statement timeout)
+            psycopg.InterfaceError,  # the connection was already closed
+            psycopg.errors.ReadOnlySqlTransaction,  # a failover left us on a standby
+            psycopg.errors.IdleInTransactionSessionTimeout,
+            PoolTimeout,
+            PoolClosed,
+        )
+        # After a failure, callers wait for a connection only briefly: while the database is down they get
+        # a quick 503 instead of hanging, and each wait still lets the pool try to reconnect.
+        self._suspect = False
+        self._pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=pool_size,
+            open=True,
+            timeout=pool_timeout,
+            # A failed reconnection is retried with backoff (1 s, 2 s, …) for this long, then the next waiting
+            # request starts a fresh attempt: recovery after an outage takes at most a couple of seconds.
+            reconnect_timeout=3.0,
+            kwargs={
+                "autocommit": True,
+                "connect_timeout": 5,
+                "application_name": f"localspot-{os.getpid()}",
+                "options": f"-c statement_timeout={statement_timeout_ms} "
+                f"-c idle_in_transaction_session_timeout={max(statement_timeout_ms, 60_000)}",
+                # Notice a peer that vanished without closing the socket (host down, network cut).
+                "keepalives": 1,
+                "keepalives_idle": 30,
+                "keepalives_interval": 10,
+                "keepalives_count": 3,
+            },
+        )
+
+    @contextlib.contextmanager
+    def session(self, *, write: bool) -> Iterator[Session]:
+        conn = self._begin()
+        try:
+            with conn.cursor() as cursor:
+                yield Session(cursor, self.dialect, write=write, deferred=self.deferred)
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            self._rollback(conn)
+            if isinstance(exc, self._integrity_error):
+                raise UniqueViolation(str(exc)) from exc
+            if isinstance(exc, self._unavailable):
+                self._suspect = True
+                raise DatabaseUnavailable(str(exc)) from exc
+            raise
+        finally:
+            self._pool.putconn(conn)
+
+    def _begin(self) -> Any:
+        """A pooled connection with a transaction open. BEGIN doubles as the liveness check: a connection the
+        database dropped while it sat idle fails here, before anything was sent, so the next one is tried."""
+        for _ in range(self.pool_size + 1):
+            try:
+                conn = self._pool.getconn(1.0 if self._suspect else self._pool_timeout)
+            except self._unavailable as exc:
+                raise DatabaseUnavailable(str(exc)) from exc
+            try:
+                conn.execute("BEGIN")
+            except self._unavailable:
+                self._suspect = True
+                self._pool.putconn(conn)  # the pool discards a broken connection and opens a replacement
+                continue
+            except BaseException:
+                self._pool.putconn(conn)
+                raise
+            self._suspect = False
+            return conn
+        raise DatabaseUnavailable("no working database connection")
+
+    def _rollback(self, conn: Any) -> None:
+        if conn.closed or conn.broken:
+            return
+        with contextlib.suppress(*self._unavailable):
+            conn.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def is_postgres_url(database_url: str | None) -> bool:
+    return database_url is not None and database_url.startswith(("postgresql://", "postgres://"))
+
+
+def sqlite_path(database_url: str | None, db_path: str) -> str | None:
+    """The SQLite file (or ":memory:") these options name; None when they name PostgreSQL."""
+    if database_url is None:
+        return db_path
+    if is_postgres_url(database_url):
+        return None
+    if database_url.startswith("sqlite:///"):
+        return database_url.removeprefix("sqlite:///")
+    raise ValueError(f"Unsupported database URL: {database_url}")
+
+
+def open_database(
+    database_url: str | None,
+    db_path: str,
+    *,
+    pool_size: int = DEFAULT_POOL_SIZE,
+    statement_timeout_ms: int = DEFAULT_STATEMENT_TIMEOUT_MS,
+) -> Database:
+    path = sqlite_path(database_url, db_path)
+    if path is not None:
+        return SqliteDatabase(path)
+    assert database_url is not None
+    return PostgresDatabase(database_url, pool_size=pool_size, statement_timeout_ms=statement_timeout_ms)

@@ -14,7 +14,7 @@ from localspot.app import Services
 from localspot.kernel.storage import open_database
 from localspot.kernel.storage.migrate import upgrade
 from localspot.kernel.storage.portals import PortalQueries
-from tests.store.test_association_pending import create_contact, create_tasks_on
+from tests.crm.associations.test_association_pending import create_contact, create_tasks_on
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from tests.support.properties import create, definition, enumeration
 BASE = "/crm/v3/properties/companies"
 GROUP = "companyinformation"
 INJECTIONS = ["x'; DROP TABLE records; --", 'x" OR "1"="1', "x$.properties", "../../etc/passwd", "%s%s"]
-# NUL characters are refused before any of this (tests/http/test_hostile_input.py).
+# NUL characters are refused before any of this (tests/kernel/web/test_hostile_input.py).
 
 
 def _companies(api):

@@ -11,6 +11,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from localspot import __version__
+from localspot.config import Settings
+from localspot.control import routes as control_routes
+from localspot.control.access import AdminAccess
+from localspot.control.clock import ClockAdmin
+from localspot.control.portals import PortalAdmin
+from localspot.control.seed import Seeder
+from localspot.control.snapshots import SnapshotAdmin
+from localspot.control.state import ControlState
 from localspot.crm.associations import labels as association_labels
 from localspot.crm.associations import routes as associations
 from localspot.crm.associations.labels import AssociationLabelService
@@ -37,7 +46,7 @@ from localspot.kernel.portals.auth import Authenticator
 from localspot.kernel.portals.schema_cache import SchemaCache
 from localspot.kernel.schema import Catalog, load_catalog
 from localspot.kernel.storage import Database
-from localspot.kernel.web.api import DEFAULT_MAX_BODY_BYTES, Api
+from localspot.kernel.web.api import Api
 from localspot.kernel.web.responses import json_response
 from localspot.kernel.web.routing import http_error, under_prefixes, unexpected
 
@@ -101,17 +110,36 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
 ]
 
 
-def create_app(services: Services, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> Starlette:
-    api = Api(
-        services.auth.authenticate,
-        threaded=services.database.dialect.runs_in_threads,
-        max_body_bytes=max_body_bytes,
-    )
+class Control:
+    """The control plane's services for one server process."""
+
+    def __init__(self, services: Services, settings: Settings) -> None:
+        database = services.database
+        self.access = AdminAccess(settings.admin_token, settings.host)
+        self.state = ControlState(database, workers=settings.workers)
+        self.portals = PortalAdmin(database, services.auth, services.schemas, services.owners, self.state)
+        self.snapshots = SnapshotAdmin(database)
+        self.seeder = Seeder(database, services.schemas, services.records, services.associations)
+        self.clock = ClockAdmin(database, self.state)
+
+
+def create_app(services: Services, settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings()
+    threaded = services.database.dialect.runs_in_threads
+    api = Api(services.auth.authenticate, threaded=threaded, max_body_bytes=settings.max_body_bytes)
+    control = Control(services, settings)
+    control.state.refresh(force=True)
 
     async def health(request: Request) -> Response:
-        return json_response({"status": "ok", "backend": services.database.dialect.name})
+        return json_response(
+            {"status": "ok", "version": __version__, "backend": services.database.dialect.name, "database": "ok"}
+        )
 
     routes: list[BaseRoute] = [Route("/_localspot/health", health, methods=["GET"])]
+    if control.access.served:
+        admin_api = Api(control.access.check, threaded=threaded, max_body_bytes=settings.max_body_bytes)
+        admin = control_routes.routes(admin_api, control.portals, control.snapshots, control.seeder, control.clock)
+        routes.extend(under_prefixes(admin, ("/_localspot",)))
     for build, prefixes in AREAS:
         routes.extend(under_prefixes(build(api, services), prefixes))
     return Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: unexpected})

@@ -60,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="PostgreSQL statements running longer are cancelled and the request answered 503",
     )
     serve.add_argument("--max-body-bytes", type=int, default=Settings.max_body_bytes)
+    serve.add_argument(
+        "--admin-token",
+        default=os.environ.get("LOCALSPOT_ADMIN_TOKEN"),
+        help="every /_localspot/ admin call must bear this token; without it the admin API is served on "
+        "loopback addresses only (env LOCALSPOT_ADMIN_TOKEN)",
+    )
     serve.add_argument("--log-level", default="warning")
 
     token = commands.add_parser("token", help="manage access tokens")
@@ -102,6 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 log_level=args.log_level,
                 pool_size=args.pool_size,
                 statement_timeout_ms=args.statement_timeout_ms,
+                admin_token=args.admin_token,
             )
         )
 

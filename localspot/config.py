@@ -23,6 +23,8 @@ class Settings:
     log_level: str = "warning"
     pool_size: int = DEFAULT_POOL_SIZE
     statement_timeout_ms: int = DEFAULT_STATEMENT_TIMEOUT_MS
+    # The admin API (/_localspot/): with a token, every call must bear it; without, loopback addresses only.
+    admin_token: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

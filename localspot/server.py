@@ -49,7 +49,7 @@ def app_from_environment() -> Starlette:
     """The worker processes' app factory: settings come from the parent through the environment, and each
     worker opens its own connections (pool_size per process)."""
     settings = Settings(**json.loads(os.environ[SETTINGS_ENV]))
-    app = create_app(Services(open_settings_database(settings)), max_body_bytes=settings.max_body_bytes)
+    app = create_app(Services(open_settings_database(settings)), settings)
     _settle_the_collector()
     return app
 
@@ -117,7 +117,7 @@ def serve(settings: Settings) -> int:
         os.environ[SETTINGS_ENV] = json.dumps(settings.as_dict())
         uvicorn.run("localspot.server:app_from_environment", factory=True, workers=settings.workers, **common)
         return 0
-    app = create_app(services, max_body_bytes=settings.max_body_bytes)
+    app = create_app(services, settings)
     _settle_the_collector()
     try:
         uvicorn.run(app, **common)

@@ -15,13 +15,15 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "localspot"
 # The kernel's own layers, lowest first: a kernel module imports only its own layer and those below.
 KERNEL_LAYERS = [
-    ("localspot.kernel.errors", "localspot.kernel.timeutil", "localspot.kernel.batch"),
+    ("localspot.kernel.errors", "localspot.kernel.timeutil", "localspot.kernel.batch", "localspot.kernel.clock"),
     ("localspot.kernel.schema",),
     ("localspot.kernel.storage",),
     ("localspot.kernel.portals",),
     ("localspot.kernel.web",),
 ]
 ENTRY_POINTS = ("localspot.app", "localspot.server", "localspot.cli", "localspot.config", "localspot.__main__")
+# The product parts beside the CRM areas: they may use the areas' services; no area uses them.
+PARTS = ("localspot.control",)
 SQL = re.compile(r"\b(SELECT .+ FROM|INSERT INTO|UPDATE \w+ SET|DELETE FROM|CREATE (TABLE|INDEX))\b")
 
 
@@ -71,6 +73,10 @@ def kernel_layer(name: str) -> int | None:
 def area_of(name: str) -> str | None:
     parts = name.split(".")
     return parts[2] if len(parts) > 2 and parts[1] == "crm" else None
+
+
+def part_of(name: str) -> str | None:
+    return next((part for part in PARTS if within(name, part)), None)
 
 
 def test_the_package_has_the_kernel_the_areas_and_the_entry_points():
@@ -128,14 +134,14 @@ def test_the_kernel_imports_no_area_and_no_entry_point_and_its_layers_point_down
     assert wrong == []
 
 
-def test_areas_import_no_entry_point_and_reach_other_areas_only_through_their_services():
+def test_areas_import_no_entry_point_nor_part_and_reach_other_areas_only_through_their_services():
     wrong = []
     for name, targets in graph().items():
         area = area_of(name)
         if area is None:
             continue
         for target in targets:
-            if any(within(target, entry) for entry in ENTRY_POINTS):
+            if any(within(target, entry) for entry in (*ENTRY_POINTS, *PARTS)):
                 wrong.append((name, target))
             other = area_of(target)
             if other is not None and other != area and (".queries" in target or target.endswith(".routes")):
@@ -181,3 +187,16 @@ def test_no_module_is_over_500_lines():
         str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py") if (n := len(p.read_text().splitlines())) > 500
     }
     assert long == {}
+
+
+def test_parts_import_no_entry_point_and_reach_the_areas_only_through_their_services():
+    wrong = []
+    for name, targets in graph().items():
+        if part_of(name) is None:
+            continue
+        for target in targets:
+            if any(within(target, entry) for entry in ENTRY_POINTS):
+                wrong.append((name, target))
+            if area_of(target) is not None and (".queries" in target or target.endswith(".routes")):
+                wrong.append((name, target))
+    assert wrong == []

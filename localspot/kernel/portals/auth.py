@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from localspot.kernel import errors
 from localspot.kernel.portals.principal import Principal
-from localspot.kernel.storage import Database
+from localspot.kernel.storage import Database, Session
 from localspot.kernel.storage.portals import ALL_SCOPES, PortalQueries
 from localspot.kernel.timeutil import now_ms
 
@@ -26,7 +26,7 @@ def new_token() -> str:
 class Authenticator:
     def __init__(self, database: Database) -> None:
         self._database = database
-        # Tokens are never revoked while a server runs, so a hit can be cached for the process's life.
+        # A hit is cached until a token is revoked (the control plane calls `forget` in every process).
         self._known: dict[str, Principal] = {}
 
     def authenticate(self, authorization: str | None) -> Principal:
@@ -49,12 +49,21 @@ class Authenticator:
 
     def register(self, token: str, portal_id: int, scopes: Iterable[str] | None) -> None:
         """Stores a token; `scopes=None` grants every scope."""
-        scope_text = ALL_SCOPES if scopes is None else " ".join(sorted(set(scopes)))
         with self._database.session(write=True) as session:
-            PortalQueries.of(session).ensure_portal(portal_id, now_ms())
-            if PortalQueries.of(session).find_token(hash_token(token)) is None:
-                PortalQueries.of(session).insert_token(hash_token(token), portal_id, scope_text, now_ms())
+            self.store(session, token, portal_id, scopes)
+
+    def store(self, session: Session, token: str, portal_id: int, scopes: Iterable[str] | None) -> None:
+        """`register` inside a write session of the caller's."""
+        scope_text = ALL_SCOPES if scopes is None else " ".join(sorted(set(scopes)))
+        portals = PortalQueries.of(session)
+        portals.ensure_portal(portal_id, now_ms())
+        if portals.find_token(hash_token(token)) is None:
+            portals.insert_token(hash_token(token), portal_id, scope_text, now_ms())
 
     def has_tokens(self) -> bool:
         with self._database.session(write=False) as session:
             return PortalQueries.of(session).count_tokens() > 0
+
+    def forget(self) -> None:
+        """Drops every cached token: after a revocation, each token is looked up again."""
+        self._known = {}

@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from localspot.kernel.clock import Clock
 from localspot.kernel.storage.dialects import Dialect, PostgresDialect, SqliteDialect
 from localspot.kernel.storage.errors import DatabaseUnavailable, UniqueViolation
 from localspot.kernel.storage.session import Deferred, Session
@@ -34,6 +35,8 @@ class Database:
     dialect: Dialect
 
     def __init__(self) -> None:
+        # The time every area stores and compares, shared by the processes over this database.
+        self.clock = Clock()
         self._deferred: dict[str, Deferred] = {}
         self.deferred: tuple[Deferred, ...] = ()
 
@@ -83,6 +86,11 @@ class SqliteDatabase(Database):
 
     def add_function(self, name: str, arity: int, function: Callable[..., Any]) -> None:
         self._conn.create_function(name, arity, function, deterministic=True)
+
+    def backup_to(self, target: sqlite3.Connection) -> None:
+        """A consistent copy of the database into `target` (SQLite's online backup), between transactions."""
+        with self._lock:
+            self._conn.backup(target)
 
     @property
     def raw_connection(self) -> sqlite3.Connection:

@@ -16,6 +16,13 @@ class TokenRow:
     schema_version: int
 
 
+@dataclass(slots=True, frozen=True)
+class PortalRow:
+    id: int
+    name: str | None
+    created_at: int
+
+
 class PortalQueries(Queries):
     def ensure_portal(self, portal_id: int, now: int) -> None:
         self.execute(
@@ -59,3 +66,30 @@ class PortalQueries(Queries):
         """Call `lock_schema` first, before loading the schema: a PostgreSQL write transaction that share-locked
         the row through `schema_version` and then updates it can deadlock with another one doing the same."""
         self.execute("UPDATE portals SET schema_version = schema_version + 1 WHERE id = ?", (portal_id,))
+
+    # --- the control plane's portal management --------------------------------------------------------
+
+    def create_portal(self, portal_id: int, name: str | None, now: int) -> bool:
+        """False when the id is taken."""
+        rows = self.fetchall(
+            "INSERT INTO portals (id, created_at, schema_version, name) VALUES (?, ?, 0, ?) "
+            "ON CONFLICT (id) DO NOTHING RETURNING id",
+            (portal_id, now, name),
+        )
+        return bool(rows)
+
+    def next_portal_id(self) -> int:
+        return self.fetchone("SELECT COALESCE(MAX(id), 0) + 1 FROM portals")[0]
+
+    def portals(self, portal_id: int | None = None) -> list[PortalRow]:
+        where, params = ("WHERE id = ?", (portal_id,)) if portal_id is not None else ("", ())
+        rows = self.fetchall(f"SELECT id, name, created_at FROM portals {where} ORDER BY id", params)
+        return [PortalRow(row[0], row[1], row[2]) for row in rows]
+
+    def delete_portal(self, portal_id: int) -> bool:
+        """The portal and its tokens (its data first: `PortalData.delete`). False when there is none."""
+        self.execute("DELETE FROM tokens WHERE portal_id = ?", (portal_id,))
+        return bool(self.fetchall("DELETE FROM portals WHERE id = ? RETURNING id", (portal_id,)))
+
+    def delete_token(self, token_hash: str) -> bool:
+        return bool(self.fetchall("DELETE FROM tokens WHERE token_hash = ? RETURNING portal_id", (token_hash,)))

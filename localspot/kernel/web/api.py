@@ -13,7 +13,6 @@ from starlette.responses import Response
 
 from localspot.kernel import errors
 from localspot.kernel.errors import ApiError
-from localspot.kernel.portals.principal import Principal
 from localspot.kernel.storage import DatabaseUnavailable
 from localspot.kernel.web.responses import error_response, json_response, no_content
 
@@ -25,12 +24,12 @@ Outcome = dict[str, Any] | tuple[int, Any] | None
 
 
 class Api:
-    """`authenticate` turns the Authorization header into the caller's principal; `threaded` runs each
-    operation on a worker thread (a backend whose calls block)."""
+    """`authenticate` turns the Authorization header into the caller's principal (a portal's, or the admin
+    API's); `threaded` runs each operation on a worker thread (a backend whose calls block)."""
 
     def __init__(
         self,
-        authenticate: Callable[[str | None], Principal],
+        authenticate: Callable[[str | None], Any],
         *,
         threaded: bool,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,

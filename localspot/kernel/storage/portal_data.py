@@ -1,0 +1,109 @@
+"""A portal's data as a whole: every table that holds it, for the control plane's reset, delete and
+snapshots. The storage kernel owns the schema (the migrations), so it is the one place that lists the tables.
+
+Derived tables are not copied: SQLite's search keys and full-text index are rebuilt from `search_pending`
+(records restored are noted there), and pending association rows are settled before a copy is taken.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from localspot.kernel.storage.portals import PortalQueries
+from localspot.kernel.storage.session import Queries, encode_json
+
+# Every table holding a portal's own data, in the order a restore inserts them (definitions first).
+PORTAL_TABLES = (
+    "property_definitions",
+    "property_groups",
+    "object_schemas",
+    "association_labels",
+    "association_limits",
+    "pipelines",
+    "pipeline_audit",
+    "owners",
+    "records",
+    "property_history",
+    "unique_values",
+    "associations",
+    "search_text_properties",
+)
+# Kept per portal but rebuilt from the tables above (SQLite only): emptied on reset, never copied.
+DERIVED_TABLES = ("association_pending", "search_rows", "search_pending")
+# Columns the database numbers itself: a restore leaves them out and inserts the rows in their order.
+SEQUENCE_COLUMN = "seq"
+_encode = msgspec.msgpack.Encoder().encode
+_decode = msgspec.msgpack.Decoder().decode
+
+
+class PortalData(Queries):
+    def tables(self) -> set[str]:
+        if self.dialect.name == "sqlite":
+            rows = self.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
+        else:
+            rows = self.fetchall(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+            )
+        return {row[0] for row in rows}
+
+    def delete(self, portal_id: int) -> None:
+        """Every row of the portal's data; the portal itself and its tokens stay."""
+        present = self.tables()
+        for table in (*reversed(PORTAL_TABLES), *DERIVED_TABLES):
+            if table in present:
+                self.execute(f"DELETE FROM {table} WHERE portal_id = ?", (portal_id,))
+        PortalQueries.of(self.session).bump_schema_version(portal_id)
+
+    def copy(self, portal_id: int) -> bytes:
+        """The portal's rows of every table, encoded (a write session: pending rows are settled first)."""
+        self.session.settle_deferred()
+        copied: dict[str, Any] = {}
+        for table in PORTAL_TABLES:
+            cursor = self.execute(f"SELECT * FROM {table} WHERE portal_id = ?", (portal_id,))
+            columns = [column[0] for column in cursor.description]
+            rows = cursor.fetchall()
+            keep = [i for i, name in enumerate(columns) if name != SEQUENCE_COLUMN]
+            order = columns.index(SEQUENCE_COLUMN) if SEQUENCE_COLUMN in columns else None
+            if order is not None:
+                rows.sort(key=lambda row: row[order])
+            copied[table] = {
+                "columns": [columns[i] for i in keep],
+                "rows": [[_portable(row[i]) for i in keep] for row in rows],
+            }
+        return _encode(copied)
+
+    def restore(self, portal_id: int, data: bytes) -> None:
+        """The portal's data replaced by a copy `copy` made of it."""
+        copied = _decode(data)
+        self.delete(portal_id)
+        for table in PORTAL_TABLES:
+            entry = copied.get(table)
+            if not entry or not entry["rows"]:
+                continue
+            columns = entry["columns"]
+            marks = ", ".join("?" * len(columns))
+            self.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", entry["rows"])
+        if "search_pending" in self.tables():
+            # Restored records keep their ids, below what the lazy search indexes have seen: note them.
+            self.execute(
+                "INSERT OR IGNORE INTO search_pending (portal_id, record_id) SELECT portal_id, id FROM records "
+                "WHERE portal_id = ?",
+                (portal_id,),
+            )
+
+    def record_counts(self, portal_id: int) -> dict[str, int]:
+        """Live records per object type id."""
+        rows = self.fetchall(
+            "SELECT object_type_id, count(*) FROM records WHERE portal_id = ? AND archived = ? GROUP BY object_type_id",
+            (portal_id, False),
+        )
+        return {row[0]: row[1] for row in rows}
+
+
+def _portable(value: Any) -> Any:
+    """A value as the driver gives it, in a form the same driver takes back (PostgreSQL's JSON as text)."""
+    if isinstance(value, dict | list):
+        return encode_json(value).decode()
+    return value

@@ -88,3 +88,29 @@ def unique() -> str:
 
 def pytest_report_header(config: pytest.Config) -> str:
     return f"localspot backend: {backend_name()}"
+
+
+@pytest.fixture(scope="session")
+def admin(base_url: str) -> Iterator[httpx.Client]:
+    """The admin API (`/_localspot/`), open without a token while the server listens on loopback."""
+    with httpx.Client(base_url=f"{base_url}/_localspot", timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+def new_portal(admin: httpx.Client, base_url: str) -> Iterator[Callable[..., tuple[int, httpx.Client]]]:
+    """Portals of one test's own, on ids no other test uses, deleted afterwards: (portal id, API client)."""
+    made: list[tuple[int, httpx.Client]] = []
+
+    def make(**body: object) -> tuple[int, httpx.Client]:
+        portal_id = int(uuid.uuid4().int % 10**12) + 10**9
+        created = admin.post("/portals", json={"portalId": portal_id, **body})
+        assert created.status_code == 201, created.text
+        client = make_client(base_url, created.json()["token"])
+        made.append((portal_id, client))
+        return portal_id, client
+
+    yield make
+    for portal_id, client in made:
+        client.close()
+        admin.delete(f"/portals/{portal_id}")

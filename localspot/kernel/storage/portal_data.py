@@ -60,7 +60,10 @@ class PortalData(Queries):
         """The portal's rows of every table, encoded (a write session: pending rows are settled first)."""
         self.session.settle_deferred()
         copied: dict[str, Any] = {}
+        present = self.tables()
         for table in PORTAL_TABLES:
+            if table not in present:
+                continue  # SQLite's own tables (search_text_properties) on PostgreSQL
             cursor = self.execute(f"SELECT * FROM {table} WHERE portal_id = ?", (portal_id,))
             columns = [column[0] for column in cursor.description]
             rows = cursor.fetchall()
@@ -78,14 +81,15 @@ class PortalData(Queries):
         """The portal's data replaced by a copy `copy` made of it."""
         copied = _decode(data)
         self.delete(portal_id)
+        present = self.tables()
         for table in PORTAL_TABLES:
-            entry = copied.get(table)
+            entry = copied.get(table) if table in present else None
             if not entry or not entry["rows"]:
                 continue
             columns = entry["columns"]
             marks = ", ".join("?" * len(columns))
             self.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", entry["rows"])
-        if "search_pending" in self.tables():
+        if "search_pending" in present:
             # Restored records keep their ids, below what the lazy search indexes have seen: note them.
             self.execute(
                 "INSERT OR IGNORE INTO search_pending (portal_id, record_id) SELECT portal_id, id FROM records "

@@ -181,3 +181,19 @@ def test_no_module_is_over_500_lines():
         str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py") if (n := len(p.read_text().splitlines())) > 500
     }
     assert long == {}
+
+
+@pytest.mark.parametrize("name", sorted(n for n in modules() if n.startswith("localspot.crm.")))
+def test_areas_never_see_the_raw_request(name):
+    """Input is parsed only inside `Api.respond` (the one place that turns errors into HubSpot's bodies): an
+    area's handlers get a `Call`, so none can import Starlette's request or reach for its query string."""
+    tree = modules()[name]
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "starlette.requests"
+        for alias in node.names
+    }
+    attributes = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    assert imported == set()
+    assert not attributes & {"query_params", "path_params", "headers", "stream"}

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ONE_MS = timedelta(milliseconds=1)
 
 
 def now_ms() -> int:
@@ -40,7 +41,9 @@ def parse_instant_ms(value: str) -> int | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return int((parsed - _EPOCH).total_seconds() * 1000)
+    # Integer arithmetic: timedelta // timedelta is exact, where total_seconds() * 1000 is a float that lands
+    # 1 ms early for some values (47.472 s -> 47471.99…); sub-millisecond digits are dropped (floor).
+    return (parsed - _EPOCH) // _ONE_MS
 
 
 def parse_date(value: str) -> str | None:

@@ -200,3 +200,19 @@ def test_parts_import_no_entry_point_and_reach_the_areas_only_through_their_serv
             if area_of(target) is not None and (".queries" in target or target.endswith(".routes")):
                 wrong.append((name, target))
     assert wrong == []
+
+
+@pytest.mark.parametrize("name", sorted(n for n in modules() if n.startswith("localspot.crm.")))
+def test_areas_never_see_the_raw_request(name):
+    """Input is parsed only inside `Api.respond` (the one place that turns errors into HubSpot's bodies): an
+    area's handlers get a `Call`, so none can import Starlette's request or reach for its query string."""
+    tree = modules()[name]
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "starlette.requests"
+        for alias in node.names
+    }
+    attributes = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    assert imported == set()
+    assert not attributes & {"query_params", "path_params", "headers", "stream"}

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
-from starlette.responses import Response
+from collections.abc import Callable
+from typing import Any
+
 from starlette.routing import BaseRoute, Route
 
 from localspot.crm.associations.inputs import (
@@ -22,70 +23,61 @@ from localspot.crm.associations.inputs import (
 )
 from localspot.crm.associations.labels import AssociationLabelService
 from localspot.crm.associations.service import PAGE_SIZE, AssociationService
-from localspot.kernel.web.api import Api
-from localspot.kernel.web.params import query_int
+from localspot.kernel.web.api import Api, Call, Handler, Outcome
 
 
-def _types(request: Request) -> tuple[str, str]:
-    return request.path_params["fromObjectType"], request.path_params["toObjectType"]
+def _types(call: Call) -> tuple[str, str]:
+    return call.path["fromObjectType"], call.path["toObjectType"]
+
+
+def _pair_batch(method: Callable[..., Any], body: type) -> Handler:
+    """A batch between two object types: `method(principal, fromType, toType, body.inputs)`."""
+
+    def handle(call: Call) -> Outcome:
+        return method(call.principal, *_types(call), call.body(body).inputs)
+
+    return handle
 
 
 def routes(api: Api, associations: AssociationService, labels: AssociationLabelService) -> list[BaseRoute]:
     """Batch, labels and limits, relative to each v4 associations prefix."""
 
     def batch(operation: str, body: type) -> Route:
-        async def endpoint(request: Request) -> Response:
-            from_type, to_type = _types(request)
-            method = getattr(associations, operation)
-            return await api.respond(
-                request, lambda principal, decoded: method(principal, from_type, to_type, decoded.inputs), body=body
-            )
-
         return Route(
-            f"/{{fromObjectType}}/{{toObjectType}}/batch/{_BATCH_PATHS[operation]}", endpoint, methods=["POST"]
+            f"/{{fromObjectType}}/{{toObjectType}}/batch/{_BATCH_PATHS[operation]}",
+            api.endpoint(_pair_batch(getattr(associations, operation), body)),
+            methods=["POST"],
         )
 
-    async def label_collection(request: Request) -> Response:
-        from_type, to_type = _types(request)
-        if request.method == "POST":
-            return await api.respond(
-                request, lambda principal, body: labels.create(principal, from_type, to_type, body), body=LabelCreate
-            )
-        if request.method == "PUT":
-            return await api.respond(
-                request, lambda principal, body: labels.update(principal, from_type, to_type, body), body=LabelUpdate
-            )
-        return await api.respond(request, lambda principal: labels.list(principal, from_type, to_type))
+    def label_collection(call: Call) -> Outcome:
+        from_type, to_type = _types(call)
+        if call.method == "POST":
+            return labels.create(call.principal, from_type, to_type, call.body(LabelCreate))
+        if call.method == "PUT":
+            return labels.update(call.principal, from_type, to_type, call.body(LabelUpdate))
+        return labels.list(call.principal, from_type, to_type)
 
-    async def label_single(request: Request) -> Response:
-        from_type, to_type = _types(request)
-        type_id = request.path_params["associationTypeId"]
-        return await api.respond(request, lambda principal: labels.delete(principal, from_type, to_type, type_id))
+    def label_single(call: Call) -> Outcome:
+        return labels.delete(call.principal, *_types(call), call.path["associationTypeId"])
 
-    async def limits_all(request: Request) -> Response:
-        return await api.respond(request, labels.limits_all)
+    def limits_all(call: Call) -> Outcome:
+        return labels.limits_all(call.principal)
 
-    async def limits_pair(request: Request) -> Response:
-        from_type, to_type = _types(request)
-        return await api.respond(request, lambda principal: labels.limits_pair(principal, from_type, to_type))
+    def limits_pair(call: Call) -> Outcome:
+        return labels.limits_pair(call.principal, *_types(call))
 
     def limits_batch(operation: str, body: type) -> Route:
-        async def endpoint(request: Request) -> Response:
-            from_type, to_type = _types(request)
-            method = getattr(labels, f"limits_{operation}")
-            return await api.respond(
-                request, lambda principal, decoded: method(principal, from_type, to_type, decoded.inputs), body=body
-            )
-
         return Route(
             f"/definitions/configurations/{{fromObjectType}}/{{toObjectType}}/batch/{operation}",
-            endpoint,
+            api.endpoint(_pair_batch(getattr(labels, f"limits_{operation}"), body)),
             methods=["POST"],
         )
 
     return [
-        Route("/definitions/configurations/all", limits_all, methods=["GET"]),
-        Route("/definitions/configurations/{fromObjectType}/{toObjectType}", limits_pair, methods=["GET"]),
+        Route("/definitions/configurations/all", api.endpoint(limits_all), methods=["GET"]),
+        Route(
+            "/definitions/configurations/{fromObjectType}/{toObjectType}", api.endpoint(limits_pair), methods=["GET"]
+        ),
         limits_batch("create", BatchLimits),
         limits_batch("update", BatchLimits),
         limits_batch("purge", BatchTypeKeys),
@@ -94,8 +86,14 @@ def routes(api: Api, associations: AssociationService, labels: AssociationLabelS
         batch("batch_read", BatchFetch),
         batch("batch_archive", BatchArchive),
         batch("batch_archive_labels", BatchLabeled),
-        Route("/{fromObjectType}/{toObjectType}/labels", label_collection, methods=["GET", "POST", "PUT"]),
-        Route("/{fromObjectType}/{toObjectType}/labels/{associationTypeId}", label_single, methods=["DELETE"]),
+        Route(
+            "/{fromObjectType}/{toObjectType}/labels", api.endpoint(label_collection), methods=["GET", "POST", "PUT"]
+        ),
+        Route(
+            "/{fromObjectType}/{toObjectType}/labels/{associationTypeId}",
+            api.endpoint(label_single),
+            methods=["DELETE"],
+        ),
     ]
 
 
@@ -111,70 +109,59 @@ _BATCH_PATHS = {
 def record_routes(api: Api, associations: AssociationService) -> list[BaseRoute]:
     """v4 associations of one record, relative to `/crm/v4/objects`."""
 
-    async def create_default(request: Request) -> Response:
-        p = request.path_params
-        return await api.respond(
-            request,
-            lambda principal: associations.create_default(
-                principal, p["objectType"], p["objectId"], p["toObjectType"], p["toObjectId"]
-            ),
-        )
+    def pair_of(call: Call) -> tuple[str, str, str, str]:
+        p = call.path
+        return p["objectType"], p["objectId"], p["toObjectType"], p["toObjectId"]
 
-    async def pair(request: Request) -> Response:
-        p = request.path_params
-        args = (p["objectType"], p["objectId"], p["toObjectType"], p["toObjectId"])
-        if request.method == "DELETE":
-            return await api.respond(request, lambda principal: associations.archive(principal, *args))
-        return await api.respond(
-            request,
-            lambda principal, specs: associations.create_labeled(principal, *args, specs),
-            body=list[AssociationSpec],
-        )
+    def create_default(call: Call) -> Outcome:
+        return associations.create_default(call.principal, *pair_of(call))
 
-    async def listing(request: Request) -> Response:
-        p = request.path_params
-        return await api.respond(
-            request,
-            lambda principal: associations.list(
-                principal,
-                p["objectType"],
-                p["objectId"],
-                p["toObjectType"],
-                after=request.query_params.get("after"),
-                limit=query_int(request, "limit", PAGE_SIZE, minimum=1, maximum=PAGE_SIZE),
-            ),
+    def pair(call: Call) -> Outcome:
+        if call.method == "DELETE":
+            return associations.archive(call.principal, *pair_of(call))
+        return associations.create_labeled(call.principal, *pair_of(call), call.body(list[AssociationSpec]))
+
+    def listing(call: Call) -> Outcome:
+        p = call.path
+        return associations.list(
+            call.principal,
+            p["objectType"],
+            p["objectId"],
+            p["toObjectType"],
+            after=call.query.text("after"),
+            limit=call.query.integer("limit", PAGE_SIZE, minimum=1, maximum=PAGE_SIZE),
         )
 
     return [
         Route(
             "/{objectType}/{objectId}/associations/default/{toObjectType}/{toObjectId}",
-            create_default,
+            api.endpoint(create_default),
             methods=["PUT"],
         ),
-        Route("/{objectType}/{objectId}/associations/{toObjectType}/{toObjectId}", pair, methods=["PUT", "DELETE"]),
-        Route("/{objectType}/{objectId}/associations/{toObjectType}", listing, methods=["GET"]),
+        Route(
+            "/{objectType}/{objectId}/associations/{toObjectType}/{toObjectId}",
+            api.endpoint(pair),
+            methods=["PUT", "DELETE"],
+        ),
+        Route("/{objectType}/{objectId}/associations/{toObjectType}", api.endpoint(listing), methods=["GET"]),
     ]
 
 
 def v3_routes(api: Api, associations: AssociationService) -> list[BaseRoute]:
     """v3 associations, relative to `/crm/v3/associations`."""
 
-    async def types(request: Request) -> Response:
-        from_type, to_type = _types(request)
-        return await api.respond(request, lambda principal: associations.v3_types(principal, from_type, to_type))
+    def types(call: Call) -> Outcome:
+        return associations.v3_types(call.principal, *_types(call))
 
     def batch(operation: str, method_name: str, body: type) -> Route:
-        async def endpoint(request: Request) -> Response:
-            from_type, to_type = _types(request)
-            method = getattr(associations, method_name)
-            return await api.respond(
-                request, lambda principal, decoded: method(principal, from_type, to_type, decoded.inputs), body=body
-            )
-
-        return Route(f"/{{fromObjectType}}/{{toObjectType}}/batch/{operation}", endpoint, methods=["POST"])
+        return Route(
+            f"/{{fromObjectType}}/{{toObjectType}}/batch/{operation}",
+            api.endpoint(_pair_batch(getattr(associations, method_name), body)),
+            methods=["POST"],
+        )
 
     return [
-        Route("/{fromObjectType}/{toObjectType}/types", types, methods=["GET"]),
+        Route("/{fromObjectType}/{toObjectType}/types", api.endpoint(types), methods=["GET"]),
         batch("create", "v3_batch_create", V3BatchPairs),
         batch("read", "v3_batch_read", V3BatchIds),
         batch("archive", "v3_batch_archive", V3BatchPairs),

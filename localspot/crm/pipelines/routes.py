@@ -2,97 +2,70 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from localspot.crm.pipelines.inputs import PipelineInput, PipelinePatch, StageInput, StagePatch
 from localspot.crm.pipelines.service import PipelineService
-from localspot.kernel.web.api import Api
-from localspot.kernel.web.params import query_bool
+from localspot.kernel.web.api import Api, Call, Outcome
+from localspot.kernel.web.params import Query
 
 
-def _validate(request: Request) -> bool:
-    return query_bool(request, "validateReferencesBeforeDelete") or query_bool(
-        request, "validateDealStageUsagesBeforeDelete"
-    )
+def _validate(query: Query) -> bool:
+    return query.flag("validateReferencesBeforeDelete") or query.flag("validateDealStageUsagesBeforeDelete")
 
 
 def routes(api: Api, pipelines: PipelineService) -> list[BaseRoute]:
 
-    async def collection(request: Request) -> Response:
-        type_name = request.path_params["objectType"]
-        if request.method == "POST":
-            return await api.respond(
-                request, lambda principal, body: pipelines.create(principal, type_name, body), body=PipelineInput
-            )
-        return await api.respond(request, lambda principal: pipelines.list(principal, type_name))
+    def collection(call: Call) -> Outcome:
+        type_name = call.path["objectType"]
+        if call.method == "POST":
+            return pipelines.create(call.principal, type_name, call.body(PipelineInput))
+        return pipelines.list(call.principal, type_name)
 
-    async def single(request: Request) -> Response:
-        type_name, pipeline_id = request.path_params["objectType"], request.path_params["pipelineId"]
-        validate = _validate(request)
-        if request.method == "PUT":
-            return await api.respond(
-                request,
-                lambda principal, body: pipelines.replace(principal, type_name, pipeline_id, body, validate=validate),
-                body=PipelineInput,
+    def single(call: Call) -> Outcome:
+        type_name, pipeline_id = call.path["objectType"], call.path["pipelineId"]
+        if call.method == "PUT":
+            validate = _validate(call.query)
+            return pipelines.replace(
+                call.principal, type_name, pipeline_id, call.body(PipelineInput), validate=validate
             )
-        if request.method == "PATCH":
-            return await api.respond(
-                request,
-                lambda principal, body: pipelines.patch(principal, type_name, pipeline_id, body),
-                body=PipelinePatch,
-            )
-        if request.method == "DELETE":
-            return await api.respond(
-                request, lambda principal: pipelines.archive(principal, type_name, pipeline_id, validate=validate)
-            )
-        return await api.respond(request, lambda principal: pipelines.get(principal, type_name, pipeline_id))
+        if call.method == "PATCH":
+            return pipelines.patch(call.principal, type_name, pipeline_id, call.body(PipelinePatch))
+        if call.method == "DELETE":
+            return pipelines.archive(call.principal, type_name, pipeline_id, validate=_validate(call.query))
+        return pipelines.get(call.principal, type_name, pipeline_id)
 
-    async def audit(request: Request) -> Response:
-        type_name = request.path_params["objectType"]
-        identifier = request.path_params.get("stageId") or request.path_params["pipelineId"]
-        return await api.respond(request, lambda principal: pipelines.audit(principal, type_name, identifier))
+    def audit(call: Call) -> Outcome:
+        identifier = call.path.get("stageId") or call.path["pipelineId"]
+        return pipelines.audit(call.principal, call.path["objectType"], identifier)
 
-    async def stages(request: Request) -> Response:
-        type_name, pipeline_id = request.path_params["objectType"], request.path_params["pipelineId"]
-        if request.method == "POST":
-            return await api.respond(
-                request,
-                lambda principal, body: pipelines.create_stage(principal, type_name, pipeline_id, body),
-                body=StageInput,
-            )
-        return await api.respond(request, lambda principal: pipelines.list_stages(principal, type_name, pipeline_id))
+    def stages(call: Call) -> Outcome:
+        type_name, pipeline_id = call.path["objectType"], call.path["pipelineId"]
+        if call.method == "POST":
+            return pipelines.create_stage(call.principal, type_name, pipeline_id, call.body(StageInput))
+        return pipelines.list_stages(call.principal, type_name, pipeline_id)
 
-    async def stage(request: Request) -> Response:
-        params = request.path_params
-        type_name, pipeline_id, stage_id = params["objectType"], params["pipelineId"], params["stageId"]
-        if request.method in ("PUT", "PATCH"):
-            replace = request.method == "PUT"
-            return await api.respond(
-                request,
-                lambda principal, body: pipelines.update_stage(
-                    principal, type_name, pipeline_id, stage_id, body, replace=replace
-                ),
-                body=StagePatch,
+    def stage(call: Call) -> Outcome:
+        type_name, pipeline_id, stage_id = call.path["objectType"], call.path["pipelineId"], call.path["stageId"]
+        if call.method in ("PUT", "PATCH"):
+            return pipelines.update_stage(
+                call.principal, type_name, pipeline_id, stage_id, call.body(StagePatch), replace=call.method == "PUT"
             )
-        if request.method == "DELETE":
-            validate = _validate(request)
-            return await api.respond(
-                request,
-                lambda principal: pipelines.archive_stage(
-                    principal, type_name, pipeline_id, stage_id, validate=validate
-                ),
+        if call.method == "DELETE":
+            return pipelines.archive_stage(
+                call.principal, type_name, pipeline_id, stage_id, validate=_validate(call.query)
             )
-        return await api.respond(
-            request, lambda principal: pipelines.get_stage(principal, type_name, pipeline_id, stage_id)
-        )
+        return pipelines.get_stage(call.principal, type_name, pipeline_id, stage_id)
 
     return [
-        Route("/{objectType}", collection, methods=["GET", "POST"]),
-        Route("/{objectType}/{pipelineId}", single, methods=["GET", "PUT", "PATCH", "DELETE"]),
-        Route("/{objectType}/{pipelineId}/audit", audit, methods=["GET"]),
-        Route("/{objectType}/{pipelineId}/stages", stages, methods=["GET", "POST"]),
-        Route("/{objectType}/{pipelineId}/stages/{stageId}", stage, methods=["GET", "PUT", "PATCH", "DELETE"]),
-        Route("/{objectType}/{pipelineId}/stages/{stageId}/audit", audit, methods=["GET"]),
+        Route("/{objectType}", api.endpoint(collection), methods=["GET", "POST"]),
+        Route("/{objectType}/{pipelineId}", api.endpoint(single), methods=["GET", "PUT", "PATCH", "DELETE"]),
+        Route("/{objectType}/{pipelineId}/audit", api.endpoint(audit), methods=["GET"]),
+        Route("/{objectType}/{pipelineId}/stages", api.endpoint(stages), methods=["GET", "POST"]),
+        Route(
+            "/{objectType}/{pipelineId}/stages/{stageId}",
+            api.endpoint(stage),
+            methods=["GET", "PUT", "PATCH", "DELETE"],
+        ),
+        Route("/{objectType}/{pipelineId}/stages/{stageId}/audit", api.endpoint(audit), methods=["GET"]),
     ]

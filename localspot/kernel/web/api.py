@@ -1,9 +1,17 @@
-"""What every endpoint does around its service call: bound and decode the body, authenticate, run the
-service (on a worker thread when the backend blocks), and turn the outcome into a response."""
+"""What every endpoint does around its service call: bound the body, authenticate, parse the query and
+decode the body, run the service (on a worker thread when the backend blocks), and turn the outcome, or the
+error, into a response.
+
+Routes are built with `Api.endpoint`: a route's handler gets a `Call` (the principal, path parameters, a
+`Query` and the body's decoder), never the raw request, so no route can parse input outside the one place
+that turns errors into HubSpot's error bodies."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import msgspec
@@ -13,19 +21,45 @@ from starlette.responses import Response
 
 from localspot.kernel import errors
 from localspot.kernel.errors import ApiError
+from localspot.kernel.portals.principal import Principal
 from localspot.kernel.storage import DatabaseUnavailable
+from localspot.kernel.web.params import Query
 from localspot.kernel.web.responses import error_response, json_response, no_content
 
 T = TypeVar("T")
 DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
+# The deepest nesting of arrays and objects a body may have. HubSpot's own bodies nest at most 6 levels
+# (search: filterGroups, filters, values); the bound keeps the decoder far from the interpreter's recursion
+# limit (docs/decisions.md, "Web kernel").
+MAX_JSON_DEPTH = 64
 
 # A service call answers a body (200), a (status, body) pair, or None (204).
 Outcome = dict[str, Any] | tuple[int, Any] | None
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One authenticated request as a route's handler sees it."""
+
+    principal: Principal
+    method: str
+    path: Mapping[str, str]
+    query: Query
+    raw_body: bytes
+    decode: Callable[[bytes, type], Any]
+
+    def body(self, body_type: type[T]) -> T:
+        """The body decoded as `body_type`; an invalid body raises HubSpot's 400."""
+        return self.decode(self.raw_body, body_type)
+
+
+Handler = Callable[[Call], Outcome]
 
 
 class Api:
     """`authenticate` turns the Authorization header into the caller's principal (a portal's, or the admin
-    API's); `threaded` runs each operation on a worker thread (a backend whose calls block)."""
+    API's); `threaded` runs each handler on a worker thread (a backend whose calls block)."""
 
     def __init__(
         self,
@@ -39,26 +73,28 @@ class Api:
         self._threaded = threaded
         self._decoders: dict[type, msgspec.json.Decoder[Any]] = {}
 
-    async def respond(
-        self,
-        request: Request,
-        operation: Callable[..., Outcome],
-        *,
-        body: type | None = None,
-    ) -> Response:
-        """Runs `operation(principal)` or, with `body`, `operation(principal, decoded_body)`."""
+    def endpoint(self, handler: Handler) -> Endpoint:
+        """The Starlette endpoint that runs `handler` for each request."""
+
+        async def endpoint(request: Request) -> Response:
+            return await self.respond(request, handler)
+
+        return endpoint
+
+    async def respond(self, request: Request, handler: Handler) -> Response:
         try:
             _refuse_nul(request)
-            raw = await self._read_body(request) if body is not None else None
-            if raw is not None and _JSON_NUL in raw:
-                raise errors.nul_character()
+            raw = await self._read_body(request)
             authorization = request.headers.get("authorization")
 
             def work() -> Outcome:
+                # Authentication comes first: nothing of the request is parsed, and nothing is written,
+                # for a caller who is refused.
                 principal = self.authenticate(authorization)
-                if body is None:
-                    return operation(principal)
-                return operation(principal, self.decode(raw or b"", body))
+                call = Call(
+                    principal, request.method, request.path_params, Query(request.query_params), raw, self.decode
+                )
+                return handler(call)
 
             outcome = await run_in_threadpool(work) if self._threaded else work()
         except ApiError as error:
@@ -72,11 +108,15 @@ class Api:
         return json_response(outcome)
 
     def decode(self, raw: bytes, body_type: type[T]) -> T:
+        if _JSON_NUL in raw:
+            raise errors.nul_character()
         decoder = self._decoders.get(body_type)
         if decoder is None:
             decoder = self._decoders[body_type] = msgspec.json.Decoder(body_type)
         if not raw.strip():
             raise errors.validation_error("Invalid input JSON: the request body is empty.")
+        if _nesting_depth(raw) > MAX_JSON_DEPTH:
+            raise errors.validation_error(f"Invalid input JSON: nested deeper than {MAX_JSON_DEPTH} levels.")
         try:
             return decoder.decode(raw)
         except msgspec.ValidationError as exc:
@@ -106,3 +146,17 @@ _JSON_NUL = b"\\u0000"
 def _refuse_nul(request: Request) -> None:
     if "\x00" in request.scope["path"] or b"%00" in request.scope["query_string"]:
         raise errors.nul_character()
+
+
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_DEPTH_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+def _nesting_depth(raw: bytes) -> int:
+    """How deep arrays and objects nest in `raw` (brackets inside strings do not count). A body with fewer
+    opening brackets than the bound cannot nest deeper, so the common case costs two counts."""
+    if raw.count(b"[") + raw.count(b"{") <= MAX_JSON_DEPTH:
+        return 0
+    brackets = _JSON_STRING.sub(b"", raw).translate(None, _NOT_BRACKETS)
+    return max(itertools.accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)

@@ -28,7 +28,10 @@ async def http_error(request: Request, exc: Exception) -> Response:
     """Starlette's own 404 and 405, as HubSpot's error bodies."""
     assert isinstance(exc, HTTPException)
     if exc.status_code == 405:
-        return error_response(errors.method_not_allowed(request.method, request.url.path))
+        response = error_response(errors.method_not_allowed(request.method, request.url.path))
+        # RFC 9110: a 405 lists the methods the route takes (Starlette puts them on the exception).
+        response.headers.update(exc.headers or {})
+        return response
     return error_response(errors.not_found_route(request.url.path))
 
 

@@ -233,6 +233,15 @@ def database_unavailable() -> ApiError:
     )
 
 
+def server_busy() -> ApiError:
+    """Every database connection is in use by other requests (load, not an outage): retry shortly."""
+    return ApiError(
+        503,
+        "SERVICE_UNAVAILABLE",
+        "The server is busy: every database connection is in use by other requests. Retry the request.",
+    )
+
+
 def internal_error() -> ApiError:
     return ApiError(500, "INTERNAL_ERROR", "An internal error occurred.")
 

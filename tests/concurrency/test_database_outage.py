@@ -266,3 +266,38 @@ def test_a_silent_partition_answers_503_within_its_bound_then_recovers(partition
     assert not partition.db.rows(
         "SELECT id FROM records WHERE portal_id = 1 AND properties ->> 'email' = %s", f"during-{unique}@example.com"
     )
+
+
+@pytest.fixture
+def one_connection(tmp_path_factory: pytest.TempPathFactory, postgres_only: None) -> Iterator[Outage]:
+    """A server whose pool has one connection, statements that may wait longer than the pool does."""
+    yield from proxied_server(tmp_path_factory, "--pool-size", "1", "--statement-timeout-ms", "20000")
+
+
+def test_an_exhausted_pool_is_answered_as_busy_not_as_an_outage(one_connection: Outage, unique: str) -> None:
+    """The one connection is held by a request waiting on a row lock; the next request finds no free
+    connection within the pool's wait: the server is busy (503, saying so), the database is not down."""
+    server, db = one_connection.server, one_connection.db
+    with make_client(server.url, TOKEN) as http, make_client(server.url, TOKEN) as other:
+        record_id = create_contact(http, f"busy-{unique}@example.com")
+        db.execute("BEGIN")
+        try:
+            db.execute("SELECT id FROM records WHERE portal_id = 1 AND id = %s FOR UPDATE", record_id)
+            holder = threading.Thread(
+                target=http.post,
+                args=("/crm/v3/objects/contacts/batch/update",),
+                kwargs={"json": {"inputs": [{"id": str(record_id), "properties": {"city": "Lisbon"}}]}},
+            )
+            holder.start()
+            time.sleep(0.5)  # the update now holds the connection, waiting on the lock
+            busy = other.get(f"/crm/v3/objects/contacts/{record_id}")
+            assert_error(
+                busy,
+                503,
+                "SERVICE_UNAVAILABLE",
+                "The server is busy: every database connection is in use by other requests. Retry the request.",
+            )
+        finally:
+            db.execute("ROLLBACK")
+        holder.join(timeout=30)
+        assert other.get(f"/crm/v3/objects/contacts/{record_id}").status_code == 200

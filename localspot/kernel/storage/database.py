@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from localspot.kernel import errors
 from localspot.kernel.storage.dialects import Dialect, PostgresDialect, SqliteDialect
 from localspot.kernel.storage.errors import DatabaseUnavailable, UniqueViolation
 from localspot.kernel.storage.session import Deferred, Session
@@ -248,7 +249,9 @@ class PostgresDatabase(Database):
     Isolation is PostgreSQL's default READ COMMITTED: every statement sees every write committed before it
     started, whichever process or machine made it. Read-modify-write paths lock their rows (FOR UPDATE).
     Any failure to reach the database (refused, dropped mid-transaction, admin shutdown, statement timeout,
-    no free connection in time) surfaces as DatabaseUnavailable, after rolling back, so nothing is half-written.
+    no working connection in time) surfaces as DatabaseUnavailable, after rolling back, so nothing is
+    half-written. A wait for a connection that times out while every connection is open and lent out is load,
+    not an outage: it is answered as HubSpot's 503 saying the server is busy (`errors.server_busy`).
 
     Every session is bounded in time, even when the database cannot answer at all (a silent network
     partition: packets dropped, no reset): the server's statement_timeout cancels a slow statement, the
@@ -280,6 +283,7 @@ class PostgresDatabase(Database):
         bound_ms = TRANSACTION_BOUND_STATEMENTS * statement_timeout_ms
         self._deadlines = _Deadlines(bound_ms / 1000)
         self._pool_timeout = pool_timeout
+        self._pool_timeout_error = PoolTimeout
         self._integrity_error = psycopg.errors.UniqueViolation
         self._unavailable: tuple[type[BaseException], ...] = (
             psycopg.OperationalError,  # refused, dropped, AdminShutdown, QueryCanceled (statement timeout)
@@ -347,6 +351,10 @@ class PostgresDatabase(Database):
                 break
             try:
                 conn = self._pool.getconn(wait)
+            except self._pool_timeout_error as exc:
+                if self._all_connections_in_use():
+                    raise errors.server_busy() from exc
+                raise DatabaseUnavailable(str(exc)) from exc
             except self._unavailable as exc:
                 raise DatabaseUnavailable(str(exc)) from exc
             self._deadlines.watch(conn, deadline)
@@ -364,6 +372,12 @@ class PostgresDatabase(Database):
             self._suspect = False
             return conn
         raise DatabaseUnavailable("no working database connection")
+
+    def _all_connections_in_use(self) -> bool:
+        """Whether a wait for a connection timed out because every one the pool may open is open and
+        lent out (the server is busy), rather than because none could be opened (the database is down)."""
+        stats = self._pool.get_stats()
+        return not self._suspect and stats["pool_size"] >= stats["pool_max"] and stats["pool_available"] == 0
 
     def _rollback(self, conn: Any) -> None:
         if conn.closed or conn.broken:

@@ -295,7 +295,8 @@ def test_an_exhausted_pool_is_answered_as_busy_not_as_an_outage(one_connection: 
                 busy,
                 503,
                 "SERVICE_UNAVAILABLE",
-                "The server is busy: every database connection is in use by other requests. Retry the request.",
+                "The service is temporarily unavailable; the server is busy: every database connection is in use. "
+                "Retry the request.",
             )
         finally:
             db.execute("ROLLBACK")

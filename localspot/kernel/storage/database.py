@@ -251,7 +251,7 @@ class PostgresDatabase(Database):
     Any failure to reach the database (refused, dropped mid-transaction, admin shutdown, statement timeout,
     no working connection in time) surfaces as DatabaseUnavailable, after rolling back, so nothing is
     half-written. A wait for a connection that times out while every connection is open and lent out is load,
-    not an outage: it is answered as HubSpot's 503 saying the server is busy (`errors.server_busy`).
+    not an outage: it is answered as HubSpot's 503 saying the server is busy (`errors.database_unavailable(busy=True)`).
 
     Every session is bounded in time, even when the database cannot answer at all (a silent network
     partition: packets dropped, no reset): the server's statement_timeout cancels a slow statement, the
@@ -353,7 +353,7 @@ class PostgresDatabase(Database):
                 conn = self._pool.getconn(wait)
             except self._pool_timeout_error as exc:
                 if self._all_connections_in_use():
-                    raise errors.server_busy() from exc
+                    raise errors.database_unavailable(busy=True) from exc
                 raise DatabaseUnavailable(str(exc)) from exc
             except self._unavailable as exc:
                 raise DatabaseUnavailable(str(exc)) from exc

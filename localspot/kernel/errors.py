@@ -225,12 +225,10 @@ def method_not_allowed(method: str, path: str) -> ApiError:
     return ApiError(405, "VALIDATION_ERROR", f"Method {method} is not allowed on {path}")
 
 
-def database_unavailable() -> ApiError:
-    return ApiError(
-        503,
-        "SERVICE_UNAVAILABLE",
-        "The service is temporarily unavailable; the database could not be reached. Retry the request.",
-    )
+def database_unavailable(*, busy: bool = False) -> ApiError:
+    """busy: every database connection is lent out to other requests (load, not an outage)."""
+    reason = "the server is busy: every database connection is in use" if busy else "the database could not be reached"
+    return ApiError(503, "SERVICE_UNAVAILABLE", f"The service is temporarily unavailable; {reason}. Retry the request.")
 
 
 def internal_error() -> ApiError:

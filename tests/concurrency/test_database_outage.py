@@ -40,14 +40,13 @@ def through(proxy: TcpProxy, url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-@pytest.fixture
-def outage(tmp_path_factory: pytest.TempPathFactory, postgres_only: None) -> Iterator[Outage]:
+def proxied_server(tmp_path_factory: pytest.TempPathFactory, *extra_args: str) -> Iterator[Outage]:
     storage = storage_or_skip(tmp_path_factory.mktemp("db"))
     assert storage.database_url is not None
     upstream = urlsplit(storage.database_url)
     proxy = TcpProxy(upstream.hostname or "127.0.0.1", upstream.port or 5432).start()
     proxied = Storage(["--database-url", through(proxy, storage.database_url)])
-    server = LocalspotServer(proxied, TOKEN, extra_args=list(POOL_ARGS)).start()
+    server = LocalspotServer(proxied, TOKEN, extra_args=[*POOL_ARGS, *extra_args]).start()
     db = Database(storage.database_url)
     try:
         yield Outage(server, proxy, db)
@@ -56,6 +55,11 @@ def outage(tmp_path_factory: pytest.TempPathFactory, postgres_only: None) -> Ite
         server.stop()
         proxy.stop()
         storage.drop()
+
+
+@pytest.fixture
+def outage(tmp_path_factory: pytest.TempPathFactory, postgres_only: None) -> Iterator[Outage]:
+    yield from proxied_server(tmp_path_factory)
 
 
 class Load:
@@ -216,3 +220,85 @@ def test_a_statement_over_the_timeout_is_a_503_and_writes_nothing(direct, unique
             db.execute("ROLLBACK")
     properties = db.value("SELECT properties FROM records WHERE portal_id = 1 AND id = %s", record_id)
     assert "city" not in properties
+
+
+# Statement timeout of the partition test: a transaction is cut 2 x 500 ms after it began.
+PARTITION_STATEMENT_TIMEOUT_MS = 500
+
+
+@pytest.fixture
+def partition(tmp_path_factory: pytest.TempPathFactory, postgres_only: None) -> Iterator[Outage]:
+    yield from proxied_server(tmp_path_factory, "--statement-timeout-ms", str(PARTITION_STATEMENT_TIMEOUT_MS))
+
+
+def test_a_silent_partition_answers_503_within_its_bound_then_recovers(partition: Outage, unique: str) -> None:
+    """Packets dropped, nobody told: no reset, no close, so the driver would wait forever on its read.
+    Every request still ends, in a 503, soon after the transaction bound; the server recovers alone."""
+    server, proxy = partition.server, partition.proxy
+    with make_client(server.url, TOKEN) as http:
+        record_id = create_contact(http, f"before-{unique}@example.com")
+        proxy.black_hole()
+        try:
+            started = time.monotonic()
+            requests = [
+                lambda: http.post(
+                    "/crm/v3/objects/contacts/batch/update",
+                    json={"inputs": [{"id": str(record_id), "properties": {"city": "Lisbon"}}]},
+                ),
+                lambda: http.get(f"/crm/v3/objects/contacts/{record_id}"),
+                lambda: http.post(
+                    "/crm/v3/objects/contacts/batch/create",
+                    json={"inputs": [{"properties": {"email": f"during-{unique}@example.com"}}]},
+                ),
+            ]
+            for request in requests:
+                sent = time.monotonic()
+                assert_unavailable(request())
+                # the bound (1 s), the pool's short wait once the database is suspect, and some slack
+                assert time.monotonic() - sent < 6
+            assert time.monotonic() - started < 15
+        finally:
+            proxy.restore()
+        wait_for(lambda: http.get(f"/crm/v3/objects/contacts/{record_id}").status_code == 200, timeout=20)
+        create_contact(http, f"after-{unique}@example.com")
+    properties = partition.db.value("SELECT properties FROM records WHERE portal_id = 1 AND id = %s", record_id)
+    assert "city" not in properties
+    assert not partition.db.rows(
+        "SELECT id FROM records WHERE portal_id = 1 AND properties ->> 'email' = %s", f"during-{unique}@example.com"
+    )
+
+
+@pytest.fixture
+def one_connection(tmp_path_factory: pytest.TempPathFactory, postgres_only: None) -> Iterator[Outage]:
+    """A server whose pool has one connection, statements that may wait longer than the pool does."""
+    yield from proxied_server(tmp_path_factory, "--pool-size", "1", "--statement-timeout-ms", "20000")
+
+
+def test_an_exhausted_pool_is_answered_as_busy_not_as_an_outage(one_connection: Outage, unique: str) -> None:
+    """The one connection is held by a request waiting on a row lock; the next request finds no free
+    connection within the pool's wait: the server is busy (503, saying so), the database is not down."""
+    server, db = one_connection.server, one_connection.db
+    with make_client(server.url, TOKEN) as http, make_client(server.url, TOKEN) as other:
+        record_id = create_contact(http, f"busy-{unique}@example.com")
+        db.execute("BEGIN")
+        try:
+            db.execute("SELECT id FROM records WHERE portal_id = 1 AND id = %s FOR UPDATE", record_id)
+            holder = threading.Thread(
+                target=http.post,
+                args=("/crm/v3/objects/contacts/batch/update",),
+                kwargs={"json": {"inputs": [{"id": str(record_id), "properties": {"city": "Lisbon"}}]}},
+            )
+            holder.start()
+            time.sleep(0.5)  # the update now holds the connection, waiting on the lock
+            busy = other.get(f"/crm/v3/objects/contacts/{record_id}")
+            assert_error(
+                busy,
+                503,
+                "SERVICE_UNAVAILABLE",
+                "The service is temporarily unavailable; the server is busy: every database connection is in use. "
+                "Retry the request.",
+            )
+        finally:
+            db.execute("ROLLBACK")
+        holder.join(timeout=30)
+        assert other.get(f"/crm/v3/objects/contacts/{record_id}").status_code == 200

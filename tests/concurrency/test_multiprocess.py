@@ -15,11 +15,13 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import httpx
+import pytest
 
 from tests.concurrency.conftest import Cluster, localspot_processes
 from tests.conftest import TOKEN, make_client
 from tests.support.asserts import assert_error
 from tests.support.factories import TASK_TIME
+from tests.support.limit_race import LIMIT_SCENARIOS, assert_limit_held, race
 
 T = TypeVar("T")
 THREADS = 8
@@ -230,3 +232,10 @@ def test_several_processes_over_one_database_lose_nothing(cluster: Cluster, uniq
     """Each scenario in turn against one cluster (starting processes is the slow part)."""
     for n, scenario in enumerate(SCENARIOS):
         scenario(cluster, f"{unique}-{n}")
+
+
+@pytest.mark.parametrize("scenario", LIMIT_SCENARIOS)
+def test_an_association_limit_holds_across_processes(cluster: Cluster, scenario: str) -> None:
+    """24 writers spread over two processes (each with its own pool) race to pass a limit of 3."""
+    statuses, stored = race(cluster.urls, TOKEN, scenario)
+    assert_limit_held(statuses, stored)

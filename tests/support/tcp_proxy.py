@@ -20,6 +20,7 @@ class TcpProxy:
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self._down = False
+        self._silent = False
 
     def start(self) -> TcpProxy:
         self._thread.start()
@@ -29,6 +30,11 @@ class TcpProxy:
     def cut(self) -> None:
         """Drops every open connection (as if the database went away) and refuses new ones until restore()."""
         self._call(self._cut())
+
+    def black_hole(self) -> None:
+        """A silent partition: every connection stays open and accepted, but nothing crosses any more in
+        either direction, and nobody is told (no reset, no close), until restore()."""
+        self._call(self._black_hole())
 
     def restore(self) -> None:
         self._call(self._restore())
@@ -51,12 +57,24 @@ class TcpProxy:
             writer.transport.abort()  # a reset, not a polite close: the peer learns on its next read or write
         self._writers.clear()
 
+    async def _black_hole(self) -> None:
+        self._silent = True
+
     async def _restore(self) -> None:
         self._down = False
+        self._silent = False
+        self._silent = False
 
     async def _serve(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
         if self._down:
             client_writer.transport.abort()
+            return
+        if self._silent:
+            self._writers.add(client_writer)
+            with contextlib.suppress(ConnectionError, OSError):
+                while await client_reader.read(65536):
+                    pass  # swallowed: the partition answers nothing
+            self._writers.discard(client_writer)
             return
         try:
             upstream_reader, upstream_writer = await asyncio.open_connection(*self.upstream)
@@ -73,6 +91,8 @@ class TcpProxy:
     async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while data := await reader.read(65536):
+                if self._silent:
+                    continue  # swallowed, and the connection left open
                 writer.write(data)
                 await writer.drain()
         except (ConnectionError, OSError):

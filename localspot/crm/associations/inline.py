@@ -127,15 +127,17 @@ def limit_failures(
     }
     if not maximum:
         return {}
-    counts: dict[tuple[int, str, int], int] = {}
-    for from_type, to_type, category, type_id in maximum:
-        if to_type != object_type_id:
-            continue
-        owners = sorted(
-            {t for rows in staged.values() for t, tt, c, _, inv in rows if tt == from_type and inv == type_id}
-        )
-        found = AssociationQueries.of(session).count_associated(portal_id, owners, object_type_id, category, type_id)
-        counts.update({(owner, category, type_id): found.get(owner, 0) for owner in owners})
+    # Each target's count under the inverse type, its slot locked until the batch commits.
+    slots = [
+        (target, object_type_id, category, type_id)
+        for from_type, to_type, category, type_id in maximum
+        if to_type == object_type_id
+        for rows in staged.values()
+        for target, target_type, _, _, inverse_type_id in rows
+        if target_type == from_type and inverse_type_id == type_id
+    ]
+    found = AssociationQueries.of(session).counts_under_limits(portal_id, slots)
+    counts = {(owner, category, type_id): n for (owner, _, category, type_id), n in found.items()}
     failures: dict[int, ApiError] = {}
     for index in sorted(staged):
         own: dict[tuple[str, str, int], int] = {}

@@ -20,6 +20,7 @@ from localspot.kernel import errors
 from localspot.kernel.batch import MAX_BATCH_INPUTS, BatchOutcome
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.portals.schema_cache import SchemaCache, SchemaParts
+from localspot.kernel.portals.scopes import Operation
 from localspot.kernel.schema import PortalSchema
 from localspot.kernel.schema.model import USER_DEFINED, AssociationType
 from localspot.kernel.storage import Database, Session
@@ -45,7 +46,7 @@ class AssociationLabelService:
             PortalQueries.of(session).lock_schema(principal.portal_id)
         schema = self.schemas.load(session, principal.portal_id)
         from_type, to_type = schema.resolve(from_name), schema.resolve(to_name)
-        principal.require(from_type.write_scopes if write else from_type.read_scopes)
+        principal.require(Operation.ASSOCIATION_SCHEMA_WRITE if write else Operation.ASSOCIATION_SCHEMA_READ, from_type)
         return schema, from_type.object_type_id, to_type.object_type_id
 
     @contextlib.contextmanager
@@ -120,6 +121,7 @@ class AssociationLabelService:
 
     def limits_all(self, principal: Principal) -> dict[str, Any]:
         """Every configured limit of the portal (types without one are not listed)."""
+        principal.require(Operation.ASSOCIATION_SCHEMA_READ)
         with self.database.session(write=False) as session:
             schema = self.schemas.load(session, principal.portal_id)
             rows = AssociationSchemaQueries.of(session).association_limits(principal.portal_id)

@@ -26,6 +26,7 @@ from localspot.kernel.batch import BatchOutcome
 from localspot.kernel.errors import ApiError
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.portals.schema_cache import SchemaCache
+from localspot.kernel.portals.scopes import Operation
 from localspot.kernel.schema import ObjectType, PortalSchema
 from localspot.kernel.schema.model import ASSOCIATION_CATEGORIES, HUBSPOT_DEFINED, AssociationType
 from localspot.kernel.storage import Database, Session
@@ -132,7 +133,7 @@ class AssociationService:
         """Reads need one of the from-type's read scopes, writes one of its write scopes."""
         schema = self.schemas.load(session, principal.portal_id)
         from_type, to_type = schema.resolve(from_name), schema.resolve(to_name)
-        principal.require(from_type.write_scopes if write else from_type.read_scopes)
+        principal.require(Operation.ASSOCIATIONS_WRITE if write else Operation.ASSOCIATIONS_READ, from_type)
         return _Pair(schema, from_type, to_type)
 
     @staticmethod

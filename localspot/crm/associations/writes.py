@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from localspot.crm.associations.queries.associations import AssociationQueries, TypeKey
+from localspot.crm.associations.queries.associations import AssociationQueries, LimitSlot, TypeKey
 from localspot.crm.associations.queries.labels import AssociationSchemaQueries
 from localspot.kernel import errors
 from localspot.kernel.errors import ApiError
@@ -94,17 +94,18 @@ class AssociationWriter:
         forward, backward = (self.from_type, self.to_type), (self.to_type, self.from_type)
         rows = AssociationSchemaQueries.of(self.session).association_limits(self.portal_id, [forward, backward])
         limits = _Limits({(r.from_type, r.to_type, (r.category, r.type_id)): r.max_to_object_ids for r in rows})
+        slots: dict[LimitSlot, tuple[int, str, str, TypeKey]] = {}
         for from_type, to_type, key in limits.maximum:
             owners: set[int] = set()
             if (from_type, to_type) == forward:
                 owners |= {c.from_id for c in changes}
             if (from_type, to_type) == backward:
                 owners |= {c.to_id for c in changes}
-            counts = AssociationQueries.of(self.session).count_associated(
-                self.portal_id, sorted(owners), to_type, key[0], key[1]
-            )
             for owner in owners:
-                limits.counts[(owner, from_type, to_type, key)] = counts.get(owner, 0)
+                slots[(owner, to_type, key[0], key[1])] = (owner, from_type, to_type, key)
+        counts = AssociationQueries.of(self.session).counts_under_limits(self.portal_id, slots)
+        for slot, count in counts.items():
+            limits.counts[slots[slot]] = count
         return limits
 
     def _check_limits(

@@ -20,6 +20,7 @@ from localspot.kernel.batch import MAX_BATCH_INPUTS, BatchOutcome, with_trace_id
 from localspot.kernel.errors import ApiError
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.portals.schema_cache import SchemaCache
+from localspot.kernel.portals.scopes import Operation
 from localspot.kernel.schema import ObjectType, PortalSchema
 from localspot.kernel.storage import Database, Session, UniqueViolation
 from localspot.kernel.storage.records import RecordRow
@@ -42,7 +43,7 @@ class RecordService:
     ) -> tuple[PortalSchema, ObjectType]:
         schema = self.schemas.load(session, principal.portal_id)
         object_type = schema.resolve(type_name)
-        principal.require(object_type.write_scopes if write else object_type.read_scopes)
+        principal.require(Operation.OBJECTS_WRITE if write else Operation.OBJECTS_READ, object_type)
         return schema, object_type
 
     # --- batch create ----------------------------------------------------------------------------------

@@ -7,11 +7,11 @@ from typing import Any
 from localspot.crm.owners.queries import OwnerQueries, OwnerRow
 from localspot.kernel import errors
 from localspot.kernel.portals.principal import Principal
+from localspot.kernel.portals.scopes import Operation
 from localspot.kernel.storage import Database
 from localspot.kernel.storage.portals import PortalQueries
 from localspot.kernel.timeutil import iso_from_ms, now_ms
 
-READ_SCOPES = ("crm.objects.owners.read", "automation")
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
 # Owner ids and user ids are different numbers on HubSpot; keeping them apart catches integrations that
@@ -42,7 +42,7 @@ class OwnerService:
     def list(
         self, principal: Principal, *, after: str | None, limit: int, archived: bool, email: str | None
     ) -> dict[str, Any]:
-        principal.require(READ_SCOPES)
+        principal.require(Operation.OWNERS_READ)
         after_id = int(after) - 1 if after and after.isdigit() else 0
         with self.database.session(write=False) as session:
             owners = OwnerQueries.of(session).list_owners(
@@ -54,7 +54,7 @@ class OwnerService:
         return body
 
     def get(self, principal: Principal, owner_id: str, *, id_property: str, archived: bool) -> dict[str, Any]:
-        principal.require(READ_SCOPES)
+        principal.require(Operation.OWNERS_READ)
         if id_property not in ("id", "userId"):
             raise errors.validation_error(f"idProperty must be id or userId, got {id_property!r}.")
         if not owner_id.isdigit() or len(owner_id) > 18:

@@ -14,6 +14,7 @@ from localspot.crm.properties.service import open_schema
 from localspot.kernel import errors
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.portals.schema_cache import SchemaCache, SchemaParts
+from localspot.kernel.portals.scopes import Operation
 from localspot.kernel.schema import ObjectType, PortalSchema
 from localspot.kernel.schema.pipelines import live_stages
 from localspot.kernel.storage import Database, Session
@@ -247,7 +248,13 @@ class PipelineService:
             PortalQueries.of(session).lock_schema(
                 principal.portal_id
             )  # schema changes are serialised; see properties.schema_change
-        schema, object_type = open_schema(self.schemas, session, principal, type_name, write=write)
+        schema, object_type = open_schema(
+            self.schemas,
+            session,
+            principal,
+            type_name,
+            Operation.PIPELINES_WRITE if write else Operation.PIPELINES_READ,
+        )
         if not object_type.pipeline_property:
             raise errors.validation_error(f"Object type {object_type.object_type_id} does not have pipelines.")
         return schema, object_type

@@ -15,6 +15,7 @@ from localspot.crm.properties.service import open_schema, schema_change
 from localspot.kernel import errors
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.portals.schema_cache import SchemaCache
+from localspot.kernel.portals.scopes import Operation
 from localspot.kernel.schema import ObjectType
 from localspot.kernel.storage import Database, Session
 from localspot.kernel.timeutil import now_ms
@@ -37,7 +38,7 @@ class PropertyGroupService:
         self.schemas = schemas
 
     def _open(self, session: Session, principal: Principal, type_name: str) -> ObjectType:
-        return open_schema(self.schemas, session, principal, type_name, write=False)[1]
+        return open_schema(self.schemas, session, principal, type_name, Operation.PROPERTIES_READ)[1]
 
     def list(self, principal: Principal, type_name: str) -> dict[str, Any]:
         with self.database.session(write=False) as session:

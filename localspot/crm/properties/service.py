@@ -20,6 +20,7 @@ from localspot.kernel.batch import MAX_BATCH_INPUTS, BatchOutcome
 from localspot.kernel.errors import ApiError
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.portals.schema_cache import SchemaCache, SchemaParts
+from localspot.kernel.portals.scopes import Operation
 from localspot.kernel.schema import ObjectType, PortalSchema, PropertyDefinition
 from localspot.kernel.storage import Database, Session
 from localspot.kernel.storage.portals import PortalQueries
@@ -29,24 +30,15 @@ MAX_NAMES_PER_BATCH = 1_000
 # How many offending records a refused change names, and how many stored values one query reads.
 MAX_REPORTED_OFFENDERS = 10
 _SCAN_PAGE = 2_000
-SCHEMA_READ_SCOPE = "crm.schemas.{}.read"
-SCHEMA_WRITE_SCOPE = "crm.schemas.{}.write"
-
-
-def property_scopes(object_type: ObjectType, *, write: bool) -> list[str]:
-    """Schema scopes for the type, plus the object scopes HubSpot also accepts."""
-    template = SCHEMA_WRITE_SCOPE if write else SCHEMA_READ_SCOPE
-    own = [template.format(object_type.name)]
-    return own + list(object_type.write_scopes if write else object_type.read_scopes)
 
 
 def open_schema(
-    schemas: SchemaCache, session: Session, principal: Principal, type_name: str, *, write: bool
+    schemas: SchemaCache, session: Session, principal: Principal, type_name: str, operation: Operation
 ) -> tuple[PortalSchema, ObjectType]:
     """The portal's schema and the path's object type, once the caller's scopes allow the operation."""
     schema = schemas.load(session, principal.portal_id)
     object_type = schema.resolve(type_name)
-    principal.require(property_scopes(object_type, write=write))
+    principal.require(operation, object_type)
     return schema, object_type
 
 
@@ -62,7 +54,7 @@ def schema_change(
     schema version moves at the end, so every process reloads the portal's schema."""
     with database.session(write=True) as session:
         PortalQueries.of(session).lock_schema(principal.portal_id)
-        _, object_type = open_schema(schemas, session, principal, type_name, write=True)
+        _, object_type = open_schema(schemas, session, principal, type_name, Operation.PROPERTIES_WRITE)
         yield session, object_type
         PortalQueries.of(session).bump_schema_version(principal.portal_id)
 
@@ -133,7 +125,7 @@ class PropertyService:
         self.schemas = schemas
 
     def _open(self, session: Session, principal: Principal, type_name: str) -> tuple[PortalSchema, ObjectType]:
-        return open_schema(self.schemas, session, principal, type_name, write=False)
+        return open_schema(self.schemas, session, principal, type_name, Operation.PROPERTIES_READ)
 
     # --- reads -------------------------------------------------------------------------------------------
 

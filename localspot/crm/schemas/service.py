@@ -20,6 +20,7 @@ from localspot.crm.schemas.queries import ObjectSchemaQueries
 from localspot.kernel import errors
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.portals.schema_cache import SchemaCache, SchemaParts
+from localspot.kernel.portals.scopes import Operation
 from localspot.kernel.schema import ObjectType, PortalSchema
 from localspot.kernel.schema.custom import (
     association_types_from_schema,
@@ -31,8 +32,6 @@ from localspot.kernel.storage import Database, Session
 from localspot.kernel.storage.portals import PortalQueries
 from localspot.kernel.timeutil import iso_from_ms, now_ms
 
-READ_SCOPES = ("crm.schemas.custom.read", "crm.objects.custom.read")
-WRITE_SCOPES = ("crm.schemas.custom.write",)
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 MAX_PROPERTIES = 1000
 # Association type ids of custom object schemas live in their own range, clear of HubSpot's defined ids and
@@ -49,14 +48,14 @@ class ObjectSchemaService:
     # --- reads -----------------------------------------------------------------------------------------
 
     def list(self, principal: Principal, *, archived: bool = False) -> dict[str, Any]:
-        principal.require(READ_SCOPES)
+        principal.require(Operation.SCHEMAS_READ)
         with self.database.session(write=False) as session:
             schema = self.schemas.load(session, principal.portal_id)
             definitions = ObjectSchemaQueries.of(session).object_schemas(principal.portal_id)
         return {"results": [self._render(schema, d) for d in definitions if bool(d.get("archived", False)) == archived]}
 
     def get(self, principal: Principal, type_name: str) -> dict[str, Any]:
-        principal.require(READ_SCOPES)
+        principal.require(Operation.SCHEMAS_READ)
         with self.database.session(write=False) as session:
             schema = self.schemas.load(session, principal.portal_id)
             definition = self._find(session, principal, schema, type_name)
@@ -209,7 +208,7 @@ class ObjectSchemaService:
     def _schema_change(self, principal: Principal) -> Iterator[tuple[Session, PortalSchema]]:
         """A write transaction that changes the portal's schema: the portal row is locked first, as for
         property changes (service.properties.schema_change), so schema changes are serialised."""
-        principal.require(WRITE_SCOPES)
+        principal.require(Operation.SCHEMAS_WRITE)
         with self.database.session(write=True) as session:
             PortalQueries.of(session).lock_schema(principal.portal_id)
             yield session, self.schemas.load(session, principal.portal_id)

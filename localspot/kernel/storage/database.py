@@ -11,11 +11,14 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import socket
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from localspot.kernel import errors
 from localspot.kernel.clock import Clock
 from localspot.kernel.storage.dialects import Dialect, PostgresDialect, SqliteDialect
 from localspot.kernel.storage.errors import DatabaseUnavailable, UniqueViolation
@@ -26,6 +29,9 @@ from localspot.kernel.storage.session import Deferred, Session
 DEFAULT_POOL_SIZE = 10
 # A statement running longer than this is cancelled and the request answered 503.
 DEFAULT_STATEMENT_TIMEOUT_MS = 30_000
+# A PostgreSQL transaction still open this many statement timeouts after it began has its connection cut
+# (`_Deadlines`): what bounds a request when the database cannot even be told to cancel.
+TRANSACTION_BOUND_STATEMENTS = 2
 
 
 class Database:
@@ -251,7 +257,15 @@ class PostgresDatabase(Database):
     Isolation is PostgreSQL's default READ COMMITTED: every statement sees every write committed before it
     started, whichever process or machine made it. Read-modify-write paths lock their rows (FOR UPDATE).
     Any failure to reach the database (refused, dropped mid-transaction, admin shutdown, statement timeout,
-    no free connection in time) surfaces as DatabaseUnavailable, after rolling back, so nothing is half-written.
+    no working connection in time) surfaces as DatabaseUnavailable, after rolling back, so nothing is
+    half-written. A wait for a connection that times out while every connection is open and lent out is load,
+    not an outage: it is answered as HubSpot's 503 saying the server is busy (`errors.database_unavailable(busy=True)`).
+
+    Every session is bounded in time, even when the database cannot answer at all (a silent network
+    partition: packets dropped, no reset): the server's statement_timeout cancels a slow statement, the
+    kernel's tcp_user_timeout drops a connection whose sent data goes unacknowledged, and `_Deadlines` cuts
+    the connection of a transaction still open TRANSACTION_BOUND_STATEMENTS statement timeouts after it
+    began, for what neither notices (a peer that acknowledges and never answers).
     """
 
     dialect = PostgresDialect()
@@ -274,7 +288,10 @@ class PostgresDatabase(Database):
         set_json_loads(msgspec.json.decode)
         self.url = url
         self.pool_size = pool_size
+        bound_ms = TRANSACTION_BOUND_STATEMENTS * statement_timeout_ms
+        self._deadlines = _Deadlines(bound_ms / 1000)
         self._pool_timeout = pool_timeout
+        self._pool_timeout_error = PoolTimeout
         self._integrity_error = psycopg.errors.UniqueViolation
         self._unavailable: tuple[type[BaseException], ...] = (
             psycopg.OperationalError,  # refused, dropped, AdminShutdown, QueryCanceled (statement timeout)
@@ -298,7 +315,9 @@ class PostgresDatabase(Database):
             reconnect_timeout=3.0,
             kwargs={
                 "autocommit": True,
-                "connect_timeout": 5,
+                "connect_timeout": max(2, min(5, bound_ms // 1000)),
+                # Sent data unacknowledged this long (the network is gone): the connection fails.
+                "tcp_user_timeout": bound_ms,
                 "application_name": f"localspot-{os.getpid()}",
                 "options": f"-c statement_timeout={statement_timeout_ms} "
                 f"-c idle_in_transaction_session_timeout={max(statement_timeout_ms, 60_000)}",
@@ -312,7 +331,8 @@ class PostgresDatabase(Database):
 
     @contextlib.contextmanager
     def session(self, *, write: bool) -> Iterator[Session]:
-        conn = self._begin()
+        deadline = time.monotonic() + self._deadlines.bound_s
+        conn = self._begin(deadline)
         try:
             with conn.cursor() as cursor:
                 yield Session(cursor, self.dialect, write=write, deferred=self.deferred)
@@ -326,28 +346,46 @@ class PostgresDatabase(Database):
                 raise DatabaseUnavailable(str(exc)) from exc
             raise
         finally:
+            self._deadlines.release(conn)
             self._pool.putconn(conn)
 
-    def _begin(self) -> Any:
-        """A pooled connection with a transaction open. BEGIN doubles as the liveness check: a connection the
-        database dropped while it sat idle fails here, before anything was sent, so the next one is tried."""
+    def _begin(self, deadline: float) -> Any:
+        """A pooled connection with a transaction open, watched until `deadline`. BEGIN doubles as the
+        liveness check: a connection the database dropped while it sat idle fails here, before anything was
+        sent, so the next one is tried."""
         for _ in range(self.pool_size + 1):
+            wait = min(1.0 if self._suspect else self._pool_timeout, deadline - time.monotonic())
+            if wait <= 0:
+                break
             try:
-                conn = self._pool.getconn(1.0 if self._suspect else self._pool_timeout)
+                conn = self._pool.getconn(wait)
+            except self._pool_timeout_error as exc:
+                if self._all_connections_in_use():
+                    raise errors.database_unavailable(busy=True) from exc
+                raise DatabaseUnavailable(str(exc)) from exc
             except self._unavailable as exc:
                 raise DatabaseUnavailable(str(exc)) from exc
+            self._deadlines.watch(conn, deadline)
             try:
                 conn.execute("BEGIN")
             except self._unavailable:
                 self._suspect = True
+                self._deadlines.release(conn)
                 self._pool.putconn(conn)  # the pool discards a broken connection and opens a replacement
                 continue
             except BaseException:
+                self._deadlines.release(conn)
                 self._pool.putconn(conn)
                 raise
             self._suspect = False
             return conn
         raise DatabaseUnavailable("no working database connection")
+
+    def _all_connections_in_use(self) -> bool:
+        """Whether a wait for a connection timed out because every one the pool may open is open and
+        lent out (the server is busy), rather than because none could be opened (the database is down)."""
+        stats = self._pool.get_stats()
+        return not self._suspect and stats["pool_size"] >= stats["pool_max"] and stats["pool_available"] == 0
 
     def _rollback(self, conn: Any) -> None:
         if conn.closed or conn.broken:
@@ -356,7 +394,55 @@ class PostgresDatabase(Database):
             conn.execute("ROLLBACK")
 
     def close(self) -> None:
+        self._deadlines.close()
         self._pool.close()
+
+
+class _Deadlines:
+    """Cuts the connection of a transaction that outlived its deadline, from a thread of its own: the
+    request's thread is stuck in a read that only the network could end. Shutting the socket down wakes
+    that read (the driver sees the connection closed: DatabaseUnavailable, a 503), and the pool then
+    discards the connection."""
+
+    def __init__(self, bound_s: float) -> None:
+        self.bound_s = bound_s
+        self._watched: dict[int, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._interval_s = min(0.1, bound_s / 10)
+        self._thread = threading.Thread(target=self._run, name="postgres-deadlines", daemon=True)
+        self._thread.start()
+
+    def watch(self, conn: Any, deadline: float) -> None:
+        with self._lock:
+            self._watched[id(conn)] = (deadline, conn)
+
+    def release(self, conn: Any) -> None:
+        with self._lock:
+            self._watched.pop(id(conn), None)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval_s):
+            now = time.monotonic()
+            with self._lock:
+                expired = [key for key, (deadline, _) in self._watched.items() if deadline <= now]
+                # Cut under the lock: a released connection is never cut after it went back to the pool.
+                for key in expired:
+                    _, conn = self._watched.pop(key)
+                    _shut_down(conn)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _shut_down(conn: Any) -> None:
+    with contextlib.suppress(Exception):
+        fd = conn.pgconn.socket
+        # A duplicate of the descriptor: shutting it down ends the connection for every descriptor of the
+        # socket, while the driver's own stays valid until the driver closes it.
+        with socket.socket(fileno=os.dup(fd)) as sock:
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def is_postgres_url(database_url: str | None) -> bool:

@@ -68,9 +68,8 @@ def test_deletes_and_limit_counts_in_a_write_session_see_pending_rows(services):
     contact = create_contact(services)
     first, second = create_tasks_on(services, contact, 2)
     with services.database.session(write=True) as session:
-        assert AssociationQueries.of(session).count_associated(1, [contact], "0-27", "HUBSPOT_DEFINED", 203) == {
-            contact: 2
-        }
+        slot = (contact, "0-27", "HUBSPOT_DEFINED", 203)
+        assert AssociationQueries.of(session).counts_under_limits(1, [slot]) == {slot: 2}
         assert session.fetchone("SELECT count(*) FROM association_pending")[0] == 0
     create_tasks_on(services, contact, 1)
     with services.database.session(write=True) as session:

@@ -189,7 +189,9 @@ def test_creating_a_property_needs_a_valid_body(api, unique):
         ("crm.schemas.contacts.read", 200, 403),
         ("crm.objects.contacts.read", 200, 403),
         ("crm.schemas.contacts.write", 403, 201),
-        ("crm.objects.contacts.write", 403, 201),
+        # The spec lets record scopes read definitions, never write them (issue #15, item 15).
+        ("crm.objects.contacts.write", 200, 403),
+        ("crm.objects.contacts.sensitive.read.v2", 200, 403),
         ("crm.schemas.deals.read crm.schemas.deals.write", 403, 403),
     ],
 )
@@ -204,7 +206,16 @@ def test_scopes(base_url, token_for, unique, scopes, read, write):
 def test_missing_scope_names_the_alternatives(base_url, token_for):
     with make_client(base_url, token_for("crm.objects.deals.read")) as client:
         body = assert_error(client.patch("/crm/v3/properties/tickets/subject", json={}), 403, "MISSING_SCOPES")
-    assert body["errors"][0]["context"] == {"requiredGranularScopes": ["crm.schemas.tickets.write", "tickets"]}
+    assert body["errors"][0]["context"] == {
+        "requiredGranularScopes": [
+            "crm.objects.tickets.highly_sensitive.write",
+            "crm.objects.tickets.sensitive.write",
+            "crm.schemas.tickets.write",
+            "tickets",
+            "tickets.highly_sensitive.v2",
+            "tickets.sensitive.v2",
+        ]
+    }
 
 
 def test_data_sensitivity_filters_the_list(api, unique):

@@ -10,8 +10,9 @@ association per commit; settled in bulk, a contact's page is written once for al
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from localspot.kernel.storage.session import Queries, chunks, placeholders
 
@@ -19,6 +20,8 @@ from localspot.kernel.storage.session import Queries, chunks, placeholders
 AssociationRow = tuple[int, int, str, str, str, int]
 # (category, type id)
 TypeKey = tuple[str, int]
+# What a limit bounds: (owner record, to type, category, type id)
+LimitSlot = tuple[int, str, str, int]
 
 _PAIR_CHUNK = 250
 MAX_PENDING_ROWS = 1_000_000
@@ -124,20 +127,33 @@ class AssociationQueries(Queries):
                 found[from_id].append((to_id, category, type_id))
         return found
 
-    def count_associated(
-        self, portal_id: int, from_ids: Sequence[int], to_type: str, category: str, type_id: int
-    ) -> dict[int, int]:
-        """How many live records of `to_type` each from record is associated with under one type."""
+    def counts_under_limits(self, portal_id: int, slots: Iterable[LimitSlot]) -> dict[LimitSlot, int]:
+        """How many live records each slot (owner record, to type, category, type id) holds, for checking
+        limits on them. On PostgreSQL every slot is locked first, until the transaction ends: writers
+        adding to one slot count and insert one after the other, whichever connection or process they run
+        on (READ COMMITTED: the count, a statement after the lock, sees every row committed before it).
+        SQLite needs no lock: its writers are serialised. The locks are taken in one order (sorted keys,
+        one statement), so two writers never wait on each other's."""
+        wanted = sorted(set(slots))
+        if not wanted:
+            return {}
+        if self.dialect.name != "sqlite":
+            keys = sorted({_lock_key(portal_id, slot) for slot in wanted})
+            self.fetchall("SELECT pg_advisory_xact_lock(k) FROM unnest(?::bigint[]) AS k", (keys,))
         self.settle_associations()
-        counts: dict[int, int] = {}
-        for part in chunks(sorted(set(from_ids))):
-            rows = self.fetchall(
-                "SELECT a.from_id, COUNT(*) FROM associations a JOIN records r ON r.portal_id = a.portal_id "
-                f"AND r.id = a.to_id WHERE a.portal_id = ? AND a.from_id IN ({placeholders(len(part))}) "
-                "AND a.to_type = ? AND a.category = ? AND a.type_id = ? AND r.archived = ? GROUP BY a.from_id",
-                (portal_id, *part, to_type, category, type_id, False),
-            )
-            counts.update((row[0], row[1]) for row in rows)
+        by_type: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+        for owner, to_type, category, type_id in wanted:
+            by_type[(to_type, category, type_id)].append(owner)
+        counts = dict.fromkeys(wanted, 0)
+        for (to_type, category, type_id), owners in by_type.items():
+            for part in chunks(owners):
+                rows = self.fetchall(
+                    "SELECT a.from_id, COUNT(*) FROM associations a JOIN records r ON r.portal_id = a.portal_id "
+                    f"AND r.id = a.to_id WHERE a.portal_id = ? AND a.from_id IN ({placeholders(len(part))}) "
+                    "AND a.to_type = ? AND a.category = ? AND a.type_id = ? AND r.archived = ? GROUP BY a.from_id",
+                    (portal_id, *part, to_type, category, type_id, False),
+                )
+                counts.update(((owner, to_type, category, type_id), n) for owner, n in rows)
         return counts
 
     def association_type_in_use(self, portal_id: int, category: str, type_ids: Sequence[int]) -> bool:
@@ -218,3 +234,10 @@ class AssociationQueries(Queries):
                 (portal_id, portal_id, *part, *part),
             )
             self.execute(f"DELETE FROM associations WHERE portal_id = ? AND from_id IN ({marks})", (portal_id, *part))
+
+
+def _lock_key(portal_id: int, slot: LimitSlot) -> int:
+    """The advisory lock key of one limit slot: a stable 64-bit hash (Python's own hash differs between
+    processes), shared by every localspot process on the database."""
+    text = f"association-limit:{portal_id}:{slot[0]}:{slot[1]}:{slot[2]}:{slot[3]}".encode()
+    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big", signed=True)

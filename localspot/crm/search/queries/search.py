@@ -63,7 +63,13 @@ class SearchQueries(Queries):
         keys = frozenset(keyed) & read_targets(groups, sort) if dialect == "sqlite" else frozenset()
         # SEARCH_ROWS only when a filter or the sort reads an indexed property; otherwise the records alone.
         searched = SEARCH_ROWS if keys else "records"
-        builder = WhereBuilder(dialect, fts_match, frozenset(keyed) if keys else None)
+        builder = WhereBuilder(
+            dialect,
+            fts_match,
+            frozenset(keyed) if keys else None,
+            portal_id=portal_id,
+            object_type_id=object_type_id,
+        )
         type_sql = f"'{object_type_id}'" if SAFE_TYPE_ID.match(object_type_id) else "?"
         where = f"r.portal_id = ? AND r.object_type_id = {type_sql} AND r.archived = ?"
         head: list[Any] = [portal_id] + ([] if type_sql != "?" else [object_type_id]) + [False]

@@ -1,0 +1,182 @@
+"""Which scopes each operation accepts: ONE table, from the `security` of each operation in HubSpot's public
+API specs (HubSpot/HubSpot-public-api-spec-collection: CRM Properties, Pipelines, Associations v4, Associations
+Schema v4, Schemas and Owners, v3/v4 and the date-versioned 2026-03 files, which list the same scopes). Any one
+accepted scope suffices, as in the spec's `security` alternatives. Every `Principal.require` goes through it.
+
+The specs list every object type's scopes together for an operation on `{objectType}`; HubSpot's own 403s name
+only the path's type (`crm.schemas.deals.read`, `crm.objects.deals.read`, ... for deals). So an operation on one
+object type accepts the listed scopes that name that type, or a family the type's own object scopes belong to
+(tasks are filed under contacts, products under `e-commerce`), and those that name no type (`automation`,
+`timeline`). Record operations take the type's own scopes (`readScopes`/`writeScopes` of
+the type's definition, from each object's spec). docs/decisions.md, "Scopes", has the rest.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from dataclasses import dataclass
+
+from localspot.kernel.schema import ObjectType
+
+
+def _scopes(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Record scopes listed both for property and pipeline reads and for every association operation.
+_RECORD_SCOPES_LISTED_TWICE = _scopes(
+    """
+    crm.objects.appointments.read crm.objects.appointments.sensitive.read.v2
+    crm.objects.appointments.sensitive.write.v2 crm.objects.appointments.write crm.objects.calls.read
+    crm.objects.carts.read crm.objects.commercepayments.write crm.objects.companies.highly_sensitive.read.v2
+    crm.objects.companies.highly_sensitive.write.v2 crm.objects.companies.read
+    crm.objects.companies.sensitive.read.v2 crm.objects.companies.sensitive.write.v2 crm.objects.companies.write
+    crm.objects.contacts.highly_sensitive.read.v2 crm.objects.contacts.highly_sensitive.write.v2
+    crm.objects.contacts.read crm.objects.contacts.sensitive.read.v2 crm.objects.contacts.sensitive.write.v2
+    crm.objects.contacts.write crm.objects.courses.read crm.objects.courses.write
+    crm.objects.custom.highly_sensitive.read.v2 crm.objects.custom.highly_sensitive.write.v2
+    crm.objects.custom.read crm.objects.custom.sensitive.read.v2 crm.objects.custom.sensitive.write.v2
+    crm.objects.custom.write crm.objects.deals.highly_sensitive.read.v2
+    crm.objects.deals.highly_sensitive.write.v2 crm.objects.deals.read crm.objects.deals.sensitive.read.v2
+    crm.objects.deals.sensitive.write.v2 crm.objects.deals.write crm.objects.emails.read crm.objects.goals.read
+    crm.objects.goals.write crm.objects.invoices.read crm.objects.invoices.write crm.objects.leads.read
+    crm.objects.leads.write crm.objects.line_items.read crm.objects.line_items.write crm.objects.listings.read
+    crm.objects.listings.write crm.objects.meetings.read crm.objects.notes.read crm.objects.orders.read
+    crm.objects.products.write crm.objects.projects.highly_sensitive.read
+    crm.objects.projects.highly_sensitive.write crm.objects.projects.read crm.objects.projects.sensitive.read
+    crm.objects.projects.sensitive.write crm.objects.projects.write crm.objects.quotes.read
+    crm.objects.quotes.write crm.objects.services.read crm.objects.services.write crm.objects.subscriptions.read
+    crm.objects.subscriptions.write crm.objects.tasks.read crm.objects.tickets.highly_sensitive.read
+    crm.objects.tickets.sensitive.read crm.objects.users.read e-commerce media_bridge.read tickets
+    tickets.highly_sensitive.v2 tickets.sensitive.v2
+"""
+)
+# GET, batch/read of properties, property groups and pipelines (and their stages and audits).
+_CRM_SCHEMA_READS = _RECORD_SCOPES_LISTED_TWICE | _scopes(
+    """
+    automation cpq.quotes.read cpq.quotes.write crm.objects.feedback_submissions.read
+    crm.objects.marketing_events.read crm.objects.marketing_events.write crm.objects.owners.read
+    crm.pipelines.orders.read crm.schemas.appointments.read crm.schemas.calls.read crm.schemas.carts.read
+    crm.schemas.commercepayments.read crm.schemas.companies.read crm.schemas.contacts.read
+    crm.schemas.courses.read crm.schemas.custom.read crm.schemas.deals.read crm.schemas.emails.read
+    crm.schemas.invoices.read crm.schemas.line_items.read crm.schemas.listings.read crm.schemas.meetings.read
+    crm.schemas.notes.read crm.schemas.orders.read crm.schemas.projects.read crm.schemas.quotes.read
+    crm.schemas.services.read crm.schemas.subscriptions.read crm.schemas.tasks.read crm.schemas.tickets.read
+    timeline
+"""
+)
+# POST, PATCH, DELETE, batch/create and batch/archive of properties, groups, pipelines and stages.
+_CRM_SCHEMA_WRITES = _scopes(
+    """
+    crm.objects.carts.write crm.objects.orders.write crm.objects.tickets.highly_sensitive.write
+    crm.objects.tickets.sensitive.write crm.objects.users.write crm.pipelines.orders.write
+    crm.schemas.appointments.write crm.schemas.carts.write crm.schemas.commercepayments.write
+    crm.schemas.companies.write crm.schemas.contacts.write crm.schemas.courses.write crm.schemas.custom.write
+    crm.schemas.deals.write crm.schemas.invoices.write crm.schemas.listings.write crm.schemas.orders.write
+    crm.schemas.projects.write crm.schemas.quotes.write crm.schemas.services.write
+    crm.schemas.subscriptions.write crm.schemas.tickets.write e-commerce tickets tickets.highly_sensitive.v2
+    tickets.sensitive.v2
+"""
+)
+# Every operation of Associations v4 (records and batches) and of Associations Schema v4 (labels, limits).
+_ASSOCIATIONS = _RECORD_SCOPES_LISTED_TWICE | _scopes(
+    """
+    crm.objects.carts.write crm.objects.commercepayments.read crm.objects.orders.write
+    crm.objects.partner-clients.read crm.objects.partner-clients.write crm.objects.partner-services.read
+    crm.objects.partner-services.write crm.objects.products.read crm.objects.tickets.highly_sensitive.write
+    crm.objects.tickets.sensitive.write crm.objects.users.write
+"""
+)
+_CUSTOM_SCHEMA_READS = _scopes(
+    "crm.objects.custom.highly_sensitive.read.v2 crm.objects.custom.read crm.objects.custom.sensitive.read.v2 "
+    "crm.schemas.custom.read"
+)
+_CUSTOM_SCHEMA_WRITES = _scopes("crm.schemas.custom.write")
+_OWNER_READS = _scopes("automation crm.objects.owners.read")
+
+
+class Operation(enum.Enum):
+    OBJECTS_READ = "objects.read"
+    OBJECTS_WRITE = "objects.write"
+    PROPERTIES_READ = "properties.read"
+    PROPERTIES_WRITE = "properties.write"
+    PIPELINES_READ = "pipelines.read"
+    PIPELINES_WRITE = "pipelines.write"
+    ASSOCIATIONS_READ = "associations.read"
+    ASSOCIATIONS_WRITE = "associations.write"
+    ASSOCIATION_SCHEMA_READ = "association-schema.read"
+    ASSOCIATION_SCHEMA_WRITE = "association-schema.write"
+    SCHEMAS_READ = "schemas.read"
+    SCHEMAS_WRITE = "schemas.write"
+    OWNERS_READ = "owners.read"
+
+
+@dataclass(frozen=True)
+class _Rule:
+    # The spec's alternatives; None: the object type's own record scopes.
+    listed: frozenset[str] | None
+    write: bool
+
+
+TABLE: dict[Operation, _Rule] = {
+    Operation.OBJECTS_READ: _Rule(None, write=False),
+    Operation.OBJECTS_WRITE: _Rule(None, write=True),
+    Operation.PROPERTIES_READ: _Rule(_CRM_SCHEMA_READS, write=False),
+    Operation.PROPERTIES_WRITE: _Rule(_CRM_SCHEMA_WRITES, write=True),
+    Operation.PIPELINES_READ: _Rule(_CRM_SCHEMA_READS, write=False),
+    Operation.PIPELINES_WRITE: _Rule(_CRM_SCHEMA_WRITES, write=True),
+    Operation.ASSOCIATIONS_READ: _Rule(_ASSOCIATIONS, write=False),
+    Operation.ASSOCIATIONS_WRITE: _Rule(_ASSOCIATIONS, write=True),
+    Operation.ASSOCIATION_SCHEMA_READ: _Rule(_ASSOCIATIONS, write=False),
+    Operation.ASSOCIATION_SCHEMA_WRITE: _Rule(_ASSOCIATIONS, write=True),
+    Operation.SCHEMAS_READ: _Rule(_CUSTOM_SCHEMA_READS, write=False),
+    Operation.SCHEMAS_WRITE: _Rule(_CUSTOM_SCHEMA_WRITES, write=True),
+    Operation.OWNERS_READ: _Rule(_OWNER_READS, write=False),
+}
+
+# Scopes that name no object type: accepted for every type where the spec lists them.
+_UNTYPED = frozenset({"automation", "timeline", "oauth"})
+
+
+def accepted(operation: Operation, object_type: ObjectType | None = None) -> tuple[str, ...]:
+    """The scopes `operation` accepts, on `object_type` where the path names one (sorted, never empty)."""
+    if object_type is None:
+        return _accepted(operation, None, (), ())
+    return _accepted(operation, object_type.name, object_type.read_scopes, object_type.write_scopes)
+
+
+@functools.cache
+def _accepted(
+    operation: Operation, type_name: str | None, read_scopes: tuple[str, ...], write_scopes: tuple[str, ...]
+) -> tuple[str, ...]:
+    rule = TABLE[operation]
+    if rule.listed is None:
+        scopes = set(write_scopes if rule.write else read_scopes)
+    else:
+        scopes = set(rule.listed)
+        if type_name is not None:
+            names = {type_name, *(_subject(s) for s in (*read_scopes, *write_scopes))}
+            scopes = {s for s in scopes if _subject(s) in names or _subject(s) in _UNTYPED}
+        if rule.write:
+            # The association specs list read scopes on writes too; a read-only scope never writes here.
+            scopes = {s for s in scopes if not _reads_only(s)}
+    if not scopes:
+        raise LookupError(f"no scope accepted for {operation.value} on {type_name}")
+    return tuple(sorted(scopes))
+
+
+def _subject(scope: str) -> str:
+    """What a scope is about: the object type of `crm.objects.deals.read` or `cpq.quotes.read`, else its
+    first word (`tickets.sensitive.v2` → tickets, `e-commerce`, `automation`)."""
+    parts = scope.split(".")
+    if parts[0] == "crm" and len(parts) > 2:
+        return parts[2]
+    if parts[0] == "cpq" and len(parts) > 1:
+        return parts[1]
+    return parts[0]
+
+
+def _reads_only(scope: str) -> bool:
+    parts = scope.replace("-", ".").split(".")
+    return "read" in parts and "write" not in parts

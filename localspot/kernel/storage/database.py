@@ -9,7 +9,6 @@ PostgreSQL: a psycopg connection pool; calls run in worker threads so a slow que
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import sqlite3
 import threading
@@ -19,6 +18,11 @@ from typing import Any
 from localspot.kernel.storage.dialects import Dialect, PostgresDialect, SqliteDialect
 from localspot.kernel.storage.errors import DatabaseUnavailable, UniqueViolation
 from localspot.kernel.storage.session import Deferred, Session
+
+try:
+    import fcntl
+except ImportError:  # not POSIX (Windows): processes' writers queue in SQLite's busy handler instead
+    fcntl = None  # type: ignore[assignment]
 
 # Connections per server process: size so that processes x pool size stays below the server's
 # max_connections (docs/scaling.md, "Connection budget").
@@ -159,6 +163,9 @@ class _WriterQueue:
     def turn(self, *, wait: bool = True) -> Iterator[bool]:
         """Holds the turn, waiting for it; with `wait=False`, yields False at once (holding nothing) when
         another process is writing."""
+        if fcntl is None:
+            yield True  # no lock between processes: BEGIN IMMEDIATE and the busy timeout order them
+            return
         try:
             fcntl.flock(self._file, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

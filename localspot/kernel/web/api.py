@@ -19,6 +19,8 @@ from localspot.kernel.web.responses import error_response, json_response, no_con
 
 T = TypeVar("T")
 DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
+# Where a request's authenticated portal id is left in the ASGI scope, for what wraps the app (the access log).
+PORTAL_ID_SCOPE_KEY = "localspot.portal_id"
 
 # A service call answers a body (200), a (status, body) pair, or None (204).
 Outcome = dict[str, Any] | tuple[int, Any] | None
@@ -57,6 +59,7 @@ class Api:
 
             def work() -> Outcome:
                 principal = self.authenticate(authorization)
+                request.scope[PORTAL_ID_SCOPE_KEY] = principal.portal_id
                 if body is None:
                     return operation(principal)
                 return operation(principal, self.decode(raw or b"", body))

@@ -31,6 +31,8 @@ DEFAULT_MAX_HEADERS = 100
 DEFAULT_KEEP_ALIVE_TIMEOUT_S = 5.0
 DEFAULT_REQUEST_TIMEOUT_S = 30.0
 DEFAULT_MAX_CONNECTIONS = 1000
+# How long a refused request's connection keeps discarding what the client still sends.
+LINGER_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         self._header_fields = 0
         self._header_bytes = 0
         self._in_request = False
+        self._discarding = False
         self.idle_since = time.monotonic()
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -123,6 +126,8 @@ class GuardedHttpProtocol(HttpToolsProtocol):
     def data_received(self, data: bytes) -> None:
         """uvicorn's, without its warning for each request it cannot parse: the client is answered, and a
         client's malformed request is no news for whoever runs the server."""
+        if self._discarding:
+            return
         self._unset_keepalive_if_required()
         try:
             self.parser.feed_data(data)
@@ -134,7 +139,7 @@ class GuardedHttpProtocol(HttpToolsProtocol):
     def send_400_response(self, msg: str) -> None:
         """uvicorn's answer to anything the parser refused: ours, or not HTTP at all."""
         refusal, self._refusal = self._refusal, None
-        self._answer_and_close(refusal or server_errors.invalid_http_request())
+        self._answer_and_close(refusal or server_errors.invalid_http_request(), linger=True)
 
     def _request_timed_out(self) -> None:
         self._request_timer = None
@@ -150,10 +155,21 @@ class GuardedHttpProtocol(HttpToolsProtocol):
             self._request_timer.cancel()
             self._request_timer = None
 
-    def _answer_and_close(self, error: ApiError) -> None:
+    def _answer_and_close(self, error: ApiError, *, linger: bool = False) -> None:
+        """With `linger`, the client may still be sending the request refused (a 1 MB URL): closing at once
+        with unread input would reset the connection, and the client would lose the answer before reading
+        it. So the answer is followed by end-of-file, what still arrives is discarded, and the connection
+        closes when the client closes it or after LINGER_S."""
         response = error_response(error)
         head = [STATUS_LINE[error.status]]
         head.extend(b"%s: %s\r\n" % (name, value) for name, value in response.raw_headers)
         head.append(b"connection: close\r\n\r\n")
         self.transport.write(b"".join(head) + response.body)
-        self.transport.close()
+        if linger and self.transport.can_write_eof():
+            self._discarding = True
+            self._stop_request_timer()
+            self._unset_keepalive_if_required()
+            self.transport.write_eof()
+            self.loop.call_later(LINGER_S, self.transport.close)
+        else:
+            self.transport.close()

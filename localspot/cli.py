@@ -1,4 +1,9 @@
-"""The `localspot` command."""
+"""The `localspot` command.
+
+Every option of every command can also come from the environment: `--max-body-bytes` from
+LOCALSPOT_MAX_BODY_BYTES, and so on (a flag given on the command line wins). Bad input of any kind ends
+with one line on stderr and exit status 2.
+"""
 
 from __future__ import annotations
 
@@ -6,73 +11,194 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
-from localspot.config import DEFAULT_PORTAL_ID, Settings
+from localspot import __version__
+from localspot.access_log import LOG_FORMATS
+from localspot.config import DEFAULT_PORT, DEFAULT_PORTAL_ID, Settings
+from localspot.startup import Refused
+
+ENV_PREFIX = "LOCALSPOT_"
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off", "")
 
 
-def _database_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", default="./localspot.db", help="SQLite file (default ./localspot.db; :memory: allowed)")
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("LOCALSPOT_DATABASE_URL"),
-        help="postgresql://user@host:port/db to use PostgreSQL instead of SQLite",
-    )
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors as one line (not the whole usage) and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: error: {message} (see {self.prog} --help)", file=sys.stderr)
+        sys.exit(2)
 
 
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+def environment_name(flag: str) -> str:
+    return ENV_PREFIX + flag.lstrip("-").replace("-", "_").upper()
+
+
+def _option(parser: argparse.ArgumentParser, flag: str, help: str, **kwargs: Any) -> None:
+    """An option whose default can come from LOCALSPOT_<FLAG>; its help names both."""
+    env = environment_name(flag)
+    raw = os.environ.get(env)
+    if kwargs.get("action") == "store_true":
+        if raw is not None:
+            if raw.strip().lower() not in _TRUE + _FALSE:
+                raise Refused(f"{env}={raw!r}: expected one of {', '.join(_TRUE + _FALSE[:-1])}")
+            kwargs["default"] = raw.strip().lower() in _TRUE
+        parser.add_argument(flag, help=f"{help} (env {env})", **kwargs)
+        return
+    if raw is not None:
+        convert: Callable[[str], Any] = kwargs.get("type", str)
+        try:
+            value = convert(raw)
+        except (argparse.ArgumentTypeError, ValueError) as exc:
+            raise Refused(f"{env}={raw!r}: {exc}") from None
+        if "choices" in kwargs and value not in kwargs["choices"]:
+            raise Refused(f"{env}={raw!r}: expected one of {', '.join(map(str, kwargs['choices']))}")
+        kwargs["default"] = value
+    default = kwargs.get("default")
+    shown = "" if default is None else f"; default {default}"
+    parser.add_argument(flag, help=f"{help} (env {env}{shown})", **kwargs)
+
+
+def _int_at_least(minimum: int) -> Callable[[str], int]:
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+
+    convert.__name__ = "number"
+    return convert
+
+
+def _port(text: str) -> int:
+    value = _int_at_least(0)(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0-65535 (0: any free port), got {value}")
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="localspot", description="A local HubSpot CRM API server.")
-    commands = parser.add_subparsers(dest="command", required=True)
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
+    return value
 
-    serve = commands.add_parser("serve", help="run the server")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080)
+
+_positive_int = _int_at_least(1)
+
+
+def _database_options(parser: argparse.ArgumentParser) -> None:
+    _option(parser, "--db", "SQLite file (:memory: keeps everything in memory)", default="./localspot.db")
+    _option(parser, "--database-url", "postgresql://user@host:port/db to use PostgreSQL instead of SQLite")
+
+
+def _serve_options(serve: argparse.ArgumentParser) -> None:
+    _option(serve, "--host", "address to listen on", default="127.0.0.1")
+    _option(serve, "--port", "port to listen on; 0 picks a free one", type=_port, default=DEFAULT_PORT)
+    _option(serve, "--port-file", "write the port listened on to this file once bound (for scripts)")
     _database_options(serve)
-    serve.add_argument(
-        "--token",
-        default=os.environ.get("LOCALSPOT_TOKEN"),
-        help="register this bearer token with every scope on the default portal (env LOCALSPOT_TOKEN)",
-    )
-    serve.add_argument("--portal-id", type=int, default=DEFAULT_PORTAL_ID, help="the default portal's hub id")
-    serve.add_argument(
+    _option(serve, "--token", "register this bearer token with every scope on the default portal")
+    _option(serve, "--portal-id", "the default portal's hub id", type=_positive_int, default=DEFAULT_PORTAL_ID)
+    _option(
+        serve,
         "--workers",
+        "server processes sharing the port and the database (PostgreSQL, or an SQLite file)",
         type=_positive_int,
         default=1,
-        help="server processes sharing the port and the database (PostgreSQL, or an SQLite file)",
     )
-    serve.add_argument(
+    _option(
+        serve,
         "--pool-size",
+        "PostgreSQL connections per process at most (keep workers x pool size below max_connections)",
         type=_positive_int,
         default=Settings.pool_size,
-        help="PostgreSQL connections per process at most (keep workers x pool size below max_connections)",
     )
-    serve.add_argument(
+    _option(
+        serve,
         "--statement-timeout-ms",
+        "PostgreSQL statements running longer are cancelled and the request answered 503",
         type=_positive_int,
         default=Settings.statement_timeout_ms,
-        help="PostgreSQL statements running longer are cancelled and the request answered 503",
     )
-    serve.add_argument("--max-body-bytes", type=int, default=Settings.max_body_bytes)
-    serve.add_argument(
+    _option(
+        serve,
+        "--max-body-bytes",
+        "larger request bodies answer 413",
+        type=_positive_int,
+        default=Settings.max_body_bytes,
+    )
+    _option(
+        serve, "--max-url-bytes", "longer request lines answer 414", type=_positive_int, default=Settings.max_url_bytes
+    )
+    _option(
+        serve,
+        "--max-headers",
+        "requests with more header fields answer 431",
+        type=_positive_int,
+        default=Settings.max_headers,
+    )
+    _option(
+        serve,
+        "--max-header-bytes",
+        "requests with more bytes of header names and values answer 431",
+        type=_positive_int,
+        default=Settings.max_header_bytes,
+    )
+    _option(
+        serve,
+        "--keep-alive-timeout",
+        "seconds a connection may stay idle (no request in progress) before it is closed",
+        type=_seconds,
+        default=Settings.keep_alive_timeout_s,
+    )
+    _option(
+        serve,
+        "--request-timeout",
+        "seconds a request may take to arrive whole (head and body) from its first byte; then 408",
+        type=_seconds,
+        default=Settings.request_timeout_s,
+    )
+    _option(
+        serve,
+        "--max-connections",
+        "open connections per process at most (kept below the open-file limit); a new one beyond it closes "
+        "the longest idle one",
+        type=_positive_int,
+        default=Settings.max_connections,
+    )
+    _option(serve, "--log-format", "access log lines as text or JSON", choices=LOG_FORMATS, default="text")
+    _option(serve, "--log-level", "uvicorn's own log level", choices=LOG_LEVELS, default=Settings.log_level)
+    _option(serve, "--quiet", "no banner and no access log; errors only", action="store_true")
+    _option(
+        serve,
         "--admin-token",
-        default=os.environ.get("LOCALSPOT_ADMIN_TOKEN"),
-        help="every /_localspot/ admin call must bear this token; without it the admin API is served on "
-        "loopback addresses only (env LOCALSPOT_ADMIN_TOKEN)",
+        "every /_localspot/ admin call must bear this token; without it the admin API is served on loopback "
+        "addresses only",
+        default=None,
     )
-    serve.add_argument("--log-level", default="warning")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="localspot", description="A local HubSpot CRM API server.")
+    parser.add_argument("--version", action="version", version=f"localspot {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    _serve_options(commands.add_parser("serve", help="run the server"))
 
     token = commands.add_parser("token", help="manage access tokens")
     token_commands = token.add_subparsers(dest="token_command", required=True)
     create = token_commands.add_parser("create", help="print a new token with only the given scopes")
     create.add_argument("--scopes", required=True, help="comma-separated scopes, or * for every scope")
-    create.add_argument("--portal-id", type=int, default=DEFAULT_PORTAL_ID)
+    create.add_argument("--portal-id", type=_positive_int, default=DEFAULT_PORTAL_ID)
     _database_options(create)
 
     owner = commands.add_parser("owner", help="manage owners (users records can be assigned to)")
@@ -81,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     create_owner.add_argument("--email", required=True)
     create_owner.add_argument("--first-name")
     create_owner.add_argument("--last-name")
-    create_owner.add_argument("--portal-id", type=int, default=DEFAULT_PORTAL_ID)
+    create_owner.add_argument("--portal-id", type=_positive_int, default=DEFAULT_PORTAL_ID)
     _database_options(create_owner)
 
     db = commands.add_parser("db", help="database maintenance")
@@ -90,36 +216,54 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def settings_from(args: argparse.Namespace) -> Settings:
+    return Settings(
+        host=args.host,
+        port=args.port,
+        port_file=args.port_file,
+        db_path=args.db,
+        database_url=args.database_url,
+        token=args.token,
+        portal_id=args.portal_id,
+        workers=args.workers,
+        max_body_bytes=args.max_body_bytes,
+        log_level=args.log_level,
+        log_format=args.log_format,
+        quiet=args.quiet,
+        pool_size=args.pool_size,
+        statement_timeout_ms=args.statement_timeout_ms,
+        max_url_bytes=args.max_url_bytes,
+        max_header_bytes=args.max_header_bytes,
+        max_headers=args.max_headers,
+        keep_alive_timeout_s=args.keep_alive_timeout,
+        request_timeout_s=args.request_timeout,
+        max_connections=args.max_connections,
+        admin_token=args.admin_token,
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if args.command == "serve":
-        from localspot.server import serve
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "serve":
+            from localspot.server import serve
 
-        return serve(
-            Settings(
-                host=args.host,
-                port=args.port,
-                db_path=args.db,
-                database_url=args.database_url,
-                token=args.token,
-                portal_id=args.portal_id,
-                workers=args.workers,
-                max_body_bytes=args.max_body_bytes,
-                log_level=args.log_level,
-                pool_size=args.pool_size,
-                statement_timeout_ms=args.statement_timeout_ms,
-                admin_token=args.admin_token,
-            )
-        )
+            return serve(settings_from(args))
+        return _database_command(args)
+    except Refused as refusal:
+        print(f"localspot: {refusal}", file=sys.stderr)
+        return 2
 
+
+def _database_command(args: argparse.Namespace) -> int:
     from localspot.app import Services
     from localspot.kernel.portals.auth import new_token
-    from localspot.kernel.storage import open_database
-    from localspot.kernel.storage.migrate import upgrade
+    from localspot.startup import open_migrated
 
-    database = open_database(args.database_url, args.db)
+    # token and owner add to an existing database: pointed at a file that does not exist, they must not
+    # create an empty one nobody serves.
+    database = open_migrated(args.database_url, args.db, must_exist=args.command != "db")
     try:
-        upgrade(database)
         if args.command == "token":
             scopes = [s.strip() for s in args.scopes.split(",") if s.strip()]
             token = new_token()

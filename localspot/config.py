@@ -4,16 +4,27 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from localspot.http_protocol import (
+    DEFAULT_KEEP_ALIVE_TIMEOUT_S,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_HEADER_BYTES,
+    DEFAULT_MAX_HEADERS,
+    DEFAULT_MAX_URL_BYTES,
+    DEFAULT_REQUEST_TIMEOUT_S,
+    ConnectionLimits,
+)
 from localspot.kernel.storage.database import DEFAULT_POOL_SIZE, DEFAULT_STATEMENT_TIMEOUT_MS
 from localspot.kernel.web.api import DEFAULT_MAX_BODY_BYTES
 
 DEFAULT_PORTAL_ID = 1
+DEFAULT_PORT = 8080
 
 
 @dataclass(frozen=True)
 class Settings:
     host: str = "127.0.0.1"
-    port: int = 8080
+    port: int = DEFAULT_PORT
+    port_file: str | None = None
     db_path: str = "./localspot.db"
     database_url: str | None = None
     token: str | None = None
@@ -21,10 +32,27 @@ class Settings:
     workers: int = 1
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     log_level: str = "warning"
+    log_format: str = "text"
+    quiet: bool = False
     pool_size: int = DEFAULT_POOL_SIZE
     statement_timeout_ms: int = DEFAULT_STATEMENT_TIMEOUT_MS
     # The admin API (/_localspot/): with a token, every call must bear it; without, loopback addresses only.
     admin_token: str | None = None
+    max_url_bytes: int = DEFAULT_MAX_URL_BYTES
+    max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES
+    max_headers: int = DEFAULT_MAX_HEADERS
+    keep_alive_timeout_s: float = DEFAULT_KEEP_ALIVE_TIMEOUT_S
+    request_timeout_s: float = DEFAULT_REQUEST_TIMEOUT_S
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
+
+    def connection_limits(self, max_connections: int | None = None) -> ConnectionLimits:
+        return ConnectionLimits(
+            max_url_bytes=self.max_url_bytes,
+            max_header_bytes=self.max_header_bytes,
+            max_headers=self.max_headers,
+            request_timeout_s=self.request_timeout_s,
+            max_connections=max_connections or self.max_connections,
+        )

@@ -1,25 +1,36 @@
-"""Starting the server: migrate, make sure a token exists, then serve with uvicorn (one process, or N
-worker processes over the same database)."""
+"""Starting the server: check and migrate the database, make sure a token exists, bind the port, print the
+banner, then serve with uvicorn (one process, or N worker processes sharing the socket bound here)."""
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import os
 import signal
+import socket
 import sys
+from pathlib import Path
+from typing import Any
 
 import uvicorn
-from starlette.applications import Starlette
+from uvicorn.supervisors import Multiprocess
 
+from localspot import __version__
+from localspot.access_log import AccessLog
 from localspot.app import Services, create_app
 from localspot.config import Settings
+from localspot.control.access import AdminAccess
+from localspot.http_protocol import GuardedHttpProtocol
 from localspot.kernel.portals.auth import new_token
 from localspot.kernel.storage import Database, open_database
 from localspot.kernel.storage.database import sqlite_path
-from localspot.kernel.storage.migrate import upgrade
+from localspot.startup import Refused, describe, open_migrated
 
 SETTINGS_ENV = "LOCALSPOT_WORKER_SETTINGS"
+# Descriptors kept free below the open-file limit for what is not a client connection: the database and its
+# WAL, log files, PostgreSQL connections, the listening socket.
+RESERVED_DESCRIPTORS = 64
 
 
 def open_settings_database(settings: Settings) -> Database:
@@ -31,25 +42,36 @@ def open_settings_database(settings: Settings) -> Database:
     )
 
 
-def prepare(settings: Settings) -> Services:
-    """Migrations and the bootstrap token; runs once, before any worker starts."""
-    database = open_settings_database(settings)
-    upgrade(database)
+def prepare(settings: Settings) -> tuple[Services, str | None]:
+    """Checks, migrations and the bootstrap token; runs once, before any worker starts. Returns the services
+    and the default portal's token when this start knows it (given, or created now)."""
+    database = open_migrated(
+        settings.database_url,
+        settings.db_path,
+        pool_size=settings.pool_size,
+        statement_timeout_ms=settings.statement_timeout_ms,
+    )
     services = Services(database)
     if settings.token:
         services.auth.register(settings.token, settings.portal_id, None)
-    elif not services.auth.has_tokens():
-        token = new_token()
-        services.auth.register(token, settings.portal_id, None)
-        print(f"localspot: created an access token with every scope for portal {settings.portal_id}: {token}")
-    return services
+        return services, settings.token
+    if services.auth.has_tokens():
+        return services, None
+    token = new_token()
+    services.auth.register(token, settings.portal_id, None)
+    return services, token
 
 
-def app_from_environment() -> Starlette:
+def build_app(services: Services, settings: Settings) -> Any:
+    app = create_app(services, settings)
+    return app if settings.quiet else AccessLog(app, log_format=settings.log_format)  # type: ignore[arg-type]
+
+
+def app_from_environment() -> Any:
     """The worker processes' app factory: settings come from the parent through the environment, and each
     worker opens its own connections (pool_size per process)."""
     settings = Settings(**json.loads(os.environ[SETTINGS_ENV]))
-    app = create_app(Services(open_settings_database(settings)), settings)
+    app = build_app(Services(open_settings_database(settings)), settings)
     _settle_the_collector()
     return app
 
@@ -81,6 +103,78 @@ def multiprocess_refusal(settings: Settings) -> str | None:
     return None
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound here (not by uvicorn) so that port 0 is resolved before the banner and the
+    port file, and so that every worker process accepts on this one socket."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        # Listening at once: a client that read the port file queues in the backlog until uvicorn accepts.
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        raise Refused(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def url_of(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def banner(settings: Settings, url: str, token: str | None) -> str:
+    processes = f", {settings.workers} processes" if settings.workers > 1 else ""
+    shown = token or "(the one given at an earlier start; `localspot token create --scopes '*'` makes another)"
+    return (
+        f"localspot {__version__} serving {url} ({describe(settings.database_url, settings.db_path)}{processes})\n"
+        f"  portal  {settings.portal_id}\n"
+        f"  token   {shown}\n"
+        f"  admin   {_admin_line(settings, url)}\n"
+    )
+
+
+def _admin_line(settings: Settings, url: str) -> str:
+    if settings.admin_token:
+        return f"{url}/_localspot/ (needs the admin token)"
+    if AdminAccess(None, settings.host).served:
+        return f"{url}/_localspot/"
+    return "off: not a loopback address and no --admin-token given"
+
+
+def connection_cap(requested: int) -> int:
+    """`--max-connections`, kept below the open-file limit: past it, accept() fails and no client gets in,
+    not even to replace an idle one. The soft limit is raised to the hard one first, where there is one."""
+    try:
+        import resource
+    except ImportError:  # not POSIX: no descriptor limit to read
+        return requested
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+        except (OSError, ValueError):
+            pass
+    if soft == resource.RLIM_INFINITY:
+        return requested
+    return max(1, min(requested, soft - RESERVED_DESCRIPTORS))
+
+
+def write_port_file(path: str, port: int) -> None:
+    """Written whole or not at all (a rename), so a script polling for it never reads half a number."""
+    target = Path(path)
+    partial = target.with_name(f".{target.name}.{os.getpid()}")
+    partial.write_text(f"{port}\n")
+    partial.replace(target)
+
+
+def _check_port_file(path: str | None) -> None:
+    if path is not None and not Path(path).parent.is_dir():
+        raise Refused(f"the directory {Path(path).parent} does not exist (for --port-file {path}); create it first")
+
+
 def _exit_cleanly_on_signals() -> None:
     """uvicorn shuts down gracefully, then re-raises the signal it caught; these handlers turn that
     re-raised SIGTERM/SIGINT into a normal exit with status 0."""
@@ -95,33 +189,50 @@ def _exit_cleanly_on_signals() -> None:
 def serve(settings: Settings) -> int:
     refusal = multiprocess_refusal(settings)
     if refusal:
-        print(f"localspot: {refusal}", file=sys.stderr)
-        return 2
+        raise Refused(refusal)
+    _check_port_file(settings.port_file)
     _exit_cleanly_on_signals()
-    services = prepare(settings)
-    where = settings.database_url or settings.db_path
-    processes = f", {settings.workers} processes" if settings.workers > 1 else ""
-    print(f"localspot: serving on http://{settings.host}:{settings.port} ({where}{processes})", flush=True)
-    common = dict(
+    services, token = prepare(settings)
+    try:
+        sock = listen(settings.host, settings.port)
+    except Refused:
+        services.database.close()
+        raise
+    port = sock.getsockname()[1]
+    if not settings.quiet:
+        print(banner(settings, url_of(settings.host, port), token), end="", flush=True)
+    if settings.port_file:
+        write_port_file(settings.port_file, port)
+    options: dict[str, Any] = dict(
         host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        access_log=False,
-        http="httptools",
-        loop="uvloop",
+        port=port,
+        log_level="error" if settings.quiet else settings.log_level,
+        access_log=False,  # ours is localspot.access_log, which knows the portal
+        http=functools.partial(
+            GuardedHttpProtocol, limits=settings.connection_limits(connection_cap(settings.max_connections))
+        ),
+        loop="auto",  # uvloop where it is installed, asyncio elsewhere
+        timeout_keep_alive=settings.keep_alive_timeout_s,
         timeout_graceful_shutdown=10,
     )
-    if settings.workers > 1:
-        # Every worker opens the database itself; nothing opened here may leak into the children.
-        services.database.close()
-        os.environ[SETTINGS_ENV] = json.dumps(settings.as_dict())
-        uvicorn.run("localspot.server:app_from_environment", factory=True, workers=settings.workers, **common)
-        return 0
-    app = create_app(services, settings)
-    _settle_the_collector()
     try:
-        uvicorn.run(app, **common)
+        if settings.workers > 1:
+            # Every worker opens the database itself; nothing opened here may leak into the children.
+            services.database.close()
+            os.environ[SETTINGS_ENV] = json.dumps(settings.as_dict())
+            config = uvicorn.Config(
+                "localspot.server:app_from_environment", factory=True, workers=settings.workers, **options
+            )
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            app = build_app(services, settings)
+            _settle_the_collector()
+            uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=[sock])
     finally:
-        services.database.close()
+        if settings.workers == 1:
+            services.database.close()
+        sock.close()
+        if settings.port_file:
+            Path(settings.port_file).unlink(missing_ok=True)
         sys.stdout.flush()
     return 0

@@ -9,7 +9,6 @@ PostgreSQL: a psycopg connection pool; calls run in worker threads so a slow que
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import socket
 import sqlite3
@@ -23,6 +22,11 @@ from localspot.kernel.clock import Clock
 from localspot.kernel.storage.dialects import Dialect, PostgresDialect, SqliteDialect
 from localspot.kernel.storage.errors import DatabaseUnavailable, UniqueViolation
 from localspot.kernel.storage.session import Deferred, Session
+
+try:
+    import fcntl
+except ImportError:  # not POSIX (Windows): processes' writers queue in SQLite's busy handler instead
+    fcntl = None  # type: ignore[assignment]
 
 # Connections per server process: size so that processes x pool size stays below the server's
 # max_connections (docs/scaling.md, "Connection budget").
@@ -173,6 +177,9 @@ class _WriterQueue:
     def turn(self, *, wait: bool = True) -> Iterator[bool]:
         """Holds the turn, waiting for it; with `wait=False`, yields False at once (holding nothing) when
         another process is writing."""
+        if fcntl is None:
+            yield True  # no lock between processes: BEGIN IMMEDIATE and the busy timeout order them
+            return
         try:
             fcntl.flock(self._file, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -385,7 +392,21 @@ class PostgresDatabase(Database):
         """Whether a wait for a connection timed out because every one the pool may open is open and
         lent out (the server is busy), rather than because none could be opened (the database is down)."""
         stats = self._pool.get_stats()
-        return not self._suspect and stats["pool_size"] >= stats["pool_max"] and stats["pool_available"] == 0
+        if self._suspect or stats["pool_size"] < stats["pool_max"] or stats["pool_available"] > 0:
+            return False
+        # Every connection lent out looks the same when their holders are stuck on a database that went away:
+        # a new connection tells the two apart (rare: only when a wait for a connection timed out).
+        return self._reachable()
+
+    def _reachable(self) -> bool:
+        import psycopg
+
+        try:
+            psycopg.connect(self.url, connect_timeout=2, autocommit=True).close()
+        except Exception:  # refused, timed out, or any other failure to open one: the database is down
+            self._suspect = True
+            return False
+        return True
 
     def _rollback(self, conn: Any) -> None:
         if conn.closed or conn.broken:

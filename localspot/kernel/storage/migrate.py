@@ -42,6 +42,17 @@ def upgrade(database: Database) -> None:
 
 def head_revisions() -> frozenset[str]:
     """The revisions no other revision builds on, read from the versions folder without Alembic."""
+    revisions, parents = _revision_graph()
+    return frozenset(revisions - parents)
+
+
+def known_revisions() -> frozenset[str]:
+    """Every revision this localspot has: a database at any other was written by a newer one."""
+    return frozenset(_revision_graph()[0])
+
+
+def _revision_graph() -> tuple[set[str], set[str]]:
+    """Each migration's revision, and the revisions others build on."""
     revisions: set[str] = set()
     parents: set[str] = set()
     for script in (MIGRATIONS / "versions").glob("*.py"):
@@ -55,7 +66,7 @@ def head_revisions() -> frozenset[str]:
         revisions.add(ast.literal_eval(assignments["revision"]))
         down = ast.literal_eval(assignments["down_revision"]) if "down_revision" in assignments else None
         parents.update([down] if isinstance(down, str) else down or ())
-    return frozenset(revisions - parents)
+    return revisions, parents
 
 
 def applied_revisions(database: Database) -> frozenset[str] | None:

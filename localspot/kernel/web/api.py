@@ -32,6 +32,8 @@ DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
 # (search: filterGroups, filters, values); the bound keeps the decoder far from the interpreter's recursion
 # limit (docs/decisions.md, "Web kernel").
 MAX_JSON_DEPTH = 64
+# Where a request's authenticated portal id is left in the ASGI scope, for what wraps the app (the access log).
+PORTAL_ID_SCOPE_KEY = "localspot.portal_id"
 
 # A service call answers a body (200), a (status, body) pair, or None (204).
 Outcome = dict[str, Any] | tuple[int, Any] | None
@@ -91,6 +93,7 @@ class Api:
                 # Authentication comes first: nothing of the request is parsed, and nothing is written,
                 # for a caller who is refused.
                 principal = self.authenticate(authorization)
+                request.scope[PORTAL_ID_SCOPE_KEY] = getattr(principal, "portal_id", None)
                 call = Call(
                     principal, request.method, request.path_params, Query(request.query_params), raw, self.decode
                 )

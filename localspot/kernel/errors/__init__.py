@@ -1,4 +1,5 @@
-"""Every HubSpot error localspot can answer, defined once.
+"""Every HubSpot error localspot can answer, defined once (here, or in a module of this package for one
+part: `errors.server` for the requests the HTTP server refuses).
 
 Services raise these; the HTTP layer renders them with `ApiError.body()`. Messages and categories follow
 what HubSpot sends (../shared/hubspot-api-notes.md §7) so that clients which match on them keep working.

@@ -1,8 +1,6 @@
-"""Every HubSpot error localspot can answer, defined once.
-
-Services raise these; the HTTP layer renders them with `ApiError.body()`. Messages and categories follow
-what HubSpot sends (../shared/hubspot-api-notes.md §7) so that clients which match on them keep working.
-"""
+"""Every HubSpot error localspot can answer, defined once. Services raise these; the HTTP layer renders them
+with `ApiError.body()`. Messages and categories follow what HubSpot sends (../shared/hubspot-api-notes.md §7)
+so that clients which match on them keep working; where HubSpot has none (507), docs/decisions.md says why."""
 
 from __future__ import annotations
 
@@ -231,6 +229,10 @@ def database_unavailable() -> ApiError:
         "SERVICE_UNAVAILABLE",
         "The service is temporarily unavailable; the database could not be reached. Retry the request.",
     )
+
+
+def storage_full() -> ApiError:
+    return ApiError(507, "INSUFFICIENT_STORAGE", "The server's storage is full; nothing was written. Retry later.")
 
 
 def internal_error() -> ApiError:

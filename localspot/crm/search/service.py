@@ -107,7 +107,7 @@ class SearchService:
             if not behind:
                 object_type, total, rows = self._run(session, principal, type_name, request, groups, offset, limit)
         if behind:
-            with self.database.session(write=True) as session:
+            with self.database.session(write=True, catch_up=True) as session:
                 SearchQueries.of(session).catch_up_search(self.keyed)
                 object_type, total, rows = self._run(session, principal, type_name, request, groups, offset, limit)
         properties = request.properties or list(object_type.default_properties)

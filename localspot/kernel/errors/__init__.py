@@ -2,7 +2,8 @@
 part: `errors.server` for the requests the HTTP server refuses).
 
 Services raise these; the HTTP layer renders them with `ApiError.body()`. Messages and categories follow
-what HubSpot sends (../shared/hubspot-api-notes.md §7) so that clients which match on them keep working.
+what HubSpot sends (../shared/hubspot-api-notes.md §7) so that clients which match on them keep working;
+where HubSpot has none (507), docs/decisions.md says why.
 """
 
 from __future__ import annotations
@@ -230,6 +231,10 @@ def database_unavailable(*, busy: bool = False) -> ApiError:
     """busy: every database connection is lent out to other requests (load, not an outage)."""
     reason = "the server is busy: every database connection is in use" if busy else "the database could not be reached"
     return ApiError(503, "SERVICE_UNAVAILABLE", f"The service is temporarily unavailable; {reason}. Retry the request.")
+
+
+def storage_full() -> ApiError:
+    return ApiError(507, "INSUFFICIENT_STORAGE", "The server's storage is full; nothing was written. Retry later.")
 
 
 def internal_error() -> ApiError:

@@ -2,7 +2,16 @@
 database URL. It knows no API area: each area's queries are built on its Session."""
 
 from localspot.kernel.storage.database import Database, open_database
-from localspot.kernel.storage.errors import DatabaseUnavailable, StoreError, UniqueViolation
+from localspot.kernel.storage.errors import DatabaseUnavailable, StorageFull, StoreError, UniqueViolation
 from localspot.kernel.storage.session import Queries, Session
 
-__all__ = ["Database", "DatabaseUnavailable", "Queries", "Session", "StoreError", "UniqueViolation", "open_database"]
+__all__ = [
+    "Database",
+    "DatabaseUnavailable",
+    "Queries",
+    "Session",
+    "StorageFull",
+    "StoreError",
+    "UniqueViolation",
+    "open_database",
+]

@@ -20,7 +20,7 @@ from typing import Any
 from localspot.kernel import errors
 from localspot.kernel.clock import Clock
 from localspot.kernel.storage.dialects import Dialect, PostgresDialect, SqliteDialect
-from localspot.kernel.storage.errors import DatabaseUnavailable, UniqueViolation
+from localspot.kernel.storage.errors import DatabaseUnavailable, StorageFull, UniqueViolation
 from localspot.kernel.storage.session import Deferred, Session
 
 try:
@@ -59,7 +59,10 @@ class Database:
     def add_function(self, name: str, arity: int, function: Callable[..., Any]) -> None:
         """An SQL function an area's queries call, where the backend has no SQL for it (SQLite)."""
 
-    def session(self, *, write: bool) -> contextlib.AbstractContextManager[Session]:
+    def session(self, *, write: bool, catch_up: bool = False) -> contextlib.AbstractContextManager[Session]:
+        """A transaction. `catch_up`: a write session whose writes only bring derived data up to date for
+        what it then reads (SQLite's lazy search keys); when the disk is too full to keep them, they are
+        rolled back and the answer it read still stands."""
         raise NotImplementedError
 
     def close(self) -> None:
@@ -107,13 +110,13 @@ class SqliteDatabase(Database):
         return self._conn
 
     @contextlib.contextmanager
-    def session(self, *, write: bool) -> Iterator[Session]:
+    def session(self, *, write: bool, catch_up: bool = False) -> Iterator[Session]:
         with self._lock, contextlib.ExitStack() as writing:
             cursor = self._conn.cursor()
             if write:
                 writing.enter_context(self._queue_for_writing())
-            cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
+                cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 deferred = self.deferred
                 session = Session(cursor, self.dialect, write=write, deferred=deferred)
                 if not write and self._any_pending(session, deferred):
@@ -123,26 +126,46 @@ class SqliteDatabase(Database):
                     self._conn.rollback()
                     writing.enter_context(self._queue_for_writing())
                     cursor.execute("BEGIN IMMEDIATE")
-                    Session(cursor, self.dialect, write=True, deferred=deferred).settle_deferred()
+                    catch_up = self._settle_for_reading(cursor, deferred)
                 yield session
-            except sqlite3.IntegrityError as exc:
+                try:
+                    self._conn.commit()
+                except sqlite3.OperationalError as exc:
+                    if not (catch_up and _is_full(exc)):
+                        raise
+                    # The disk is full. What this transaction wrote only served its read, whose answer was
+                    # read from the settled rows and stands; the next write (once there is room) settles
+                    # them again.
+                    self._conn.rollback()
+            except sqlite3.Error as exc:
                 self._conn.rollback()
-                raise UniqueViolation(str(exc)) from exc
-            except sqlite3.OperationalError as exc:
-                self._conn.rollback()
-                if "locked" in str(exc) or "busy" in str(exc):
-                    raise DatabaseUnavailable(str(exc)) from exc
-                raise
+                translated = _store_error(exc)
+                if translated is exc:
+                    raise
+                raise translated from exc
             except BaseException:
                 self._conn.rollback()
                 raise
-            else:
-                self._conn.commit()
             finally:
                 cursor.close()
 
     def _queue_for_writing(self) -> contextlib.AbstractContextManager[object]:
         return contextlib.nullcontext() if self._writer_queue is None else self._writer_queue.turn()
+
+    def _settle_for_reading(self, cursor: sqlite3.Cursor, deferred: Sequence[Deferred]) -> bool:
+        """Settles the deferred work in the write transaction a read has just begun; returns whether it did.
+        Settling is held in the page cache until commit, so it fails for lack of disk only when it outgrows
+        the cache: then the read runs in a snapshot of its own without it, and misses just the rows still
+        pending (docs/decisions.md, "Storage")."""
+        try:
+            Session(cursor, self.dialect, write=True, deferred=deferred).settle_deferred()
+            return True
+        except sqlite3.OperationalError as exc:
+            if not _is_full(exc):
+                raise
+            self._conn.rollback()
+            cursor.execute("BEGIN")
+            return False
 
     @staticmethod
     def _any_pending(session: Session, deferred: Sequence[Deferred]) -> bool:
@@ -157,6 +180,29 @@ class SqliteDatabase(Database):
         if self._writer_queue is not None:
             self._writer_queue.close()
         self._conn.close()
+
+
+def _primary_code(exc: sqlite3.Error) -> int | None:
+    """SQLite's primary result code (an extended code carries more detail in its high bits); None for
+    errors the sqlite3 module raises itself."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def _is_full(exc: sqlite3.Error) -> bool:
+    return _primary_code(exc) == sqlite3.SQLITE_FULL
+
+
+def _store_error(exc: sqlite3.Error) -> Exception:
+    """The backend-neutral error for an SQLite failure the areas and the web layer know how to answer, or the
+    failure itself."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return UniqueViolation(str(exc))
+    if _is_full(exc):
+        return StorageFull(str(exc))
+    if _primary_code(exc) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return DatabaseUnavailable(str(exc))
+    return exc
 
 
 class _WriterQueue:
@@ -300,6 +346,7 @@ class PostgresDatabase(Database):
         self._pool_timeout = pool_timeout
         self._pool_timeout_error = PoolTimeout
         self._integrity_error = psycopg.errors.UniqueViolation
+        self._disk_full = psycopg.errors.DiskFull
         self._unavailable: tuple[type[BaseException], ...] = (
             psycopg.OperationalError,  # refused, dropped, AdminShutdown, QueryCanceled (statement timeout)
             psycopg.InterfaceError,  # the connection was already closed
@@ -337,7 +384,7 @@ class PostgresDatabase(Database):
         )
 
     @contextlib.contextmanager
-    def session(self, *, write: bool) -> Iterator[Session]:
+    def session(self, *, write: bool, catch_up: bool = False) -> Iterator[Session]:
         deadline = time.monotonic() + self._deadlines.bound_s
         conn = self._begin(deadline)
         try:
@@ -348,6 +395,8 @@ class PostgresDatabase(Database):
             self._rollback(conn)
             if isinstance(exc, self._integrity_error):
                 raise UniqueViolation(str(exc)) from exc
+            if isinstance(exc, self._disk_full):
+                raise StorageFull(str(exc)) from exc
             if isinstance(exc, self._unavailable):
                 self._suspect = True
                 raise DatabaseUnavailable(str(exc)) from exc

@@ -11,3 +11,8 @@ class UniqueViolation(StoreError):
 
 class DatabaseUnavailable(StoreError):
     """The database cannot be reached; the request may be retried."""
+
+
+class StorageFull(StoreError):
+    """The database's disk is full: the transaction was rolled back, and writes work again once space is
+    freed (nothing needs restarting)."""

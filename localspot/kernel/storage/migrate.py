@@ -12,13 +12,15 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 _ADVISORY_LOCK_ID = 7_244_017
 
 
-def upgrade(database: Database) -> None:
-    """Brings the schema to the newest revision. Safe to call from several processes at once."""
-    if applied_revisions(database) == head_revisions():
+def upgrade(database: Database, revision: str = "heads") -> None:
+    """Brings the schema to the newest revision (or to `revision`), all or nothing: every step of the
+    upgrade runs in one transaction, so a process killed or a migration failing part-way leaves the
+    revision it started from. Safe to call from several processes at once."""
+    if revision == "heads" and applied_revisions(database) == head_revisions():
         return  # already current: skip importing Alembic and SQLAlchemy (most of a restart's cold start)
     from alembic import command
     from alembic.config import Config
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import create_engine, event, text
     from sqlalchemy.pool import StaticPool
 
     config = Config()
@@ -26,6 +28,11 @@ def upgrade(database: Database) -> None:
     if isinstance(database, SqliteDatabase):
         raw = database.raw_connection
         engine = create_engine("sqlite://", creator=lambda: raw, poolclass=StaticPool)
+        # The connection is opened with isolation_level=None, on which pysqlite never begins a transaction
+        # itself: without an explicit BEGIN each DDL statement would commit alone, and a kill mid-upgrade
+        # would leave half a schema that no later start can migrate. IMMEDIATE takes the write lock before
+        # Alembic reads alembic_version, so a second process upgrading at once waits, then finds it current.
+        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
     elif isinstance(database, PostgresDatabase):
         engine = create_engine(_sqlalchemy_url(database.url), poolclass=StaticPool)
     else:
@@ -35,7 +42,7 @@ def upgrade(database: Database) -> None:
             # Servers starting together must not both create the tables.
             connection.execute(text(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK_ID})"))
         config.attributes["connection"] = connection
-        command.upgrade(config, "heads")
+        command.upgrade(config, revision)
     if engine.dialect.name != "sqlite":
         engine.dispose()
 

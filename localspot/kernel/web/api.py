@@ -9,6 +9,7 @@ that turns errors into HubSpot's error bodies."""
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -16,17 +17,18 @@ from typing import Any, TypeVar
 
 import msgspec
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from localspot.kernel import errors
 from localspot.kernel.errors import ApiError
 from localspot.kernel.portals.principal import Principal
-from localspot.kernel.storage import DatabaseUnavailable
+from localspot.kernel.storage import DatabaseUnavailable, StorageFull
 from localspot.kernel.web.params import Query
 from localspot.kernel.web.responses import error_response, json_response, no_content
 
 T = TypeVar("T")
+_log = logging.getLogger("localspot")
 DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
 # The deepest nesting of arrays and objects a body may have. HubSpot's own bodies nest at most 6 levels
 # (search: filterGroups, filters, values); the bound keeps the decoder far from the interpreter's recursion
@@ -102,8 +104,17 @@ class Api:
             outcome = await run_in_threadpool(work) if self._threaded else work()
         except ApiError as error:
             return error_response(error)
+        # Every failure is answered here, never let through to the server: an exception that leaves the app
+        # makes uvicorn log a traceback and close the client's keep-alive connection.
         except DatabaseUnavailable:
             return error_response(errors.database_unavailable())
+        except StorageFull:
+            return error_response(errors.storage_full())
+        except ClientDisconnect:
+            return no_content()  # nobody is left to read it
+        except Exception:
+            _log.exception("%s %s failed", request.method, request.url.path)  # a bug: its traceback is wanted
+            return error_response(errors.internal_error())
         if outcome is None:
             return no_content()
         if isinstance(outcome, tuple):

@@ -1,10 +1,6 @@
-"""Every HubSpot error localspot can answer, defined once (here, or in a module of this package for one
-part: `errors.server` for the requests the HTTP server refuses).
-
-Services raise these; the HTTP layer renders them with `ApiError.body()`. Messages and categories follow
-what HubSpot sends (../shared/hubspot-api-notes.md §7) so that clients which match on them keep working;
-where HubSpot has none (507), docs/decisions.md says why.
-"""
+"""Every HubSpot error localspot can answer, defined once: here, or in a module of this package for one part
+(`errors.server`: what the HTTP server refuses). Services raise these and `ApiError.body()` renders them, with
+HubSpot's messages and categories (../shared/hubspot-api-notes.md §7); 507, which HubSpot lacks: decisions.md."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ def _log_lines(server, count: int, timeout: float = 10.0) -> list[str]:
         lines = [
             line
             for line in server.log_path.read_text(errors="replace").splitlines()
-            if TEXT_LINE.match(line) or line.startswith("{")
+            if (TEXT_LINE.match(line) or line.startswith("{")) and "/_localspot/health" not in line
         ]
         if len(lines) >= count or time.monotonic() > deadline:
             return lines

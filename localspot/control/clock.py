@@ -3,7 +3,6 @@ real time. Ids come from sequences, so they keep increasing whatever the clock d
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,6 +13,7 @@ from localspot.control.queries import ControlQueries
 from localspot.control.state import ControlState, Snapshot
 from localspot.kernel.storage import Database
 from localspot.kernel.timeutil import iso_from_ms
+from localspot.kernel.timeutil import now_ms as real_now_ms
 
 CLOCK = "clock"
 REAL_TIME = {"offsetMs": 0, "frozenAt": None}
@@ -54,7 +54,7 @@ class ClockAdmin:
             setting = (
                 {"offsetMs": 0, "frozenAt": target}
                 if body.frozen
-                else {"offsetMs": target - _real_ms(), "frozenAt": None}
+                else {"offsetMs": target - real_now_ms(), "frozenAt": None}
             )
         else:
             assert body.advance_ms is not None
@@ -80,10 +80,6 @@ class ClockAdmin:
     def _apply(self, before: Snapshot, after: Snapshot) -> None:
         setting = after.settings.get(CLOCK) or REAL_TIME
         self.database.clock.set(offset_ms=setting["offsetMs"], frozen_at=setting["frozenAt"])
-
-
-def _real_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def _instant_ms(text: str) -> int:

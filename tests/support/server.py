@@ -102,7 +102,8 @@ class LocalspotServer:
         self.extra_args = extra_args or []
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
-        self.log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"localspot-test-{self.port}.log"
+        # Named per server, not per port: ports are reused, and a restart appends to its own server's log.
+        self.log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"localspot-test-{self.port}-{uuid.uuid4().hex[:8]}.log"
 
     @property
     def url(self) -> str:

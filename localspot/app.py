@@ -43,6 +43,7 @@ from localspot.crm.schemas.service import ObjectSchemaService
 from localspot.crm.search import routes as search
 from localspot.crm.search.service import SearchService
 from localspot.kernel.portals.auth import Authenticator
+from localspot.kernel.portals.principal import Principal
 from localspot.kernel.portals.schema_cache import SchemaCache
 from localspot.kernel.schema import Catalog, load_catalog
 from localspot.kernel.storage import Database
@@ -126,9 +127,16 @@ class Control:
 def create_app(services: Services, settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     threaded = services.database.dialect.runs_in_threads
-    api = Api(services.auth.authenticate, threaded=threaded, max_body_bytes=settings.max_body_bytes)
     control = Control(services, settings)
     control.state.refresh(force=True)
+
+    def authenticate(authorization: str | None) -> Principal:
+        # Each request first catches up with the settings other workers may have changed (at most one query
+        # every REFRESH_S), so what it writes takes the clock every worker shares.
+        control.state.refresh()
+        return services.auth.authenticate(authorization)
+
+    api = Api(authenticate, threaded=threaded, max_body_bytes=settings.max_body_bytes)
 
     async def health(request: Request) -> Response:
         return json_response(

@@ -6,17 +6,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from localspot.kernel.clock import Clock
 from localspot.kernel.errors import ApiError
-from localspot.kernel.timeutil import iso_from_ms, now_ms
+from localspot.kernel.timeutil import iso_from_ms
 
 MAX_BATCH_INPUTS = 100
 
 
 @dataclass
 class BatchOutcome:
-    started_at: int
+    clock: Clock
     results: list[dict[str, Any]] = field(default_factory=list)
     errors: list[ApiError] = field(default_factory=list)
+    started_at: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.started_at = self.clock.now_ms()
 
     def response(self, success_status: int) -> tuple[int, dict[str, Any]]:
         body: dict[str, Any] = {"status": "COMPLETE", "results": self.results}
@@ -24,7 +29,7 @@ class BatchOutcome:
             body["numErrors"] = len(self.errors)
             body["errors"] = [error.as_batch_error() for error in self.errors]
         started = iso_from_ms(self.started_at)
-        body.update(requestedAt=started, startedAt=started, completedAt=iso_from_ms(now_ms()), links={})
+        body.update(requestedAt=started, startedAt=started, completedAt=iso_from_ms(self.clock.now_ms()), links={})
         return (207 if self.errors else success_status), body
 
 

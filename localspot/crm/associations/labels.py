@@ -25,7 +25,6 @@ from localspot.kernel.schema import PortalSchema
 from localspot.kernel.schema.model import USER_DEFINED, AssociationType
 from localspot.kernel.storage import Database, Session
 from localspot.kernel.storage.portals import PortalQueries
-from localspot.kernel.timeutil import now_ms
 
 MAX_LABELS_PER_PAIR = 10
 MAX_NAME_LENGTH = 100
@@ -89,7 +88,9 @@ class AssociationLabelService:
                 )
             first = AssociationSchemaQueries.of(session).next_association_type_id(portal_id)
             rows = _label_rows(first, from_type, to_type, body)
-            AssociationSchemaQueries.of(session).insert_association_labels(portal_id, rows, now_ms())
+            AssociationSchemaQueries.of(session).insert_association_labels(
+                portal_id, rows, self.database.clock.now_ms()
+            )
         return {"results": [{"category": USER_DEFINED, "typeId": r.type_id, "label": r.label} for r in rows]}
 
     def update(self, principal: Principal, from_name: str, to_name: str, body: LabelUpdate) -> None:
@@ -175,7 +176,7 @@ class AssociationLabelService:
     ) -> tuple[int, dict[str, Any]]:
         if len(inputs) > MAX_BATCH_INPUTS:
             raise errors.too_many_inputs(MAX_BATCH_INPUTS)
-        outcome = BatchOutcome(now_ms())
+        outcome = BatchOutcome(self.database.clock)
         with self.database.session(write=True) as session:
             schema, from_type, to_type = self._open(session, principal, from_name, to_name, write=True)
             existing = {

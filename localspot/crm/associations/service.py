@@ -30,7 +30,6 @@ from localspot.kernel.portals.scopes import Operation
 from localspot.kernel.schema import ObjectType, PortalSchema
 from localspot.kernel.schema.model import ASSOCIATION_CATEGORIES, HUBSPOT_DEFINED, AssociationType
 from localspot.kernel.storage import Database, Session
-from localspot.kernel.timeutil import now_ms
 
 MAX_WRITE_INPUTS = 2000
 MAX_READ_INPUTS = 1000
@@ -160,7 +159,7 @@ class AssociationService:
     def create_default(
         self, principal: Principal, from_name: str, from_raw: str, to_name: str, to_raw: str
     ) -> dict[str, Any]:
-        outcome = BatchOutcome(now_ms())
+        outcome = BatchOutcome(self.database.clock)
         with self.database.session(write=True) as session:
             pair = self._open(session, principal, from_name, to_name, write=True)
             default = pair.default_type()
@@ -301,7 +300,7 @@ class AssociationService:
     ) -> tuple[int, dict[str, Any]]:
         """Valid inputs are written; each invalid one (missing record, bad type, over a limit) is an
         error of a 207."""
-        outcome = BatchOutcome(now_ms())
+        outcome = BatchOutcome(self.database.clock)
         portal_id = principal.portal_id
         failures: dict[int, ApiError] = {}
         with self.database.session(write=True) as session:
@@ -365,7 +364,7 @@ class AssociationService:
         """One result per input whose from-record exists (with `paging` when it has more); a 207 error
         for each input whose from-record does not."""
         self._bound(inputs, MAX_READ_INPUTS)
-        outcome = BatchOutcome(now_ms())
+        outcome = BatchOutcome(self.database.clock)
         cursors = [_cursor(after) for _, after in inputs]
         with self.database.session(write=False) as session:
             pair = self._open(session, principal, from_name, to_name, write=False)

@@ -18,7 +18,6 @@ from localspot.kernel.errors import ApiError
 from localspot.kernel.schema import ObjectType, PortalSchema
 from localspot.kernel.schema.model import AssociationType
 from localspot.kernel.storage import Session
-from localspot.kernel.timeutil import now_ms
 
 
 @dataclass
@@ -155,7 +154,7 @@ class AssociationWriter:
                     deletes.append((to_id, from_id, inverse[0], inverse[1]))
         AssociationQueries.of(self.session).delete_association_pairs(self.portal_id, cleared)
         AssociationQueries.of(self.session).delete_associations(self.portal_id, deletes)
-        AssociationQueries.of(self.session).insert_associations(self.portal_id, inserts, now_ms())
+        AssociationQueries.of(self.session).insert_associations(self.portal_id, inserts, self.session.clock.now_ms())
 
     def _inverse_key(self, key: TypeKey) -> TypeKey | None:
         definition = self.schema.association_type(self.from_type, self.to_type, key[0], key[1])

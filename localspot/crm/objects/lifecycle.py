@@ -18,7 +18,6 @@ from localspot.crm.objects.service import RecordService
 from localspot.kernel import errors
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.storage import Database
-from localspot.kernel.timeutil import now_ms
 
 
 class RecordLifecycle:
@@ -47,7 +46,7 @@ class RecordLifecycle:
                 if record_id not in found:
                     raise errors.object_not_found(key)
             primary, merged = found[wanted[primary_key]], found[wanted[merged_key]]  # type: ignore[index]
-            LifecycleQueries.of(session).mark_merged(portal_id, merged.id, primary.id, now_ms())
+            LifecycleQueries.of(session).mark_merged(portal_id, merged.id, primary.id, self.database.clock.now_ms())
             UniqueValueQueries.of(session).release_all_unique_values(portal_id, [merged.id])
             self.associations.move_all(session, portal_id, merged.id, primary.id)
             missing = {name: value for name, value in merged.properties.items() if not primary.properties.get(name)}

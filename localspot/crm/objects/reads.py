@@ -21,7 +21,6 @@ from localspot.kernel.portals.principal import Principal
 from localspot.kernel.schema import ObjectType, PortalSchema
 from localspot.kernel.storage import Database, Session
 from localspot.kernel.storage.records import RecordRow
-from localspot.kernel.timeutil import now_ms
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 10
@@ -91,7 +90,7 @@ class RecordReads:
         self, principal: Principal, type_name: str, body: BatchRead, *, archived: bool = False
     ) -> tuple[int, dict[str, Any]]:
         """Missing records come back as one OBJECT_NOT_FOUND error listing their ids (207)."""
-        outcome = BatchOutcome(now_ms())
+        outcome = BatchOutcome(self.database.clock)
         if body.properties_with_history and len(body.inputs) > MAX_HISTORY_INPUTS:
             raise errors.too_many_history_inputs(MAX_HISTORY_INPUTS)
         if len(body.inputs) > MAX_BATCH_INPUTS:

@@ -17,6 +17,7 @@ from localspot.crm.objects.rendering import render_record
 from localspot.crm.objects.values import stored_as_given, validate_properties
 from localspot.kernel import errors
 from localspot.kernel.batch import MAX_BATCH_INPUTS, BatchOutcome, with_trace_id
+from localspot.kernel.clock import Clock
 from localspot.kernel.errors import ApiError
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.portals.schema_cache import SchemaCache
@@ -24,7 +25,6 @@ from localspot.kernel.portals.scopes import Operation
 from localspot.kernel.schema import ObjectType, PortalSchema
 from localspot.kernel.storage import Database, Session, UniqueViolation
 from localspot.kernel.storage.records import RecordRow
-from localspot.kernel.timeutil import now_ms
 
 SOURCE_API = "API"
 # An upsert whose creates lose a race to a concurrent upsert is run again this many times in all.
@@ -51,7 +51,7 @@ class RecordService:
     def batch_create(self, principal: Principal, type_name: str, inputs: Sequence[CreateInput]) -> BatchOutcome:
         """All-or-nothing, unless every input carries an objectWriteTraceId: then valid inputs are
         created and invalid ones reported in a 207."""
-        outcome, partial = _start_batch(inputs)
+        outcome, partial = _start_batch(inputs, self.database.clock)
         portal_id = principal.portal_id
         # Values are checked before the write lock is taken, against the schema this process last loaded,
         # so other writers wait only for what needs the database; if the schema moved meanwhile (another
@@ -97,7 +97,7 @@ class RecordService:
     ) -> dict[int, RecordRow]:
         if not pending:
             return {}
-        now = now_ms()
+        now = self.database.clock.now_ms()
         ids = session.reserve_ids(len(pending))
         type_id = object_type.object_type_id
         RecordQueries.of(session).insert_records(
@@ -130,7 +130,7 @@ class RecordService:
     def batch_update(self, principal: Principal, type_name: str, inputs: Sequence[UpdateInput]) -> BatchOutcome:
         """Missing records come back as one OBJECT_NOT_FOUND error in a 207; invalid values fail the
         whole batch unless every input carries an objectWriteTraceId."""
-        outcome, partial = _start_batch(inputs)
+        outcome, partial = _start_batch(inputs, self.database.clock)
         portal_id = principal.portal_id
         failures: dict[int, ApiError] = {}
         missing: list[int] = []
@@ -176,7 +176,7 @@ class RecordService:
     ) -> dict[int, RecordRow]:
         if not pending:
             return {}
-        now = now_ms()
+        now = self.database.clock.now_ms()
         type_id = object_type.object_type_id
         changes: list[tuple[RecordRow, str, str, str]] = []  # (record, name, old value, new value)
         rows: list[tuple[int, int, dict[str, str]]] = []
@@ -238,7 +238,7 @@ class RecordService:
             raise self._conflict_after_race(principal, type_name, [{}]) from None
 
     def _upsert(self, principal: Principal, type_name: str, inputs: Sequence[UpdateInput]) -> BatchOutcome:
-        outcome, partial = _start_batch(inputs)
+        outcome, partial = _start_batch(inputs, self.database.clock)
         portal_id = principal.portal_id
         failures: dict[int, ApiError] = {}
         pending: list[Pending] = []
@@ -331,7 +331,7 @@ class RecordService:
         with self.database.session(write=True) as session:
             _, object_type = self.open_type(session, principal, type_name, write=True)
             archived = RecordQueries.of(session).archive_records(
-                principal.portal_id, object_type.object_type_id, parsed, now_ms()
+                principal.portal_id, object_type.object_type_id, parsed, self.database.clock.now_ms()
             )
             UniqueValueQueries.of(session).release_all_unique_values(principal.portal_id, archived)
 
@@ -440,11 +440,11 @@ def _validate_creates(
     return pending, failures
 
 
-def _start_batch(inputs: Sequence[CreateInput] | Sequence[UpdateInput]) -> tuple[BatchOutcome, bool]:
+def _start_batch(inputs: Sequence[CreateInput] | Sequence[UpdateInput], clock: Clock) -> tuple[BatchOutcome, bool]:
     """The outcome to fill, and whether invalid inputs become 207 errors (every input has a trace id)."""
     if len(inputs) > MAX_BATCH_INPUTS:
         raise errors.too_many_inputs(MAX_BATCH_INPUTS)
-    return BatchOutcome(now_ms()), bool(inputs) and all(item.object_write_trace_id for item in inputs)
+    return BatchOutcome(clock), bool(inputs) and all(item.object_write_trace_id for item in inputs)
 
 
 def _collect(

@@ -7,7 +7,6 @@ datetimes as ISO-8601 with milliseconds and `Z`, dates as `YYYY-MM-DD`, booleans
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import partial
@@ -16,11 +15,11 @@ from typing import Any
 
 from localspot.kernel import errors
 from localspot.kernel.errors import PropertyProblem
+from localspot.kernel.numbers import finite_decimal
 from localspot.kernel.schema.model import ObjectType, PropertyDefinition
 from localspot.kernel.timeutil import iso_from_ms, parse_date, parse_instant_ms
 
 MAX_STRING_LENGTH = 65_536
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 def as_text(raw: Any) -> str:
@@ -41,8 +40,8 @@ def normalise(prop: PropertyDefinition, text: str) -> str | PropertyProblem:
 
 
 def _number(prop: PropertyDefinition, text: str) -> str | PropertyProblem:
-    value = text.strip()
-    if not _NUMBER.match(value):
+    value = finite_decimal(text)
+    if value is None:
         return PropertyProblem(prop.name, "INVALID_INTEGER", f"{text} was not a valid number.")
     return value
 

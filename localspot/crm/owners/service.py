@@ -10,7 +10,7 @@ from localspot.kernel.portals.principal import Principal
 from localspot.kernel.portals.scopes import Operation
 from localspot.kernel.storage import Database
 from localspot.kernel.storage.portals import PortalQueries
-from localspot.kernel.timeutil import iso_from_ms, now_ms
+from localspot.kernel.timeutil import iso_from_ms
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
@@ -71,7 +71,7 @@ class OwnerService:
     def create(
         self, portal_id: int, *, email: str, first_name: str | None = None, last_name: str | None = None
     ) -> dict[str, Any]:
-        now = now_ms()
+        now = self.database.clock.now_ms()
         with self.database.session(write=True) as session:
             PortalQueries.of(session).ensure_portal(portal_id, now)
             owner_id = session.reserve_ids(1)[0]

@@ -12,6 +12,7 @@ from localspot.crm.pipelines.inputs import PipelineInput, PipelinePatch, StageIn
 from localspot.crm.pipelines.queries import PipelineQueries
 from localspot.crm.properties.service import open_schema
 from localspot.kernel import errors
+from localspot.kernel.numbers import json_text
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.portals.schema_cache import SchemaCache, SchemaParts
 from localspot.kernel.portals.scopes import Operation
@@ -19,7 +20,7 @@ from localspot.kernel.schema import ObjectType, PortalSchema
 from localspot.kernel.schema.pipelines import live_stages
 from localspot.kernel.storage import Database, Session
 from localspot.kernel.storage.portals import PortalQueries
-from localspot.kernel.timeutil import iso_from_ms, now_ms
+from localspot.kernel.timeutil import iso_from_ms
 
 MAX_STAGES = 100
 MAX_LABEL_LENGTH = 1_000
@@ -100,7 +101,7 @@ class PipelineService:
             pipeline_id = body.pipeline_id or str(session.reserve_ids(1)[0])
             if any(p["id"] == pipeline_id for p in pipelines):
                 raise errors.ApiError(409, "OBJECT_ALREADY_EXISTS", f"A pipeline with id {pipeline_id} already exists.")
-            now = now_ms()
+            now = self.database.clock.now_ms()
             pipeline = {
                 "id": pipeline_id,
                 "label": body.label,
@@ -122,7 +123,7 @@ class PipelineService:
             schema, object_type = self._open(session, principal, type_name, write=True)
             pipelines = schema.pipelines[object_type.object_type_id]
             current = copy.deepcopy(_pipeline(schema, object_type, pipeline_id))
-            now = now_ms()
+            now = self.database.clock.now_ms()
             others = [p for p in pipelines if p["id"] != pipeline_id]
             stages = self._new_stages(session, object_type, others, body.stages, now)
             kept = {s["id"] for s in stages}
@@ -141,7 +142,7 @@ class PipelineService:
             if body.archived is True or (current.get("archived") and body.archived is not False):
                 # HubSpot takes `archived` on PATCH only to restore an archived pipeline.
                 raise errors.validation_error("archived can only be set to false, to restore an archived pipeline.")
-            now = now_ms()
+            now = self.database.clock.now_ms()
             if body.archived is False:
                 current.update(archived=False, archivedAt=None)
             if body.label is not None:
@@ -163,7 +164,7 @@ class PipelineService:
                 raise errors.validation_error("The last pipeline of an object type cannot be deleted.")
             if validate:
                 self._refuse_stages_in_use(session, principal, object_type, [s["id"] for s in live_stages(current)])
-            now = now_ms()
+            now = self.database.clock.now_ms()
             current.update(archived=True, archivedAt=now, updatedAt=now)
             self._save(session, principal, object_type, current, "DELETE", now)
 
@@ -184,7 +185,7 @@ class PipelineService:
             schema, object_type = self._open(session, principal, type_name, write=True)
             pipelines = schema.pipelines[object_type.object_type_id]
             current = copy.deepcopy(_pipeline(schema, object_type, pipeline_id))
-            now = now_ms()
+            now = self.database.clock.now_ms()
             [stage] = self._new_stages(session, object_type, pipelines, [body], now)
             current["stages"].append(stage)
             current["updatedAt"] = now
@@ -210,7 +211,7 @@ class PipelineService:
                 raise errors.validation_error("label and displayOrder are required to replace a stage.")
             if body.archived is True:
                 raise errors.validation_error("archived can only be set to false, to restore an archived stage.")
-            now = now_ms()
+            now = self.database.clock.now_ms()
             for key, value in (("label", body.label), ("displayOrder", body.display_order)):
                 if value is not None:
                     stage[key] = value
@@ -234,7 +235,7 @@ class PipelineService:
                 raise errors.validation_error("The last stage of a pipeline cannot be deleted.")
             if validate:
                 self._refuse_stages_in_use(session, principal, object_type, [stage_id])
-            now = now_ms()
+            now = self.database.clock.now_ms()
             stage.update(archived=True, archivedAt=now, updatedAt=now)
             current["updatedAt"] = now
             self._save(session, principal, object_type, current, "DELETE", now, identifier=stage_id)
@@ -367,9 +368,10 @@ def _stage(pipeline: dict[str, Any], stage_id: str) -> dict[str, Any]:
 
 
 def _checked_metadata(object_type: ObjectType, metadata: dict[str, Any] | None) -> dict[str, str]:
-    """Stage metadata as strings. The type's definition says which keys a stage needs (deals:
-    `probability`); a `probability` must lie between 0.0 and 1.0 and `ticketState` be OPEN or CLOSED."""
-    values = {key: str(value) for key, value in (metadata or {}).items()}
+    """Stage metadata as strings, a JSON number or boolean as its JSON text (`0.5`, `true`), the form HubSpot
+    answers. The type's definition says which keys a stage needs (deals: `probability`); a `probability` must
+    lie between 0.0 and 1.0 and `ticketState` be OPEN or CLOSED."""
+    values = {key: json_text(value) for key, value in (metadata or {}).items()}
     missing = [key for key in object_type.required_stage_metadata if key not in values]
     if missing:
         raise errors.validation_error(f"Stages of {object_type.name} need metadata: {', '.join(missing)}.")

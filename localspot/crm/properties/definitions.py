@@ -21,7 +21,6 @@ MAX_DESCRIPTION_LENGTH = 5_000
 MAX_OPTIONS = 1_000
 MAX_OPTION_TEXT_LENGTH = 500
 MAX_FORMULA_LENGTH = 10_000
-INT32 = (-(2**31), 2**31 - 1)
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 DATA_SENSITIVITIES = ("non_sensitive", "sensitive", "highly_sensitive")
 _NUMBER_DISPLAY_HINTS = {"currency", "duration", "formatted", "percentage", "probability", "unformatted"}
@@ -70,11 +69,6 @@ def check_name(name: str, what: str = "Property") -> None:
 def check_label(label: str, what: str = "Property") -> None:
     if not label.strip() or len(label) > MAX_LABEL_LENGTH:
         raise errors.validation_error(f"{what} label must be 1 to {MAX_LABEL_LENGTH} characters.")
-
-
-def check_display_order(value: int, what: str = "displayOrder") -> None:
-    if not INT32[0] <= value <= INT32[1]:
-        raise errors.validation_error(f"{what} must be a 32-bit integer.")
 
 
 def stored_options(options: list[PropertyOption]) -> list[dict[str, Any]]:
@@ -170,7 +164,6 @@ def checked(object_type: ObjectType, data: dict[str, Any]) -> PropertyDefinition
         )
     if object_type.live_group(data["groupName"]) is None:
         raise errors.validation_error(f"Property group {data['groupName'][:MAX_NAME_LENGTH]!r} does not exist.")
-    check_display_order(data["displayOrder"])
     _check_options(kind, field_type, data["options"])
     _check_settings(data)
     data["calculated"] = field_type == "calculation_equation"
@@ -199,7 +192,6 @@ def _check_options(kind: str, field_type: str, options: list[dict[str, Any]]) ->
             raise errors.validation_error(f"Option descriptions must be at most {MAX_OPTION_TEXT_LENGTH} characters.")
         if kind == "bool" and value not in ("true", "false"):
             raise errors.validation_error(f"Options of a bool property have the values true and false, not {value!r}.")
-        check_display_order(option["displayOrder"], "Option displayOrder")
         if value in values:
             raise errors.validation_error(f"Option values must be unique; {value!r} appears more than once.")
         if label in labels:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from localspot.crm.properties.definitions import check_display_order, check_label, check_name
+from localspot.crm.properties.definitions import check_label, check_name
 from localspot.crm.properties.inputs import PropertyGroupCreate, PropertyGroupUpdate
 from localspot.crm.properties.queries import DefinitionQueries
 from localspot.crm.properties.service import open_schema, schema_change
@@ -18,7 +18,6 @@ from localspot.kernel.portals.schema_cache import SchemaCache
 from localspot.kernel.portals.scopes import Operation
 from localspot.kernel.schema import ObjectType
 from localspot.kernel.storage import Database, Session
-from localspot.kernel.timeutil import now_ms
 
 _WHAT = "Property group"
 
@@ -53,11 +52,10 @@ class PropertyGroupService:
     def create(self, principal: Principal, type_name: str, body: PropertyGroupCreate) -> dict[str, Any]:
         check_name(body.name, _WHAT)
         check_label(body.label, _WHAT)
-        check_display_order(body.display_order)
         with schema_change(self.database, self.schemas, principal, type_name) as (session, object_type):
             if object_type.live_group(body.name) is not None:
                 raise errors.property_group_exists(body.name)
-            now = now_ms()
+            now = self.database.clock.now_ms()
             group = {
                 "name": body.name,
                 "label": body.label,
@@ -73,15 +71,13 @@ class PropertyGroupService:
     def update(self, principal: Principal, type_name: str, name: str, body: PropertyGroupUpdate) -> dict[str, Any]:
         if body.label is not None:
             check_label(body.label, _WHAT)
-        if body.display_order is not None:
-            check_display_order(body.display_order)
         with schema_change(self.database, self.schemas, principal, type_name) as (session, object_type):
             group = _own_group(object_type, name)
             group = {
                 **group,
                 "label": body.label if body.label is not None else group["label"],
                 "displayOrder": body.display_order if body.display_order is not None else group.get("displayOrder", -1),
-                "updatedAt": now_ms(),
+                "updatedAt": self.database.clock.now_ms(),
             }
             self._save(session, principal.portal_id, object_type, group)
         return render_group(group)
@@ -92,7 +88,7 @@ class PropertyGroupService:
             members = [p.name for p in object_type.properties.values() if p.group_name == name and not p.archived]
             if members:
                 raise errors.property_group_in_use(name, sorted(members))
-            now = now_ms()
+            now = self.database.clock.now_ms()
             self._save(
                 session,
                 principal.portal_id,
@@ -102,7 +98,12 @@ class PropertyGroupService:
 
     def _save(self, session: Session, portal_id: int, object_type: ObjectType, group: dict[str, Any]) -> None:
         # Groups of a custom type's own definition carry no timestamps until the portal first changes them.
-        stamped = {"displayOrder": -1, "createdAt": group.get("updatedAt") or now_ms(), "archivedAt": None, **group}
+        stamped = {
+            "displayOrder": -1,
+            "createdAt": group.get("updatedAt") or session.clock.now_ms(),
+            "archivedAt": None,
+            **group,
+        }
         DefinitionQueries.of(session).save_property_group(portal_id, object_type.object_type_id, stamped)
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import msgspec
 
+from localspot.kernel.numbers import Int32
+
 
 class PropertyOption(msgspec.Struct, rename="camel"):
     label: str
     value: str
     description: str | None = None
-    display_order: int | None = None
+    display_order: Int32 | None = None
     hidden: bool = False
 
 
@@ -21,7 +23,7 @@ class PropertyCreate(msgspec.Struct, rename="camel", omit_defaults=True):
     group_name: str
     description: str | None = None
     options: list[PropertyOption] = []
-    display_order: int | None = None
+    display_order: Int32 | None = None
     has_unique_value: bool = False
     hidden: bool = False
     form_field: bool = False
@@ -44,7 +46,7 @@ class PropertyUpdate(msgspec.Struct, rename="camel", omit_defaults=True):
     group_name: str | None = None
     description: str | None = None
     options: list[PropertyOption] | None = None
-    display_order: int | None = None
+    display_order: Int32 | None = None
     hidden: bool | None = None
     form_field: bool | None = None
     calculation_formula: str | None = None
@@ -77,9 +79,9 @@ class BatchPropertyNames(msgspec.Struct):
 class PropertyGroupCreate(msgspec.Struct, rename="camel"):
     name: str
     label: str
-    display_order: int = -1
+    display_order: Int32 = -1
 
 
 class PropertyGroupUpdate(msgspec.Struct, rename="camel"):
     label: str | None = None
-    display_order: int | None = None
+    display_order: Int32 | None = None

@@ -24,7 +24,7 @@ from localspot.kernel.portals.scopes import Operation
 from localspot.kernel.schema import ObjectType, PortalSchema, PropertyDefinition
 from localspot.kernel.storage import Database, Session
 from localspot.kernel.storage.portals import PortalQueries
-from localspot.kernel.timeutil import iso_from_ms, now_ms
+from localspot.kernel.timeutil import iso_from_ms
 
 MAX_NAMES_PER_BATCH = 1_000
 # How many offending records a refused change names, and how many stored values one query reads.
@@ -154,7 +154,7 @@ class PropertyService:
 
     def batch_read(self, principal: Principal, type_name: str, body: BatchPropertyRead) -> tuple[int, dict[str, Any]]:
         """Found properties in input order; each missing name is one OBJECT_NOT_FOUND error (207)."""
-        outcome = BatchOutcome(now_ms())
+        outcome = BatchOutcome(self.database.clock)
         _check_batch_size(len(body.inputs), MAX_NAMES_PER_BATCH)
         check_sensitivity(body.data_sensitivity)
         with self.database.session(write=False) as session:
@@ -171,14 +171,14 @@ class PropertyService:
 
     def create(self, principal: Principal, type_name: str, body: PropertyCreate) -> dict[str, Any]:
         with schema_change(self.database, self.schemas, principal, type_name) as (session, object_type):
-            prop = self._create_one(session, principal.portal_id, object_type, body, now_ms())
+            prop = self._create_one(session, principal.portal_id, object_type, body, self.database.clock.now_ms())
         return render_property(prop)
 
     def batch_create(
         self, principal: Principal, type_name: str, inputs: Sequence[PropertyCreate]
     ) -> tuple[int, dict[str, Any]]:
         """Valid inputs are created; each invalid one is an error naming its property (207)."""
-        outcome = BatchOutcome(now_ms())
+        outcome = BatchOutcome(self.database.clock)
         _check_batch_size(len(inputs), MAX_BATCH_INPUTS)
         with schema_change(self.database, self.schemas, principal, type_name) as (session, object_type):
             for body in inputs:
@@ -210,7 +210,7 @@ class PropertyService:
             current = _live_property(object_type, name)
             if current.hubspot_defined or current.column is not None:
                 raise errors.property_definition_read_only(name)
-            prop = updated_definition(object_type, current, body, now_ms())
+            prop = updated_definition(object_type, current, body, self.database.clock.now_ms())
             _keep_values_valid(session, principal.portal_id, object_type, current, prop)
             DefinitionQueries.of(session).save_property(
                 principal.portal_id, object_type.object_type_id, name, prop.to_dict()
@@ -240,7 +240,7 @@ class PropertyService:
         protected = [p.name for p in props if not _archivable(object_type, p)]
         if protected:
             raise errors.property_not_archivable(protected)
-        now = now_ms()
+        now = self.database.clock.now_ms()
         for prop in props:
             if not prop.archived:
                 archived = replace(prop, archived=True, archived_at=now, updated_at=now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from localspot.crm.properties.inputs import PropertyOption
+from localspot.kernel.numbers import Int32
 
 
 class ObjectTypeLabels(msgspec.Struct):
@@ -20,7 +21,7 @@ class ObjectTypePropertyCreate(msgspec.Struct, rename="camel"):
     group_name: str | None = None
     description: str | None = None
     options: list[PropertyOption] = []
-    display_order: int | None = None
+    display_order: Int32 | None = None
     has_unique_value: bool = False
     hidden: bool = False
     form_field: bool = False

@@ -30,7 +30,7 @@ from localspot.kernel.schema.custom import (
 )
 from localspot.kernel.storage import Database, Session
 from localspot.kernel.storage.portals import PortalQueries
-from localspot.kernel.timeutil import iso_from_ms, now_ms
+from localspot.kernel.timeutil import iso_from_ms
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 MAX_PROPERTIES = 1000
@@ -68,7 +68,7 @@ class ObjectSchemaService:
         with self._schema_change(principal) as (session, schema):
             self._check_new_name(session, schema, portal_id, body.name)
             number = session.reserve_ids(1)[0]
-            now = now_ms()
+            now = self.database.clock.now_ms()
             definition: dict[str, Any] = {
                 "id": str(number),
                 "objectTypeId": f"2-{number}",
@@ -140,7 +140,7 @@ class ObjectSchemaService:
                 definition["description"] = ""
             if body.restorable is False:
                 definition["archived"] = False
-            definition["updatedAt"] = now_ms()
+            definition["updatedAt"] = self.database.clock.now_ms()
             ObjectSchemaQueries.of(session).save_object_schema(
                 portal_id, definition["objectTypeId"], definition["name"], definition
             )
@@ -162,7 +162,7 @@ class ObjectSchemaService:
                 ObjectSchemaQueries.of(session).delete_object_schema(portal_id, definition["objectTypeId"])
             else:
                 definition["archived"] = True
-                definition["updatedAt"] = now_ms()
+                definition["updatedAt"] = self.database.clock.now_ms()
                 ObjectSchemaQueries.of(session).save_object_schema(
                     portal_id, definition["objectTypeId"], definition["name"], definition
                 )
@@ -181,7 +181,7 @@ class ObjectSchemaService:
             if definition["objectTypeId"] not in (from_type.object_type_id, to_type.object_type_id):
                 raise errors.validation_error("An association definition must involve the schema's own type.")
             other = to_type if from_type.object_type_id == definition["objectTypeId"] else from_type
-            association = self._association(session, definition, other, body.name, now_ms())
+            association = self._association(session, definition, other, body.name, self.database.clock.now_ms())
             definition["associations"].append(association)
             ObjectSchemaQueries.of(session).save_object_schema(
                 portal_id, definition["objectTypeId"], definition["name"], definition

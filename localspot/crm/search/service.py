@@ -15,7 +15,7 @@ import msgspec
 
 from localspot.crm.objects.rendering import render_record
 from localspot.crm.objects.service import RecordService
-from localspot.crm.objects.values import _NUMBER, as_text
+from localspot.crm.objects.values import as_text
 from localspot.crm.search.conditions import (
     Associated,
     Compare,
@@ -33,6 +33,7 @@ from localspot.crm.search.conditions import (
 )
 from localspot.crm.search.queries.search import SearchQueries
 from localspot.kernel import errors
+from localspot.kernel.numbers import finite_decimal
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.schema import Catalog, ObjectType, PortalSchema
 from localspot.kernel.storage import Database, Session
@@ -250,9 +251,10 @@ def _converter(object_type: ObjectType, name: str, target: Target) -> Any:
                 raise errors.search_bad_value(name, as_text(raw), "a datetime (epoch milliseconds or ISO 8601)")
             return ms
         if kind == NUMBER:
-            if not _NUMBER.match(text):
+            number = finite_decimal(text)
+            if number is None:
                 raise errors.search_bad_value(name, as_text(raw), "a number")
-            return float(text)
+            return float(number)
         if kind == TEXT:
             return as_text(raw).lower()
         if kind == MULTI or prop is None:

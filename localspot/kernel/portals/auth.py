@@ -10,7 +10,6 @@ from localspot.kernel import errors
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.storage import Database, Session
 from localspot.kernel.storage.portals import ALL_SCOPES, PortalQueries
-from localspot.kernel.timeutil import now_ms
 
 TOKEN_PREFIX = "pat-local-"
 
@@ -56,9 +55,9 @@ class Authenticator:
         """`register` inside a write session of the caller's."""
         scope_text = ALL_SCOPES if scopes is None else " ".join(sorted(set(scopes)))
         portals = PortalQueries.of(session)
-        portals.ensure_portal(portal_id, now_ms())
+        portals.ensure_portal(portal_id, session.clock.now_ms())
         if portals.find_token(hash_token(token)) is None:
-            portals.insert_token(hash_token(token), portal_id, scope_text, now_ms())
+            portals.insert_token(hash_token(token), portal_id, scope_text, session.clock.now_ms())
 
     def has_tokens(self) -> bool:
         with self._database.session(write=False) as session:

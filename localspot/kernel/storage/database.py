@@ -119,7 +119,7 @@ class SqliteDatabase(Database):
             try:
                 cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 deferred = self.deferred
-                session = Session(cursor, self.dialect, write=write, deferred=deferred)
+                session = Session(cursor, self.dialect, write=write, deferred=deferred, clock=self.clock)
                 if not write and self._any_pending(session, deferred):
                     # Deferred work (new associations: crm/associations/queries) is settled before anything
                     # reads: this read runs as a write transaction that settles it first. Checked inside the
@@ -159,7 +159,7 @@ class SqliteDatabase(Database):
         the cache: then the read runs in a snapshot of its own without it, and misses just the rows still
         pending (docs/decisions.md, "Storage")."""
         try:
-            Session(cursor, self.dialect, write=True, deferred=deferred).settle_deferred()
+            Session(cursor, self.dialect, write=True, deferred=deferred, clock=self.clock).settle_deferred()
             return True
         except sqlite3.OperationalError as exc:
             if not _is_full(exc):
@@ -329,7 +329,7 @@ class PostgresDatabase(Database):
         conn = self._begin(deadline)
         try:
             with conn.cursor() as cursor:
-                yield Session(cursor, self.dialect, write=write, deferred=self.deferred)
+                yield Session(cursor, self.dialect, write=write, deferred=self.deferred, clock=self.clock)
             conn.execute("COMMIT")
         except BaseException as exc:
             self._rollback(conn)

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, Self
 
 import msgspec
 
+from localspot.kernel.clock import Clock
+
 if TYPE_CHECKING:
     from localspot.kernel.storage.dialects import Dialect
 
@@ -28,10 +30,18 @@ Deferred = tuple[Callable[["Session"], bool], Callable[["Session"], None]]
 
 class Session:
     def __init__(
-        self, cursor: Any, dialect: Dialect, *, write: bool = False, deferred: Sequence[Deferred] = ()
+        self,
+        cursor: Any,
+        dialect: Dialect,
+        *,
+        write: bool = False,
+        deferred: Sequence[Deferred] = (),
+        clock: Clock | None = None,
     ) -> None:
         self.cursor = cursor
         self.dialect = dialect
+        # What time it is for what this session writes: the database's clock, which the control plane may set.
+        self.clock = clock or Clock()
         self.write = write
         self.deferred = deferred
         self.queries: dict[type, Any] = {}

@@ -55,7 +55,7 @@ class ControlState:
         if not force and now - self._checked_at < REFRESH_S:
             return self.current
         self._checked_at = now
-        with self.database.session(write=False) as session:
+        with self.database.session(write=False, settle=False) as session:
             queries = ControlQueries.of(session)
             version = queries.version()
             if version != self.current.version:

@@ -38,7 +38,7 @@ class Authenticator:
         principal = self._known.get(token)
         if principal is not None:
             return principal
-        with self._database.session(write=False) as session:
+        with self._database.session(write=False, settle=False) as session:
             row = PortalQueries.of(session).find_token(hash_token(token))
         if row is None:
             raise errors.invalid_authentication()

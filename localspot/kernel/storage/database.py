@@ -60,10 +60,14 @@ class Database:
     def add_function(self, name: str, arity: int, function: Callable[..., Any]) -> None:
         """An SQL function an area's queries call, where the backend has no SQL for it (SQLite)."""
 
-    def session(self, *, write: bool, catch_up: bool = False) -> contextlib.AbstractContextManager[Session]:
+    def session(
+        self, *, write: bool, catch_up: bool = False, settle: bool = True
+    ) -> contextlib.AbstractContextManager[Session]:
         """A transaction. `catch_up`: a write session whose writes only bring derived data up to date for
         what it then reads (SQLite's lazy search keys); when the disk is too full to keep them, they are
-        rolled back and the answer it read still stands."""
+        rolled back and the answer it read still stands. `settle=False`: a read of tables no deferred work
+        touches (tokens, the control plane's settings), which must not settle it: it runs before the caller
+        is authenticated, and nothing is written for a caller who is refused."""
         raise NotImplementedError
 
     def close(self) -> None:
@@ -111,7 +115,7 @@ class SqliteDatabase(Database):
         return self._conn
 
     @contextlib.contextmanager
-    def session(self, *, write: bool, catch_up: bool = False) -> Iterator[Session]:
+    def session(self, *, write: bool, catch_up: bool = False, settle: bool = True) -> Iterator[Session]:
         with self._lock, contextlib.ExitStack() as writing:
             cursor = self._conn.cursor()
             if write:
@@ -120,7 +124,7 @@ class SqliteDatabase(Database):
                 cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 deferred = self.deferred
                 session = Session(cursor, self.dialect, write=write, deferred=deferred, clock=self.clock)
-                if not write and self._any_pending(session, deferred):
+                if not write and settle and self._any_pending(session, deferred):
                     # Deferred work (new associations: crm/associations/queries) is settled before anything
                     # reads: this read runs as a write transaction that settles it first. Checked inside the
                     # read's own snapshot, so it sees all the work committed before it began.
@@ -324,7 +328,7 @@ class PostgresDatabase(Database):
         )
 
     @contextlib.contextmanager
-    def session(self, *, write: bool, catch_up: bool = False) -> Iterator[Session]:
+    def session(self, *, write: bool, catch_up: bool = False, settle: bool = True) -> Iterator[Session]:
         deadline = time.monotonic() + self._deadlines.bound_s
         conn = self._begin(deadline)
         try:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from tests.conftest import make_client
 from tests.support.asserts import assert_batch, assert_error
 from tests.support.factories import TASK_TIME, create_calls
+from tests.support.server import backend_name
 
 TASKS_CREATE = "/crm/v3/objects/tasks/batch/create"
 ONE_TASK = {"inputs": [{"properties": {"hs_timestamp": TASK_TIME}}]}
@@ -65,3 +68,37 @@ def test_custom_properties_belong_to_one_portal(api, other_portal_api, unique):
     assert created.status_code == 201
     assert api.get(f"/crm/v3/properties/calls/{name}").status_code == 200
     assert_error(other_portal_api.get(f"/crm/v3/properties/calls/{name}"), 404, "OBJECT_NOT_FOUND")
+
+
+def test_a_refused_caller_writes_nothing_not_even_pending_associations(fresh_server):
+    """SQLite keeps new associations pending until a read settles them; a request refused with a 401 must
+    leave them pending (it does no write work), and the next authenticated read settles them."""
+    if backend_name() != "sqlite":
+        pytest.skip("PostgreSQL writes associations directly; only SQLite defers them")
+    server = fresh_server()
+    database_file = server.storage.args[1]
+
+    def pending() -> int:
+        with sqlite3.connect(database_file) as conn:
+            return conn.execute("SELECT count(*) FROM association_pending").fetchone()[0]
+
+    with make_client(server.url, server.token) as api:
+        contact = api.post("/crm/v3/objects/contacts", json={"properties": {}}).json()["id"]
+        association = {
+            "to": {"id": contact},
+            "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 204}],
+        }
+        created = api.post(
+            TASKS_CREATE,
+            json={"inputs": [{"properties": {"hs_timestamp": TASK_TIME}, "associations": [association]}]},
+        )
+        assert created.status_code == 201, created.text
+        assert pending() == 2
+        with make_client(server.url, None) as stranger:
+            for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic dXNlcjpwYXNz"}):
+                refused = stranger.get(f"/crm/v4/objects/contacts/{contact}/associations/tasks", headers=headers)
+                assert_error(refused, 401, "INVALID_AUTHENTICATION")
+        assert pending() == 2
+        read = api.get(f"/crm/v4/objects/contacts/{contact}/associations/tasks")
+        assert [r["toObjectId"] for r in read.json()["results"]] == [int(created.json()["results"][0]["id"])]
+        assert pending() == 0

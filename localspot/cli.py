@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 from localspot import __version__
 from localspot.access_log import LOG_FORMATS
 from localspot.config import DEFAULT_PORT, DEFAULT_PORTAL_ID, Settings
+from localspot.kernel.storage.database import DURABILITIES
 from localspot.startup import Refused
 
 ENV_PREFIX = "LOCALSPOT_"
@@ -131,6 +132,14 @@ def _serve_options(serve: argparse.ArgumentParser) -> None:
     )
     _option(
         serve,
+        "--durability",
+        "SQLite: `normal` keeps every acknowledged write through kill -9 (a power cut may lose the last ~100 ms); "
+        "`full` syncs each commit to disk before answering",
+        choices=DURABILITIES,
+        default=Settings.durability,
+    )
+    _option(
+        serve,
         "--max-body-bytes",
         "larger request bodies answer 413",
         type=_positive_int,
@@ -232,6 +241,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         quiet=args.quiet,
         pool_size=args.pool_size,
         statement_timeout_ms=args.statement_timeout_ms,
+        durability=args.durability,
         max_url_bytes=args.max_url_bytes,
         max_header_bytes=args.max_header_bytes,
         max_headers=args.max_headers,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from localspot.http_protocol import (
     DEFAULT_KEEP_ALIVE_TIMEOUT_S,
@@ -36,6 +37,7 @@ class Settings:
     quiet: bool = False
     pool_size: int = DEFAULT_POOL_SIZE
     statement_timeout_ms: int = DEFAULT_STATEMENT_TIMEOUT_MS
+    durability: str = "normal"
     # The admin API (/_localspot/): with a token, every call must bear it; without, loopback addresses only.
     admin_token: str | None = None
     max_url_bytes: int = DEFAULT_MAX_URL_BYTES
@@ -44,6 +46,14 @@ class Settings:
     keep_alive_timeout_s: float = DEFAULT_KEEP_ALIVE_TIMEOUT_S
     request_timeout_s: float = DEFAULT_REQUEST_TIMEOUT_S
     max_connections: int = DEFAULT_MAX_CONNECTIONS
+
+    def database_options(self) -> dict[str, Any]:
+        """What `open_database` takes besides where the database is."""
+        return {
+            "pool_size": self.pool_size,
+            "statement_timeout_ms": self.statement_timeout_ms,
+            "durability": self.durability,
+        }
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

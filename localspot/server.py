@@ -34,23 +34,13 @@ RESERVED_DESCRIPTORS = 64
 
 
 def open_settings_database(settings: Settings) -> Database:
-    return open_database(
-        settings.database_url,
-        settings.db_path,
-        pool_size=settings.pool_size,
-        statement_timeout_ms=settings.statement_timeout_ms,
-    )
+    return open_database(settings.database_url, settings.db_path, **settings.database_options())
 
 
 def prepare(settings: Settings) -> tuple[Services, str | None]:
     """Checks, migrations and the bootstrap token; runs once, before any worker starts. Returns the services
     and the default portal's token when this start knows it (given, or created now)."""
-    database = open_migrated(
-        settings.database_url,
-        settings.db_path,
-        pool_size=settings.pool_size,
-        statement_timeout_ms=settings.statement_timeout_ms,
-    )
+    database = open_migrated(settings.database_url, settings.db_path, **settings.database_options())
     services = Services(database)
     if settings.token:
         services.auth.register(settings.token, settings.portal_id, None)

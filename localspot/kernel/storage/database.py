@@ -31,6 +31,7 @@ except ImportError:  # not POSIX (Windows): processes' writers queue in SQLite's
 
 # Connections per server process: size so that processes x pool size stays below the server's
 # max_connections (docs/scaling.md, "Connection budget").
+DURABILITIES = ("normal", "full")
 DEFAULT_POOL_SIZE = 10
 # A statement running longer than this is cancelled and the request answered 503.
 DEFAULT_STATEMENT_TIMEOUT_MS = 30_000
@@ -77,7 +78,7 @@ class Database:
 class SqliteDatabase(Database):
     dialect = SqliteDialect()
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, durability: str = "normal") -> None:
         super().__init__()
         self.path = path
         if path == ":memory:":
@@ -89,7 +90,9 @@ class SqliteDatabase(Database):
         self._lock = threading.RLock()
         for pragma in (
             "PRAGMA journal_mode=WAL",
-            "PRAGMA synchronous=NORMAL",
+            # NORMAL: a commit is in the WAL, which kill -9 cannot lose, but reaches the disk at the next
+            # checkpoint, so a power cut may lose the last writes; FULL syncs the WAL before a commit returns.
+            f"PRAGMA synchronous={'FULL' if durability == 'full' else 'NORMAL'}",
             "PRAGMA busy_timeout=10000",
             "PRAGMA cache_size=-32000",
             "PRAGMA temp_store=MEMORY",
@@ -480,9 +483,12 @@ def open_database(
     *,
     pool_size: int = DEFAULT_POOL_SIZE,
     statement_timeout_ms: int = DEFAULT_STATEMENT_TIMEOUT_MS,
+    durability: str = "normal",
 ) -> Database:
+    """`durability` is SQLite's: `full` syncs every commit to disk before it returns. PostgreSQL commits as
+    its server's `synchronous_commit` says (on, by default: synced before the answer)."""
     path = sqlite_path(database_url, db_path)
     if path is not None:
-        return SqliteDatabase(path)
+        return SqliteDatabase(path, durability=durability)
     assert database_url is not None
     return PostgresDatabase(database_url, pool_size=pool_size, statement_timeout_ms=statement_timeout_ms)

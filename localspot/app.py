@@ -49,7 +49,7 @@ from localspot.kernel.schema import Catalog, load_catalog
 from localspot.kernel.storage import Database
 from localspot.kernel.web.api import Api
 from localspot.kernel.web.responses import json_response
-from localspot.kernel.web.routing import http_error, under_prefixes, unexpected
+from localspot.kernel.web.routing import http_error, under_prefixes, unexpected, versioned
 
 
 class Services:
@@ -82,32 +82,33 @@ class Services:
         self.search = SearchService(database, self.records, self.schemas.catalog)
 
 
-# Each API area, with every prefix it is served under (classic and date-versioned).
+# Each API area, with every prefix it is served under: classic, and `{version}` for each of HubSpot's date
+# versions (DATE_VERSIONS; they differ in no rule localspot keeps, so one engine serves them all).
 AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] = [
     (
         lambda api, s: objects.routes(api, s.records, s.record_reads, s.lifecycle),
-        ("/crm/v3/objects", "/crm/objects/2026-03"),
+        ("/crm/v3/objects", "/crm/objects/{version}"),
     ),
     (
         lambda api, s: properties.routes(api, s.properties, s.property_groups),
-        ("/crm/v3/properties", "/crm/properties/2026-03"),
+        ("/crm/v3/properties", "/crm/properties/{version}"),
     ),
     (
         lambda api, s: object_schemas.routes(api, s.object_schemas),
-        ("/crm-object-schemas/v3", "/crm-object-schemas/2026-03"),
+        ("/crm-object-schemas/v3", "/crm-object-schemas/{version}"),
     ),
-    (lambda api, s: owners.routes(api, s.owners), ("/crm/v3/owners", "/crm/owners/2026-03")),
-    (lambda api, s: pipelines.routes(api, s.pipelines), ("/crm/v3/pipelines", "/crm/pipelines/2026-03")),
+    (lambda api, s: owners.routes(api, s.owners), ("/crm/v3/owners", "/crm/owners/{version}")),
+    (lambda api, s: pipelines.routes(api, s.pipelines), ("/crm/v3/pipelines", "/crm/pipelines/{version}")),
     (
         lambda api, s: associations.routes(api, s.associations, s.association_labels),
-        ("/crm/v4/associations", "/crm/associations/v4", "/crm/associations/2026-03"),
+        ("/crm/v4/associations", "/crm/associations/v4", "/crm/associations/{version}"),
     ),
     (
         lambda api, s: associations.record_routes(api, s.associations),
-        ("/crm/v4/objects", "/crm/objects/2026-03"),
+        ("/crm/v4/objects", "/crm/objects/{version}"),
     ),
     (lambda api, s: associations.v3_routes(api, s.associations), ("/crm/v3/associations",)),
-    (lambda api, s: search.routes(api, s.search), ("/crm/v3/objects", "/crm/objects/2026-03")),
+    (lambda api, s: search.routes(api, s.search), ("/crm/v3/objects", "/crm/objects/{version}")),
 ]
 
 
@@ -147,7 +148,6 @@ def create_app(services: Services, settings: Settings | None = None) -> Starlett
     if control.access.served:
         admin_api = Api(control.access.check, threaded=threaded, max_body_bytes=settings.max_body_bytes)
         admin = control_routes.routes(admin_api, control.portals, control.snapshots, control.seeder, control.clock)
-        routes.extend(under_prefixes(admin, ("/_localspot",)))
-    for build, prefixes in AREAS:
-        routes.extend(under_prefixes(build(api, services), prefixes))
+        routes.extend(under_prefixes([(admin, ("/_localspot",))]))
+    routes.extend(under_prefixes([(build(api, services), versioned(prefixes)) for build, prefixes in AREAS]))
     return Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: unexpected})

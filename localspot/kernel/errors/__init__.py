@@ -215,14 +215,6 @@ def property_exists(name: str) -> ApiError:
 # --- platform ------------------------------------------------------------------------------------------
 
 
-def not_found_route(path: str) -> ApiError:
-    return ApiError(404, "OBJECT_NOT_FOUND", f"No route matches {path}")
-
-
-def method_not_allowed(method: str, path: str) -> ApiError:
-    return ApiError(405, "VALIDATION_ERROR", f"Method {method} is not allowed on {path}")
-
-
 def database_unavailable(*, busy: bool = False) -> ApiError:
     """busy: every database connection is lent out to other requests (load, not an outage)."""
     reason = "the server is busy: every database connection is in use" if busy else "the database could not be reached"

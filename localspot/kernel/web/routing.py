@@ -2,26 +2,50 @@
 
 from __future__ import annotations
 
+import re
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
 
-from localspot.kernel import errors
+from localspot.kernel.errors import routing as errors
 from localspot.kernel.web.responses import error_response
 
+# HubSpot's date versions, beside the classic v3/v4 paths: `/crm/objects/2026-03/contacts`.
+DATE_VERSIONS = ("2025-09", "2026-03", "2026-09")
+_DATE_VERSION = re.compile(r"^/[^?]*?/(\d{4}-\d{2}(?:-[a-z]+)?)(?:/|$)")
 
-def under_prefixes(area: list[BaseRoute], prefixes: tuple[str, ...]) -> list[Route]:
-    """Each route of an area under every prefix. An area's root ("/") answers both with and without the
-    trailing slash: the spec says `/crm/v3/owners`, the clients call `/crm/v3/owners/`, and neither client
-    should have to follow a redirect."""
-    flat: list[Route] = []
+
+def versioned(prefixes: tuple[str, ...]) -> tuple[str, ...]:
+    """The prefixes with each `{version}` template once for every date version."""
+    expanded: list[str] = []
     for prefix in prefixes:
-        for route in area:
-            assert isinstance(route, Route)
-            paths = [prefix, prefix + "/"] if route.path == "/" else [prefix + route.path]
-            flat.extend(Route(path, route.endpoint, methods=route.methods, name=None) for path in paths)
-    return flat
+        if "{version}" in prefix:
+            expanded.extend(prefix.replace("{version}", version) for version in DATE_VERSIONS)
+        else:
+            expanded.append(prefix)
+    return tuple(expanded)
+
+
+def under_prefixes(areas: list[tuple[list[BaseRoute], tuple[str, ...]]]) -> list[BaseRoute]:
+    """Each area's routes under every prefix it is served at, as one `Mount` per prefix holding the routes
+    of every area served there, in order: a request is matched against the prefixes first, then against
+    one prefix's routes only, so the many prefixes (classic and each date version) cost no more per request
+    than one. An area's root ("/") answers both with and without the trailing slash: the spec says
+    `/crm/v3/owners`, the clients call `/crm/v3/owners/`, and neither client should have to follow a
+    redirect."""
+    roots: list[BaseRoute] = []
+    by_prefix: dict[str, list[BaseRoute]] = {}
+    for area, prefixes in areas:
+        for prefix in prefixes:
+            for route in area:
+                assert isinstance(route, Route)
+                if route.path == "/":
+                    # The mount takes `prefix/`; `prefix` alone is a route of its own, outside it.
+                    roots.append(Route(prefix, route.endpoint, methods=route.methods))
+                by_prefix.setdefault(prefix, []).append(route)
+    return [*roots, *(Mount(prefix, routes=routes) for prefix, routes in by_prefix.items())]
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
@@ -32,6 +56,9 @@ async def http_error(request: Request, exc: Exception) -> Response:
         # RFC 9110: a 405 lists the methods the route takes (Starlette puts them on the exception).
         response.headers.update(exc.headers or {})
         return response
+    version = _DATE_VERSION.match(request.url.path)
+    if version is not None and version.group(1) not in DATE_VERSIONS:
+        return error_response(errors.unknown_api_version(version.group(1), DATE_VERSIONS))
     return error_response(errors.not_found_route(request.url.path))
 
 

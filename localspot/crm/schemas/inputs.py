@@ -37,6 +37,7 @@ class ObjectSchemaCreate(msgspec.Struct, rename="camel"):
     secondary_display_properties: list[str] = []
     associated_objects: list[str] = []
     description: str | None = None
+    allows_sensitive_properties: bool = False
 
 
 class ObjectSchemaPatch(msgspec.Struct, rename="camel"):
@@ -48,6 +49,14 @@ class ObjectSchemaPatch(msgspec.Struct, rename="camel"):
     description: str | None = None
     clear_description: bool = False
     restorable: bool | None = None
+    allows_sensitive_properties: bool | None = None
+
+
+class ObjectSchemaBatchRead(msgspec.Struct, rename="camel"):
+    inputs: list[str]
+    include_property_definitions: bool = True
+    include_association_definitions: bool = True
+    include_audit_metadata: bool = True
 
 
 class AssociationDefinitionInput(msgspec.Struct, rename="camel"):

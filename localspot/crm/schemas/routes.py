@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from localspot.crm.schemas.inputs import AssociationDefinitionInput, ObjectSchemaCreate, ObjectSchemaPatch
+from localspot.crm.schemas.inputs import (
+    AssociationDefinitionInput,
+    ObjectSchemaBatchRead,
+    ObjectSchemaCreate,
+    ObjectSchemaPatch,
+)
 from localspot.crm.schemas.service import ObjectSchemaService
 from localspot.kernel.web.api import Api, Call, Outcome
 
@@ -34,6 +39,11 @@ def routes(api: Api, schemas: ObjectSchemaService) -> list[BaseRoute]:
 
     return [
         Route("/schemas", api.endpoint(collection), methods=["GET", "POST"]),
+        Route(
+            "/schemas/batch/read",
+            api.endpoint(lambda call: schemas.batch_read(call.principal, call.body(ObjectSchemaBatchRead))),
+            methods=["POST"],
+        ),
         Route("/schemas/{objectType}", api.endpoint(single), methods=["GET", "PATCH", "DELETE"]),
         Route("/schemas/{objectType}/associations", api.endpoint(associations), methods=["POST"]),
         Route(

@@ -15,9 +15,15 @@ from typing import Any
 from localspot.crm.properties.definitions import new_definition
 from localspot.crm.properties.inputs import PropertyCreate
 from localspot.crm.properties.service import PropertyService, render_property
-from localspot.crm.schemas.inputs import AssociationDefinitionInput, ObjectSchemaCreate, ObjectSchemaPatch
+from localspot.crm.schemas.inputs import (
+    AssociationDefinitionInput,
+    ObjectSchemaBatchRead,
+    ObjectSchemaCreate,
+    ObjectSchemaPatch,
+)
 from localspot.crm.schemas.queries import ObjectSchemaQueries
 from localspot.kernel import errors
+from localspot.kernel.batch import MAX_BATCH_INPUTS
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.portals.schema_cache import SchemaCache, SchemaParts
 from localspot.kernel.portals.scopes import Operation
@@ -61,6 +67,31 @@ class ObjectSchemaService:
             definition = self._find(session, principal, schema, type_name)
         return self._render(schema, definition)
 
+    def batch_read(self, principal: Principal, body: ObjectSchemaBatchRead) -> dict[str, Any]:
+        """The schemas the inputs name (by name, fully qualified name or objectTypeId), in input order, each
+        once; inputs that name none are left out, as the spec's answer has no errors (docs/decisions.md)."""
+        principal.require(Operation.SCHEMAS_READ)
+        if len(body.inputs) > MAX_BATCH_INPUTS:
+            raise errors.too_many_inputs(MAX_BATCH_INPUTS)
+        with self.database.session(write=False) as session:
+            schema = self.schemas.load(session, principal.portal_id)
+            found: dict[str, dict[str, Any]] = {}
+            for name in body.inputs:
+                definition = self._lookup(session, principal, schema, name)
+                if definition is not None:
+                    found.setdefault(definition["objectTypeId"], definition)
+        results = []
+        for definition in found.values():
+            rendered = self._render(schema, definition)
+            if not body.include_property_definitions:
+                rendered["properties"] = []
+            if not body.include_association_definitions:
+                rendered["associations"] = []
+            if not body.include_audit_metadata:
+                del rendered["createdAt"], rendered["updatedAt"]
+            results.append(rendered)
+        return {"results": results}
+
     # --- writes ----------------------------------------------------------------------------------------
 
     def create(self, principal: Principal, body: ObjectSchemaCreate) -> tuple[int, dict[str, Any]]:
@@ -81,6 +112,7 @@ class ObjectSchemaService:
                 "searchableProperties": list(body.searchable_properties),
                 "primaryDisplayProperty": body.primary_display_property,
                 "secondaryDisplayProperties": list(body.secondary_display_properties),
+                "allowsSensitiveProperties": body.allows_sensitive_properties,
                 "associations": [],
                 "archived": False,
                 "createdAt": now,
@@ -133,6 +165,7 @@ class ObjectSchemaService:
                 ("secondaryDisplayProperties", body.secondary_display_properties),
                 ("primaryDisplayProperty", body.primary_display_property),
                 ("description", body.description),
+                ("allowsSensitiveProperties", body.allows_sensitive_properties),
             ):
                 if value is not None:
                     definition[key] = value
@@ -212,6 +245,14 @@ class ObjectSchemaService:
         with self.database.session(write=True) as session:
             PortalQueries.of(session).lock_schema(principal.portal_id)
             yield session, self.schemas.load(session, principal.portal_id)
+
+    def _lookup(
+        self, session: Session, principal: Principal, schema: PortalSchema, type_name: str
+    ) -> dict[str, Any] | None:
+        try:
+            return self._find(session, principal, schema, type_name)
+        except errors.ApiError:
+            return None
 
     def _find(
         self,
@@ -322,6 +363,7 @@ class ObjectSchemaService:
             "searchableProperties": definition.get("searchableProperties", []),
             "primaryDisplayProperty": definition.get("primaryDisplayProperty"),
             "secondaryDisplayProperties": definition.get("secondaryDisplayProperties", []),
+            "allowsSensitiveProperties": bool(definition.get("allowsSensitiveProperties", False)),
             "archived": bool(definition.get("archived", False)),
             "portalId": portal_id,
             "metaType": "PORTAL_SPECIFIC",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import make_client
 from tests.support.asserts import assert_batch, assert_error, assert_record
 from tests.support.factories import create_contacts
 
@@ -190,3 +191,53 @@ def test_schemas_belong_to_one_portal_and_need_scopes(api, other_portal_api, bas
             json={"inputs": [{"properties": {"vin": "s"}}]},
         )
         assert_error(write, 403, "MISSING_SCOPES")
+
+
+def test_allows_sensitive_properties_is_on_every_schema_body(api, car_schema, unique):
+    assert car_schema["allowsSensitiveProperties"] is False
+    sensitive = api.post(
+        "/crm-object-schemas/v3/schemas", json=schema_body(f"vaults_{unique}", allowsSensitiveProperties=True)
+    )
+    assert sensitive.status_code == 201, sensitive.text
+    assert sensitive.json()["allowsSensitiveProperties"] is True
+    patched = api.patch(
+        f"/crm-object-schemas/v3/schemas/{car_schema['objectTypeId']}", json={"allowsSensitiveProperties": True}
+    )
+    assert patched.status_code == 200 and patched.json()["allowsSensitiveProperties"] is True
+    listed = api.get("/crm-object-schemas/v3/schemas").json()["results"]
+    assert all(isinstance(s["allowsSensitiveProperties"], bool) for s in listed)
+
+
+@pytest.mark.parametrize("prefix", ["/crm-object-schemas/v3", "/crm-object-schemas/2026-03"])
+def test_batch_read_answers_the_named_schemas_in_input_order(api, car_schema, unique, prefix):
+    other = api.post("/crm-object-schemas/v3/schemas", json=schema_body(f"bikes_{unique}")).json()
+    body = {
+        "inputs": [other["name"], car_schema["objectTypeId"], "no_such_schema", car_schema["fullyQualifiedName"]],
+        "includePropertyDefinitions": True,
+        "includeAssociationDefinitions": True,
+        "includeAuditMetadata": True,
+    }
+    answer = api.post(f"{prefix}/schemas/batch/read", json=body)
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"results": [other, car_schema]}
+
+    bare = api.post(
+        f"{prefix}/schemas/batch/read",
+        json={
+            **body,
+            "includePropertyDefinitions": False,
+            "includeAssociationDefinitions": False,
+            "includeAuditMetadata": False,
+        },
+    ).json()["results"][1]
+    expected = {k: v for k, v in car_schema.items() if k not in ("createdAt", "updatedAt")}
+    assert bare == {**expected, "properties": [], "associations": []}
+
+
+def test_batch_read_of_schemas_is_bounded_and_scoped(api, base_url, token_for, car_schema):
+    too_many = api.post("/crm-object-schemas/v3/schemas/batch/read", json={"inputs": ["x"] * 101})
+    assert_error(too_many, 400, "VALIDATION_ERROR")
+    assert_error(api.post("/crm-object-schemas/v3/schemas/batch/read", json={"inputs": "x"}), 400, "VALIDATION_ERROR")
+    with make_client(base_url, token_for("crm.objects.contacts.read")) as client:
+        refused = client.post("/crm-object-schemas/v3/schemas/batch/read", json={"inputs": [car_schema["name"]]})
+    assert_error(refused, 403, "MISSING_SCOPES")

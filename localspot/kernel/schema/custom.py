@@ -19,6 +19,16 @@ SYSTEM_PROPERTIES = (
         "fieldType": "date",
         "readOnly": True,
     },
+    # Custom objects have pipelines as tickets do (docs/decisions.md, "Custom objects"): no default pipeline,
+    # the options come from the portal's own pipelines.
+    {"name": "hs_pipeline", "label": "Pipeline", "type": "enumeration", "fieldType": "select", "options": []},
+    {
+        "name": "hs_pipeline_stage",
+        "label": "Pipeline stage",
+        "type": "enumeration",
+        "fieldType": "select",
+        "options": [],
+    },
 )
 
 
@@ -54,6 +64,9 @@ def object_type_from_schema(definition: dict[str, Any]) -> ObjectType:
             "primaryDisplayProperty": definition.get("primaryDisplayProperty"),
             "readScopes": list(CUSTOM_READ_SCOPES),
             "writeScopes": list(CUSTOM_WRITE_SCOPES),
+            "mergeable": True,
+            "pipelineProperty": "hs_pipeline",
+            "stageProperty": "hs_pipeline_stage",
             "groups": [{"name": group, "label": f"{definition['labels']['singular']} information", "displayOrder": 0}],
             "properties": properties,
         },

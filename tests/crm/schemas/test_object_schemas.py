@@ -241,3 +241,51 @@ def test_batch_read_of_schemas_is_bounded_and_scoped(api, base_url, token_for, c
     with make_client(base_url, token_for("crm.objects.contacts.read")) as client:
         refused = client.post("/crm-object-schemas/v3/schemas/batch/read", json={"inputs": [car_schema["name"]]})
     assert_error(refused, 403, "MISSING_SCOPES")
+
+
+def test_records_of_a_custom_type_can_be_merged(api, car_schema, unique):
+    type_id = car_schema["objectTypeId"]
+    base = f"/crm/v3/objects/{type_id}"
+    primary = api.post(base, json={"properties": {"vin": f"P{unique}"}}).json()
+    merged = api.post(base, json={"properties": {"vin": f"M{unique}", "year": "1999"}}).json()
+    answer = api.post(f"{base}/merge", json={"primaryObjectId": primary["id"], "objectIdToMerge": merged["id"]})
+    assert answer.status_code == 200, answer.text
+    survivor = answer.json()
+    assert (survivor["id"], survivor["properties"]["vin"], survivor["properties"]["year"]) == (
+        primary["id"],
+        f"P{unique}",
+        "1999",
+    )
+    assert api.get(f"{base}/{merged['id']}").json()["id"] == primary["id"]
+
+
+def test_custom_types_have_pipelines_that_records_follow(api, car_schema):
+    type_id = car_schema["objectTypeId"]
+    assert api.get(f"/crm/v3/pipelines/{type_id}").json() == {"results": []}
+    created = api.post(
+        f"/crm/v3/pipelines/{type_id}",
+        json={
+            "label": "Assembly",
+            "displayOrder": 0,
+            "stages": [{"label": "Chassis", "displayOrder": 0}, {"label": "Paint", "displayOrder": 1}],
+        },
+    )
+    assert created.status_code == 201, created.text
+    pipeline = created.json()
+    stage = pipeline["stages"][0]
+    assert stage["metadata"] == {}
+    car = api.post(
+        f"/crm/v3/objects/{type_id}",
+        json={"properties": {"vin": "PIPE1", "hs_pipeline": pipeline["id"], "hs_pipeline_stage": stage["id"]}},
+    )
+    assert car.status_code == 201, car.text
+    assert car.json()["properties"]["hs_pipeline_stage"] == stage["id"]
+    bad = api.post(f"/crm/v3/objects/{type_id}", json={"properties": {"vin": "PIPE2", "hs_pipeline_stage": "nope"}})
+    assert_error(bad, 400, "VALIDATION_ERROR")
+    options = api.get(f"/crm/v3/properties/{type_id}/hs_pipeline").json()["options"]
+    assert [o["value"] for o in options] == [pipeline["id"]]
+    in_use = api.delete(
+        f"/crm/v3/pipelines/{type_id}/{pipeline['id']}/stages/{stage['id']}",
+        params={"validateReferencesBeforeDelete": "true"},
+    )
+    assert assert_error(in_use, 400, "VALIDATION_ERROR")["subCategory"] == "PipelineError.STAGE_ID_IN_USE"

@@ -24,6 +24,7 @@ from localspot.crm.associations import labels as association_labels
 from localspot.crm.associations import routes as associations
 from localspot.crm.associations.labels import AssociationLabelService
 from localspot.crm.associations.service import AssociationService
+from localspot.crm.associations.usage import AssociationUsageService
 from localspot.crm.objects import routes as objects
 from localspot.crm.objects.lifecycle import RecordLifecycle
 from localspot.crm.objects.reads import RecordReads
@@ -78,6 +79,7 @@ class Services:
         self.property_groups = PropertyGroupService(database, self.schemas)
         self.object_schemas = ObjectSchemaService(database, self.schemas, self.properties)
         self.owners = OwnerService(database)
+        self.association_usage = AssociationUsageService(database, self.owners)
         self.pipelines = PipelineService(database, self.schemas)
         self.search = SearchService(database, self.records, self.schemas.catalog)
 
@@ -100,7 +102,7 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
     (lambda api, s: owners.routes(api, s.owners), ("/crm/v3/owners", "/crm/owners/{version}")),
     (lambda api, s: pipelines.routes(api, s.pipelines), ("/crm/v3/pipelines", "/crm/pipelines/{version}")),
     (
-        lambda api, s: associations.routes(api, s.associations, s.association_labels),
+        lambda api, s: associations.routes(api, s.associations, s.association_labels, s.association_usage),
         ("/crm/v4/associations", "/crm/associations/v4", "/crm/associations/{version}"),
     ),
     (

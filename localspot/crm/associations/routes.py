@@ -23,6 +23,7 @@ from localspot.crm.associations.inputs import (
 )
 from localspot.crm.associations.labels import AssociationLabelService
 from localspot.crm.associations.service import PAGE_SIZE, AssociationService
+from localspot.crm.associations.usage import AssociationUsageService
 from localspot.kernel.web.api import Api, Call, Handler, Outcome
 
 
@@ -39,8 +40,10 @@ def _pair_batch(method: Callable[..., Any], body: type) -> Handler:
     return handle
 
 
-def routes(api: Api, associations: AssociationService, labels: AssociationLabelService) -> list[BaseRoute]:
-    """Batch, labels and limits, relative to each v4 associations prefix."""
+def routes(
+    api: Api, associations: AssociationService, labels: AssociationLabelService, usage: AssociationUsageService
+) -> list[BaseRoute]:
+    """Batch, labels, limits and the usage report, relative to each v4 associations prefix."""
 
     def batch(operation: str, body: type) -> Route:
         return Route(
@@ -73,7 +76,11 @@ def routes(api: Api, associations: AssociationService, labels: AssociationLabelS
             methods=["POST"],
         )
 
+    def high_usage_report(call: Call) -> Outcome:
+        return usage.high_usage_report(call.principal, call.path["userId"])
+
     return [
+        Route("/usage/high-usage-report/{userId}", api.endpoint(high_usage_report), methods=["POST"]),
         Route("/definitions/configurations/all", api.endpoint(limits_all), methods=["GET"]),
         Route(
             "/definitions/configurations/{fromObjectType}/{toObjectType}", api.endpoint(limits_pair), methods=["GET"]

@@ -68,6 +68,12 @@ class OwnerService:
             raise errors.object_not_found(owner_id)
         return render_owner(owner)
 
+    def user_email(self, portal_id: int, user_id: int) -> str | None:
+        """The email of the active user with that userId in the portal, if there is one (for other areas)."""
+        with self.database.session(write=False) as session:
+            owner = OwnerQueries.of(session).find_owner(portal_id, column="user_id", value=user_id, archived=False)
+        return None if owner is None else owner.email
+
     def create(
         self, portal_id: int, *, email: str, first_name: str | None = None, last_name: str | None = None
     ) -> dict[str, Any]:

@@ -3,9 +3,11 @@ each area under each path family HubSpot's clients use. This is the one module t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -48,6 +50,7 @@ from localspot.kernel.portals.principal import Principal
 from localspot.kernel.portals.schema_cache import SchemaCache
 from localspot.kernel.schema import Catalog, load_catalog
 from localspot.kernel.storage import Database
+from localspot.kernel.storage.health import database_answers
 from localspot.kernel.web.api import Api
 from localspot.kernel.web.responses import json_response
 from localspot.kernel.web.routing import http_error, under_prefixes, unexpected, versioned
@@ -142,9 +145,15 @@ def create_app(services: Services, settings: Settings | None = None) -> Starlett
     api = Api(authenticate, threaded=threaded, max_body_bytes=settings.max_body_bytes)
 
     async def health(request: Request) -> Response:
-        return json_response(
-            {"status": "ok", "version": __version__, "backend": services.database.dialect.name, "database": "ok"}
-        )
+        check = functools.partial(database_answers, services.database)
+        answers = await run_in_threadpool(check) if threaded else check()
+        body = {
+            "status": "ok" if answers else "unavailable",
+            "version": __version__,
+            "backend": services.database.dialect.name,
+            "database": "ok" if answers else "unreachable",
+        }
+        return json_response(body, 200 if answers else 503)
 
     routes: list[BaseRoute] = [Route("/_localspot/health", health, methods=["GET"])]
     if control.access.served:

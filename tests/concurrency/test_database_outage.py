@@ -134,10 +134,15 @@ def test_database_outage_mid_load_answers_503_then_recovers(outage: Outage, uniq
         assert_unavailable(down_write)
         with make_client(server.url, "pat-local-never-seen-before") as stranger:
             assert_unavailable(stranger.post("/crm/v3/objects/contacts/batch/create", json={"inputs": []}))
+        health = probe.get("/_localspot/health")
+        assert health.status_code == 503
+        assert (health.json()["status"], health.json()["database"]) == ("unavailable", "unreachable")
         proxy.restore()
         restored_at = len(load.outcomes)
         wait_for(lambda: load.count(201, since=restored_at) > 0, timeout=10)
         wait_for(lambda: load.count(201, since=restored_at) >= 6, timeout=30)
+        healthy = probe.get("/_localspot/health").json()
+        assert (healthy["status"], healthy["database"], healthy["backend"]) == ("ok", "ok", "postgresql")
     statuses = [response.status_code for _, response in load.outcomes]
     assert set(statuses) <= {201, 503}, statuses  # never a 500
     assert 503 in statuses[cut_at:]

@@ -117,6 +117,10 @@ def body_too_large(limit: int) -> ApiError:
     return ApiError(413, "VALIDATION_ERROR", f"Request body exceeds the limit of {limit} bytes.")
 
 
+def body_too_deep(limit: int) -> ApiError:
+    return validation_error(f"Invalid input JSON: nested deeper than {limit} levels.")
+
+
 def too_many_inputs(limit: int, what: str = "inputs") -> ApiError:
     return validation_error(f"The maximum number of {what} supported in a batch request is {limit}.")
 

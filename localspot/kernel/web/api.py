@@ -8,9 +8,7 @@ that turns errors into HubSpot's error bodies."""
 
 from __future__ import annotations
 
-import itertools
 import logging
-import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -24,6 +22,7 @@ from localspot.kernel import errors
 from localspot.kernel.errors import ApiError
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.storage import DatabaseUnavailable, StorageFull
+from localspot.kernel.web.json_depth import nested_deeper_than
 from localspot.kernel.web.params import Query
 from localspot.kernel.web.responses import error_response, json_response, no_content
 
@@ -129,10 +128,13 @@ class Api:
             decoder = self._decoders[body_type] = msgspec.json.Decoder(body_type)
         if not raw.strip():
             raise errors.validation_error("Invalid input JSON: the request body is empty.")
-        if _nesting_depth(raw) > MAX_JSON_DEPTH:
-            raise errors.validation_error(f"Invalid input JSON: nested deeper than {MAX_JSON_DEPTH} levels.")
+        if nested_deeper_than(raw, MAX_JSON_DEPTH):
+            raise errors.body_too_deep(MAX_JSON_DEPTH)
         try:
             return decoder.decode(raw)
+        except RecursionError:
+            # Nesting the quick check cannot see: refused as too deep, like any other.
+            raise errors.body_too_deep(MAX_JSON_DEPTH) from None
         except msgspec.ValidationError as exc:
             raise errors.validation_error(f"Invalid input JSON: {exc}") from None
         except msgspec.DecodeError as exc:
@@ -160,17 +162,3 @@ _JSON_NUL = b"\\u0000"
 def _refuse_nul(request: Request) -> None:
     if "\x00" in request.scope["path"] or b"%00" in request.scope["query_string"]:
         raise errors.nul_character()
-
-
-_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
-_DEPTH_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
-
-
-def _nesting_depth(raw: bytes) -> int:
-    """How deep arrays and objects nest in `raw` (brackets inside strings do not count). A body with fewer
-    opening brackets than the bound cannot nest deeper, so the common case costs two counts."""
-    if raw.count(b"[") + raw.count(b"{") <= MAX_JSON_DEPTH:
-        return 0
-    brackets = _JSON_STRING.sub(b"", raw).translate(None, _NOT_BRACKETS)
-    return max(itertools.accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)

@@ -54,12 +54,15 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Postgre
     storage.drop()
 
 
-def _statements(monkeypatch: pytest.MonkeyPatch, run: Any) -> list[tuple[str, tuple[Any, ...]]]:
+def _statements(
+    monkeypatch: pytest.MonkeyPatch, run: Any, table: str = "associations"
+) -> list[tuple[str, tuple[Any, ...]]]:
+    """The statements reading `table` that `run` executes."""
     seen: list[tuple[str, tuple[Any, ...]]] = []
     original = Session.execute
 
     def recording(self: Session, query: str, params: Any = ()) -> Any:
-        if "FROM associations" in query:
+        if f"FROM {table}" in query:
             seen.append((query, tuple(params)))
         return original(self, query, params)
 
@@ -95,21 +98,15 @@ def test_an_association_filtered_search_reaches_the_records_by_primary_key_witho
 
 def test_association_targets_are_looked_up_by_primary_key_without_statistics(database, monkeypatch) -> None:
     db, contacts = database
-    seen: list[tuple[str, tuple[Any, ...]]] = []
-    original = Session.execute
-
-    def recording(self: Session, query: str, params: Any = ()) -> Any:
-        if "FROM records" in query:
-            seen.append((query, tuple(params)))
-        return original(self, query, params)
-
     with db.session(write=False) as session:
-        monkeypatch.setattr(Session, "execute", recording)
-        found = AssociationQueries.of(session).record_types(1, contacts[:3])
-        monkeypatch.undo()
+        found: dict[int, str] = {}
+
+        def run() -> None:
+            found.update(AssociationQueries.of(session).record_types(1, contacts[:3]))
+
+        statements = _statements(monkeypatch, run, table="records")
         assert found == {contact: "0-1" for contact in contacts[:3]}
-        assert seen
-        for query, params in seen:
+        for query, params in statements:
             plan = "\n".join(row[0] for row in session.fetchall(f"EXPLAIN {query}", params))
             # The ids are the primary key's second column: never a walk of the portal's listing index.
             assert "records_pkey" in plan and "records_listing" not in plan and "Seq Scan" not in plan, plan

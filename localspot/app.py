@@ -14,6 +14,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from localspot import __version__
+from localspot.apps import admin_routes as app_admin_routes
+from localspot.apps import routes as oauth_routes
+from localspot.apps.oauth import OAuthService
+from localspot.apps.registry import AppRegistry
 from localspot.config import Settings
 from localspot.control import routes as control_routes
 from localspot.control.access import AdminAccess
@@ -128,6 +132,10 @@ class Control:
         self.snapshots = SnapshotAdmin(database)
         self.seeder = Seeder(database, services.schemas, services.records, services.associations)
         self.clock = ClockAdmin(database, self.state)
+        self.apps = AppRegistry(database, self.portals)
+        self.oauth = OAuthService(
+            database, auto_approve=settings.oauth_auto_approve, default_portal_id=settings.portal_id
+        )
 
 
 def create_app(services: Services, settings: Settings | None = None) -> Starlette:
@@ -159,6 +167,8 @@ def create_app(services: Services, settings: Settings | None = None) -> Starlett
     if control.access.served:
         admin_api = Api(control.access.check, threaded=threaded, max_body_bytes=settings.max_body_bytes)
         admin = control_routes.routes(admin_api, control.portals, control.snapshots, control.seeder, control.clock)
+        admin.extend(app_admin_routes.routes(admin_api, control.apps))
         routes.extend(under_prefixes([(admin, ("/_localspot",))]))
+    routes.extend(oauth_routes.routes(control.oauth, threaded=threaded))
     routes.extend(under_prefixes([(build(api, services), versioned(prefixes)) for build, prefixes in AREAS]))
     return Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: unexpected})

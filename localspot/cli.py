@@ -132,6 +132,12 @@ def _serve_options(serve: argparse.ArgumentParser) -> None:
     )
     _option(
         serve,
+        "--oauth-auto-approve",
+        "OAuth installs are approved at once, without the consent page (unattended tests)",
+        action="store_true",
+    )
+    _option(
+        serve,
         "--durability",
         "SQLite: `normal` keeps every acknowledged write through kill -9 (a power cut may lose the last ~100 ms); "
         "`full` syncs each commit to disk before answering",
@@ -242,6 +248,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         pool_size=args.pool_size,
         statement_timeout_ms=args.statement_timeout_ms,
         durability=args.durability,
+        oauth_auto_approve=args.oauth_auto_approve,
         max_url_bytes=args.max_url_bytes,
         max_header_bytes=args.max_header_bytes,
         max_headers=args.max_headers,

@@ -40,6 +40,8 @@ class Settings:
     durability: str = "normal"
     # The admin API (/_localspot/): with a token, every call must bear it; without, loopback addresses only.
     admin_token: str | None = None
+    # OAuth installs are approved at once, without the consent page (unattended tests).
+    oauth_auto_approve: bool = False
     max_url_bytes: int = DEFAULT_MAX_URL_BYTES
     max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES
     max_headers: int = DEFAULT_MAX_HEADERS

@@ -139,6 +139,13 @@ class PortalAdmin:
             },
         }
 
+    def tokens_revoked(self, session: Session) -> None:
+        """For other parts that delete tokens (an app and its installs): every worker forgets its cache."""
+        self._count_revocation(session)
+
+    def settle(self) -> None:
+        self._settle()
+
     def _count_revocation(self, session: Session) -> None:
         queries = ControlQueries.of(session)
         queries.save_setting(TOKEN_REVOCATIONS, queries.settings().get(TOKEN_REVOCATIONS, 0) + 1)

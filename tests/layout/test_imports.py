@@ -15,7 +15,13 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "localspot"
 # The kernel's own layers, lowest first: a kernel module imports only its own layer and those below.
 KERNEL_LAYERS = [
-    ("localspot.kernel.errors", "localspot.kernel.timeutil", "localspot.kernel.batch", "localspot.kernel.clock"),
+    (
+        "localspot.kernel.errors",
+        "localspot.kernel.timeutil",
+        "localspot.kernel.batch",
+        "localspot.kernel.clock",
+        "localspot.kernel.numbers",
+    ),
     ("localspot.kernel.schema",),
     ("localspot.kernel.storage",),
     ("localspot.kernel.portals",),
@@ -23,7 +29,7 @@ KERNEL_LAYERS = [
 ]
 ENTRY_POINTS = ("localspot.app", "localspot.server", "localspot.cli", "localspot.config", "localspot.__main__")
 # The product parts beside the CRM areas: they may use the areas' services; no area uses them.
-PARTS = ("localspot.control",)
+PARTS = ("localspot.control", "localspot.apps")
 SQL = re.compile(r"\b(SELECT .+ FROM|INSERT INTO|UPDATE \w+ SET|DELETE FROM|CREATE (TABLE|INDEX))\b")
 
 

@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Iterable
 
 from localspot.kernel import errors
+from localspot.kernel.errors.tokens import expired_authentication
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.storage import Database, Session
 from localspot.kernel.storage.portals import ALL_SCOPES, PortalQueries
@@ -25,8 +26,9 @@ def new_token() -> str:
 class Authenticator:
     def __init__(self, database: Database) -> None:
         self._database = database
-        # A hit is cached until a token is revoked (the control plane calls `forget` in every process).
-        self._known: dict[str, Principal] = {}
+        # A hit is cached, with its expiry, until a token is revoked (the control plane calls `forget` in
+        # every process).
+        self._known: dict[str, tuple[Principal, int | None]] = {}
 
     def authenticate(self, authorization: str | None) -> Principal:
         if not authorization:
@@ -35,15 +37,18 @@ class Authenticator:
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             raise errors.invalid_authentication()
-        principal = self._known.get(token)
-        if principal is not None:
-            return principal
-        with self._database.session(write=False, settle=False) as session:
-            row = PortalQueries.of(session).find_token(hash_token(token))
-        if row is None:
-            raise errors.invalid_authentication()
-        principal = Principal(row.portal_id, row.scopes)
-        self._known[token] = principal
+        known = self._known.get(token)
+        if known is None:
+            with self._database.session(write=False, settle=False) as session:
+                row = PortalQueries.of(session).find_token(hash_token(token))
+            if row is None:
+                raise errors.invalid_authentication()
+            known = self._known[token] = (Principal(row.portal_id, row.scopes), row.expires_at)
+        principal, expires_at = known
+        if expires_at is not None:
+            now = self._database.clock.now_ms()
+            if now >= expires_at:
+                raise expired_authentication(expires_at, now)
         return principal
 
     def register(self, token: str, portal_id: int, scopes: Iterable[str] | None) -> None:

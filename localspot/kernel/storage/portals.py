@@ -14,6 +14,8 @@ class TokenRow:
     portal_id: int
     scopes: frozenset[str]
     schema_version: int
+    # OAuth access tokens (the app platform) expire; a portal's own tokens do not (None).
+    expires_at: int | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -30,10 +32,20 @@ class PortalQueries(Queries):
             (portal_id, now),
         )
 
-    def insert_token(self, token_hash: str, portal_id: int, scopes: str, now: int) -> None:
+    def insert_token(
+        self,
+        token_hash: str,
+        portal_id: int,
+        scopes: str,
+        now: int,
+        *,
+        app_id: int | None = None,
+        expires_at: int | None = None,
+    ) -> None:
         self.execute(
-            "INSERT INTO tokens (token_hash, portal_id, scopes, created_at) VALUES (?, ?, ?, ?)",
-            (token_hash, portal_id, scopes, now),
+            "INSERT INTO tokens (token_hash, portal_id, scopes, created_at, app_id, expires_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (token_hash, portal_id, scopes, now, app_id, expires_at),
         )
 
     def count_tokens(self) -> int:
@@ -41,13 +53,13 @@ class PortalQueries(Queries):
 
     def find_token(self, token_hash: str) -> TokenRow | None:
         row = self.fetchone(
-            "SELECT t.portal_id, t.scopes, p.schema_version FROM tokens t JOIN portals p ON p.id = t.portal_id "
-            "WHERE t.token_hash = ?",
+            "SELECT t.portal_id, t.scopes, p.schema_version, t.expires_at FROM tokens t "
+            "JOIN portals p ON p.id = t.portal_id WHERE t.token_hash = ?",
             (token_hash,),
         )
         if row is None:
             return None
-        return TokenRow(row[0], frozenset(row[1].split()), row[2])
+        return TokenRow(row[0], frozenset(row[1].split()), row[2], row[3])
 
     def schema_version(self, portal_id: int) -> int:
         """The portal's schema version. A PostgreSQL write transaction also share-locks the portal row until it
@@ -88,7 +100,8 @@ class PortalQueries(Queries):
 
     def delete_portal(self, portal_id: int) -> bool:
         """The portal and its tokens (its data first: `PortalData.delete`). False when there is none."""
-        self.execute("DELETE FROM tokens WHERE portal_id = ?", (portal_id,))
+        for table in ("tokens", "oauth_codes", "oauth_refresh_tokens"):
+            self.execute(f"DELETE FROM {table} WHERE portal_id = ?", (portal_id,))
         return bool(self.fetchall("DELETE FROM portals WHERE id = ? RETURNING id", (portal_id,)))
 
     def delete_token(self, token_hash: str) -> bool:

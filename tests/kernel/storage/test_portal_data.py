@@ -7,9 +7,10 @@ from localspot.kernel.storage import open_database
 from localspot.kernel.storage.migrate import upgrade
 from localspot.kernel.storage.portal_data import DERIVED_TABLES, PORTAL_TABLES
 
-# Tables with a portal_id that reset and snapshots leave alone: the portal's tokens, and the control plane's
-# own records of the portal (its snapshots, its rate-limit counters), which it clears itself.
-KEPT_APART = {"tokens", "portal_snapshots", "rate_counters"}
+# Tables with a portal_id that reset and snapshots leave alone: the portal's tokens and its apps' installs
+# (OAuth codes and refresh tokens), and the control plane's own records of the portal (its snapshots, its
+# rate-limit counters), which it clears itself.
+KEPT_APART = {"tokens", "oauth_codes", "oauth_refresh_tokens", "portal_snapshots", "rate_counters"}
 
 
 def test_every_table_with_a_portal_id_is_known(tmp_path):

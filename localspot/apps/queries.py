@@ -1,0 +1,101 @@
+"""The app platform's SQL: apps, authorization codes, refresh tokens and app-level tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+
+from localspot.kernel.storage.session import Queries, encode_json
+
+_decode = msgspec.json.decode
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """What a code or a refresh token stands for: an app's install in a portal, with its scopes."""
+
+    app_id: int
+    portal_id: int
+    scopes: tuple[str, ...]
+    redirect_uri: str = ""
+    expires_at: int = 0
+
+
+class AppQueries(Queries):
+    def insert_app(self, app_id: int, client_id: str, definition: dict[str, Any], now: int) -> None:
+        self.execute(
+            "INSERT INTO apps (id, client_id, definition, created_at) VALUES (?, ?, ?, ?)",
+            (app_id, client_id, encode_json(definition).decode(), now),
+        )
+
+    def apps(self, app_id: int | None = None) -> list[dict[str, Any]]:
+        where, params = ("WHERE id = ?", (app_id,)) if app_id is not None else ("", ())
+        return [_decode(row[0]) for row in self.fetchall(f"SELECT definition FROM apps {where} ORDER BY id", params)]
+
+    def app_by_client_id(self, client_id: str) -> dict[str, Any] | None:
+        row = self.fetchone("SELECT definition FROM apps WHERE client_id = ?", (client_id,))
+        return None if row is None else _decode(row[0])
+
+    def delete_app(self, app_id: int) -> bool:
+        """The app and everything issued to it: codes, refresh tokens, access tokens, app tokens."""
+        for table in ("oauth_codes", "oauth_refresh_tokens", "oauth_app_tokens", "tokens"):
+            self.execute(f"DELETE FROM {table} WHERE app_id = ?", (app_id,))
+        return bool(self.fetchall("DELETE FROM apps WHERE id = ? RETURNING id", (app_id,)))
+
+    # --- codes and refresh tokens -------------------------------------------------------------------
+
+    def insert_code(self, code_hash: str, grant: Grant) -> None:
+        self.execute(
+            "INSERT INTO oauth_codes (code_hash, app_id, portal_id, redirect_uri, scopes, expires_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (code_hash, grant.app_id, grant.portal_id, grant.redirect_uri, " ".join(grant.scopes), grant.expires_at),
+        )
+
+    def take_code(self, code_hash: str) -> Grant | None:
+        """The code's grant, used up: a code is exchanged once."""
+        row = self.fetchone(
+            "DELETE FROM oauth_codes WHERE code_hash = ? RETURNING app_id, portal_id, scopes, redirect_uri, expires_at",
+            (code_hash,),
+        )
+        return None if row is None else Grant(row[0], row[1], tuple(row[2].split()), row[3], row[4])
+
+    def insert_refresh_token(self, token_hash: str, grant: Grant, now: int) -> None:
+        self.execute(
+            "INSERT INTO oauth_refresh_tokens (token_hash, app_id, portal_id, scopes, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (token_hash, grant.app_id, grant.portal_id, " ".join(grant.scopes), now),
+        )
+
+    def refresh_token(self, token_hash: str) -> Grant | None:
+        row = self.fetchone(
+            "SELECT app_id, portal_id, scopes FROM oauth_refresh_tokens WHERE token_hash = ?", (token_hash,)
+        )
+        return None if row is None else Grant(row[0], row[1], tuple(row[2].split()))
+
+    def delete_refresh_token(self, token_hash: str) -> bool:
+        return bool(
+            self.fetchall("DELETE FROM oauth_refresh_tokens WHERE token_hash = ? RETURNING app_id", (token_hash,))
+        )
+
+    # --- access tokens (in `tokens`, the CRM's own table) and app-level tokens --------------------------
+
+    def access_token(self, token_hash: str) -> Grant | None:
+        row = self.fetchone(
+            "SELECT app_id, portal_id, scopes, expires_at FROM tokens WHERE token_hash = ? AND app_id IS NOT NULL",
+            (token_hash,),
+        )
+        return None if row is None else Grant(row[0], row[1], tuple(row[2].split()), expires_at=row[3])
+
+    def insert_app_token(self, token_hash: str, app_id: int, scopes: tuple[str, ...], expires_at: int) -> None:
+        self.execute(
+            "INSERT INTO oauth_app_tokens (token_hash, app_id, scopes, expires_at) VALUES (?, ?, ?, ?)",
+            (token_hash, app_id, " ".join(scopes), expires_at),
+        )
+
+    def app_token(self, token_hash: str) -> Grant | None:
+        row = self.fetchone(
+            "SELECT app_id, scopes, expires_at FROM oauth_app_tokens WHERE token_hash = ?", (token_hash,)
+        )
+        return None if row is None else Grant(row[0], 0, tuple(row[1].split()), expires_at=row[2])

@@ -216,32 +216,14 @@ class OAuthService:
                 grant = queries.access_token(hash_token(token)) or queries.app_token(hash_token(token))
                 if grant is not None and grant.app_id == app["appId"] and grant.expires_at > now:
                     return {
-                        "active": True,
-                        "token": token,
-                        **INSTALLING_USER,
-                        "hub_id": grant.portal_id,
-                        "client_id": app["clientId"],
-                        "app_id": grant.app_id,
-                        "scopes": list(grant.scopes),
+                        **_introspected(token, grant, app, "access_token"),
                         "expires_in": (grant.expires_at - now) // 1000,
                         "is_private_distribution": False,
-                        "token_use": "access_token",
-                        "token_type": "Bearer",
                     }
             grant = queries.refresh_token(hash_token(token))
         if grant is None or grant.app_id != app["appId"]:
             return {"active": False}
-        return {
-            "active": True,
-            "token": token,
-            **INSTALLING_USER,
-            "hub_id": grant.portal_id,
-            "client_id": app["clientId"],
-            "app_id": grant.app_id,
-            "scopes": list(grant.scopes),
-            "token_use": "refresh_token",
-            "token_type": "Bearer",
-        }
+        return _introspected(token, grant, app, "refresh_token")
 
     def revoke(self, form: Form) -> dict[str, Any]:
         """Revokes a refresh token; access tokens already issued keep working until they expire."""
@@ -263,6 +245,20 @@ class OAuthService:
         if not secrets.compare_digest(_one(form, "client_secret"), app["clientSecret"]):
             raise errors.bad_client_secret()
         return app
+
+
+def _introspected(token: str, grant: Grant, app: dict[str, Any], use: str) -> dict[str, Any]:
+    return {
+        "active": True,
+        "token": token,
+        **INSTALLING_USER,
+        "hub_id": grant.portal_id,
+        "client_id": app["clientId"],
+        "app_id": grant.app_id,
+        "scopes": list(grant.scopes),
+        "token_use": use,
+        "token_type": "Bearer",
+    }
 
 
 def _listed(what: str, scopes: list[str]) -> str:

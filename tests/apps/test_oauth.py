@@ -315,3 +315,16 @@ def test_access_tokens_expire_on_the_clock_and_the_flag_approves_every_install(f
         ).json()
         with make_client(server.url, refreshed["access_token"]) as app_api:
             assert app_api.get("/crm/v3/objects/contacts").status_code == 200
+
+
+def test_installs_tokens_and_app_deletion_hold_across_workers(fresh_server):
+    server = fresh_server("--workers", "2")
+    with httpx.Client(base_url=f"{server.url}/_localspot") as admin:
+        app, tokens = installed(server.url, admin)
+        for _ in range(6):  # a new connection each time: both workers answer
+            with make_client(server.url, tokens["access_token"]) as app_api:
+                assert app_api.get("/crm/v3/objects/contacts?limit=1").status_code == 200
+        assert admin.delete(f"/apps/{app['appId']}").status_code == 204
+        for _ in range(6):
+            with make_client(server.url, tokens["access_token"]) as app_api:
+                assert_error(app_api.get("/crm/v3/objects/contacts"), 401, "INVALID_AUTHENTICATION")

@@ -16,8 +16,10 @@ from starlette.routing import BaseRoute, Route
 from localspot import __version__
 from localspot.apps import admin_routes as app_admin_routes
 from localspot.apps import routes as oauth_routes
+from localspot.apps import webhook_routes
 from localspot.apps.oauth import OAuthService
 from localspot.apps.registry import AppRegistry
+from localspot.apps.webhooks import WebhookSettings
 from localspot.config import Settings
 from localspot.control import routes as control_routes
 from localspot.control.access import AdminAccess
@@ -133,6 +135,7 @@ class Control:
         self.seeder = Seeder(database, services.schemas, services.records, services.associations)
         self.clock = ClockAdmin(database, self.state)
         self.apps = AppRegistry(database, self.portals)
+        self.webhooks = WebhookSettings(database)
         self.oauth = OAuthService(
             database, auto_approve=settings.oauth_auto_approve, default_portal_id=settings.portal_id
         )
@@ -170,5 +173,7 @@ def create_app(services: Services, settings: Settings | None = None) -> Starlett
         admin.extend(app_admin_routes.routes(admin_api, control.apps))
         routes.extend(under_prefixes([(admin, ("/_localspot",))]))
     routes.extend(oauth_routes.routes(control.oauth, threaded=threaded))
+    webhooks_api = Api(lambda authorization: authorization, threaded=threaded, max_body_bytes=settings.max_body_bytes)
+    routes.extend(webhook_routes.routes(webhooks_api, control.webhooks))
     routes.extend(under_prefixes([(build(api, services), versioned(prefixes)) for build, prefixes in AREAS]))
     return Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: unexpected})

@@ -40,7 +40,14 @@ class AppQueries(Queries):
 
     def delete_app(self, app_id: int) -> bool:
         """The app and everything issued to it: codes, refresh tokens, access tokens, app tokens."""
-        for table in ("oauth_codes", "oauth_refresh_tokens", "oauth_app_tokens", "tokens"):
+        for table in (
+            "oauth_codes",
+            "oauth_refresh_tokens",
+            "oauth_app_tokens",
+            "tokens",
+            "webhook_settings",
+            "webhook_subscriptions",
+        ):
             self.execute(f"DELETE FROM {table} WHERE app_id = ?", (app_id,))
         return bool(self.fetchall("DELETE FROM apps WHERE id = ? RETURNING id", (app_id,)))
 
@@ -99,3 +106,51 @@ class AppQueries(Queries):
             "SELECT app_id, scopes, expires_at FROM oauth_app_tokens WHERE token_hash = ?", (token_hash,)
         )
         return None if row is None else Grant(row[0], 0, tuple(row[1].split()), expires_at=row[2])
+
+
+class WebhookQueries(Queries):
+    def settings(self, app_id: int) -> dict[str, Any] | None:
+        row = self.fetchone("SELECT settings FROM webhook_settings WHERE app_id = ?", (app_id,))
+        return None if row is None else _decode(row[0])
+
+    def save_settings(self, app_id: int, settings: dict[str, Any]) -> None:
+        text = encode_json(settings).decode()
+        self.execute(
+            "INSERT INTO webhook_settings (app_id, settings) VALUES (?, ?) "
+            "ON CONFLICT (app_id) DO UPDATE SET settings = excluded.settings",
+            (app_id, text),
+        )
+
+    def delete_settings(self, app_id: int) -> bool:
+        return bool(self.fetchall("DELETE FROM webhook_settings WHERE app_id = ? RETURNING app_id", (app_id,)))
+
+    def subscriptions(self, app_id: int, ids: list[int] | None = None) -> list[dict[str, Any]]:
+        if ids is None:
+            rows = self.fetchall(
+                "SELECT subscription FROM webhook_subscriptions WHERE app_id = ? ORDER BY id", (app_id,)
+            )
+        else:
+            marks = ", ".join("?" * len(ids)) or "NULL"
+            rows = self.fetchall(
+                f"SELECT subscription FROM webhook_subscriptions WHERE app_id = ? AND id IN ({marks}) ORDER BY id",
+                (app_id, *ids),
+            )
+        return [_decode(row[0]) for row in rows]
+
+    def count_subscriptions(self, app_id: int) -> int:
+        return self.fetchone("SELECT count(*) FROM webhook_subscriptions WHERE app_id = ?", (app_id,))[0]
+
+    def save_subscription(self, app_id: int, subscription_id: int, subscription: dict[str, Any]) -> None:
+        text = encode_json(subscription).decode()
+        self.execute(
+            "INSERT INTO webhook_subscriptions (id, app_id, subscription) VALUES (?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET subscription = excluded.subscription",
+            (subscription_id, app_id, text),
+        )
+
+    def delete_subscription(self, app_id: int, subscription_id: int) -> bool:
+        return bool(
+            self.fetchall(
+                "DELETE FROM webhook_subscriptions WHERE app_id = ? AND id = ? RETURNING id", (app_id, subscription_id)
+            )
+        )

@@ -56,7 +56,7 @@ class ApiError(Exception):
 
     def as_batch_error(self) -> dict[str, Any]:
         """The StandardError shape used inside a 207's `errors[]`; strict clients need every key."""
-        return {
+        batch_error = {
             "status": "error",
             "category": self.category,
             "message": self.message,
@@ -64,6 +64,7 @@ class ApiError(Exception):
             "errors": self.errors or [],
             "links": self.links or {},
         }
+        return batch_error | ({"subCategory": self.sub_category} if self.sub_category else {})
 
 
 # --- authentication and authorisation -------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""The app platform's OAuth: apps, authorization codes, refresh tokens and app-level (client credentials)
-tokens; access tokens issued to an app live in `tokens`, which gains their app and expiry.
+"""The app platform: apps, authorization codes, refresh tokens and app-level (client credentials) tokens
+(access tokens issued to an app live in `tokens`, which gains their app and expiry), and each app's webhook
+settings and subscriptions.
 
 Revision ID: 0015
 Revises: 0013
@@ -34,8 +35,21 @@ def upgrade() -> None:
         f"CREATE TABLE oauth_app_tokens (token_hash TEXT PRIMARY KEY, app_id {integer} NOT NULL, "
         f"scopes TEXT NOT NULL, expires_at {integer} NOT NULL)"
     )
+    op.execute(f"CREATE TABLE webhook_settings (app_id {integer} PRIMARY KEY, settings TEXT NOT NULL)")
+    op.execute(
+        f"CREATE TABLE webhook_subscriptions (id {integer} PRIMARY KEY, app_id {integer} NOT NULL, "
+        "subscription TEXT NOT NULL)"
+    )
+    op.execute("CREATE INDEX webhook_subscriptions_app ON webhook_subscriptions (app_id, id)")
 
 
 def downgrade() -> None:
-    for table in ("oauth_app_tokens", "oauth_refresh_tokens", "oauth_codes", "apps"):
+    for table in (
+        "webhook_subscriptions",
+        "webhook_settings",
+        "oauth_app_tokens",
+        "oauth_refresh_tokens",
+        "oauth_codes",
+        "apps",
+    ):
         op.execute(f"DROP TABLE {table}")

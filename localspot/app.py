@@ -33,6 +33,9 @@ from localspot.crm.associations import routes as associations
 from localspot.crm.associations.labels import AssociationLabelService
 from localspot.crm.associations.service import AssociationService
 from localspot.crm.associations.usage import AssociationUsageService
+from localspot.crm.lists import routes as lists
+from localspot.crm.lists.memberships import MembershipService
+from localspot.crm.lists.service import ListService
 from localspot.crm.objects import routes as objects
 from localspot.crm.objects.lifecycle import RecordLifecycle
 from localspot.crm.objects.reads import RecordReads
@@ -91,6 +94,8 @@ class Services:
         self.association_usage = AssociationUsageService(database, self.owners)
         self.pipelines = PipelineService(database, self.schemas)
         self.search = SearchService(database, self.records, self.schemas.catalog)
+        self.lists = ListService(database, self.schemas, self.search)
+        self.list_members = MembershipService(self.lists)
 
 
 # Each API area, with every prefix it is served under: classic, and `{version}` for each of HubSpot's date
@@ -120,6 +125,7 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
     ),
     (lambda api, s: associations.v3_routes(api, s.associations), ("/crm/v3/associations",)),
     (lambda api, s: search.routes(api, s.search), ("/crm/v3/objects", "/crm/objects/{version}")),
+    (lambda api, s: lists.routes(api, s.lists, s.list_members), ("/crm/v3/lists", "/crm/lists/{version}")),
 ]
 
 

@@ -9,7 +9,8 @@ the start of a word of one of the type's searchable properties.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -41,6 +42,7 @@ from localspot.kernel.storage.records import RecordRow
 from localspot.kernel.storage.search_index import COLUMN, EXACT, MULTI, NUMBER, TEXT, Target, keyed_targets, target_for
 from localspot.kernel.timeutil import iso_from_ms, parse_date, parse_instant_ms
 
+T = TypeVar("T")
 MAX_FILTER_GROUPS = 5
 MAX_FILTERS_PER_GROUP = 6
 MAX_FILTERS = 18
@@ -100,17 +102,9 @@ class SearchService:
         groups = _checked_groups(request)
         if request.query is not None and len(request.query) > MAX_QUERY_LENGTH:
             raise errors.search_query_too_long(MAX_QUERY_LENGTH)
-        # Writes reach SQLite's search indexes lazily (cheaper writes): a search that finds them behind
-        # brings them up to date and searches in the same transaction, so it sees every write that
-        # returned before it began, and the keys and the records it reads agree.
-        with self.database.session(write=False) as session:
-            behind = SearchQueries.of(session).search_behind()
-            if not behind:
-                object_type, total, rows = self._run(session, principal, type_name, request, groups, offset, limit)
-        if behind:
-            with self.database.session(write=True, catch_up=True) as session:
-                SearchQueries.of(session).catch_up_search(self.keyed)
-                object_type, total, rows = self._run(session, principal, type_name, request, groups, offset, limit)
+        object_type, total, rows = self._caught_up(
+            lambda session: self._run(session, principal, type_name, request, groups, offset, limit)
+        )
         properties = request.properties or list(object_type.default_properties)
         body: dict[str, Any] = {
             "total": total,
@@ -119,6 +113,71 @@ class SearchService:
         if offset + limit < total:
             body["paging"] = {"next": {"after": str(offset + limit)}}
         return body
+
+    # --- for other areas (lists): HubSpot's search limits do not apply ------------------------------
+
+    def matching_ids(
+        self,
+        principal: Principal,
+        type_name: str,
+        groups: list[list[SearchFilter]],
+        *,
+        after_id: int | None = None,
+        before_id: int | None = None,
+        limit: int,
+    ) -> tuple[int, list[int]]:
+        """(how many records match, the ids of up to `limit` of them in id order: ascending after
+        `after_id`, or descending before `before_id`). `groups` are ORed, the filters of a group ANDed; no
+        group matches nothing."""
+        if not groups:
+            return 0, []
+        return self._caught_up(
+            lambda session: self._matching(session, principal, type_name, groups, after_id, before_id, limit)
+        )
+
+    def _caught_up(self, work: Callable[[Session], T]) -> T:
+        """`work` in a read that sees every write that returned before it began. Writes reach SQLite's
+        search indexes lazily (cheaper writes): when they are behind, a write session brings them up to
+        date and `work` runs in that same transaction, so the keys and the records it reads agree."""
+        with self.database.session(write=False) as session:
+            if not SearchQueries.of(session).search_behind():
+                return work(session)
+        with self.database.session(write=True, catch_up=True) as session:
+            SearchQueries.of(session).catch_up_search(self.keyed)
+            return work(session)
+
+    def _matching(
+        self,
+        session: Session,
+        principal: Principal,
+        type_name: str,
+        groups: list[list[SearchFilter]],
+        after_id: int | None,
+        before_id: int | None,
+        limit: int,
+    ) -> tuple[int, list[int]]:
+        schema, object_type = self.records.open_type(session, principal, type_name, write=False)
+        conditions = [_flatten([_condition(schema, object_type, f) for f in group]) for group in groups]
+        queries = SearchQueries.of(session)
+        keyed = self.keyed.get(object_type.object_type_id, ())
+        total, _ = queries.search_records(
+            principal.portal_id, object_type.object_type_id, conditions, None, offset=0, limit=0, keyed=keyed
+        )
+        id_target = Target("id", COLUMN)
+        if before_id is not None:
+            bound: list[Condition] = [Compare(id_target, "<", before_id)]
+        else:
+            bound = [Compare(id_target, ">", after_id)] if after_id is not None else []
+        _, rows = queries.search_records(
+            principal.portal_id,
+            object_type.object_type_id,
+            [[*group, *bound] for group in conditions],
+            Sort(id_target, descending=before_id is not None),
+            offset=0,
+            limit=limit,
+            keyed=keyed,
+        )
+        return total, [row.id for row in rows]
 
     def _run(
         self,

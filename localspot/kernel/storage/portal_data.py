@@ -29,6 +29,8 @@ PORTAL_TABLES = (
     "unique_values",
     "associations",
     "search_text_properties",
+    "lists",
+    "list_memberships",
 )
 # Kept per portal but rebuilt from the tables above (SQLite only): emptied on reset, never copied.
 DERIVED_TABLES = ("association_pending", "search_rows", "search_pending")

@@ -88,6 +88,9 @@ CASES = [
     Case(Operation.SCHEMAS_READ, None, "GET", "/crm-object-schemas/v3/schemas"),
     Case(Operation.SCHEMAS_WRITE, None, "DELETE", "/crm-object-schemas/v3/schemas/no_such_schema"),
     Case(Operation.OWNERS_READ, None, "GET", "/crm/v3/owners/"),
+    Case(Operation.LISTS_READ, None, "POST", "/crm/v3/lists/search", {}),
+    Case(Operation.LISTS_READ, None, "GET", "/crm/v3/lists/records/0-1/1/memberships"),
+    Case(Operation.LISTS_WRITE, None, "DELETE", "/crm/v3/lists/999999999"),
 ]
 
 

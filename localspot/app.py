@@ -34,6 +34,7 @@ from localspot.crm.associations.labels import AssociationLabelService
 from localspot.crm.associations.service import AssociationService
 from localspot.crm.associations.usage import AssociationUsageService
 from localspot.crm.lists import routes as lists
+from localspot.crm.lists.folders import FolderService
 from localspot.crm.lists.memberships import MembershipService
 from localspot.crm.lists.service import ListService
 from localspot.crm.objects import routes as objects
@@ -96,6 +97,7 @@ class Services:
         self.search = SearchService(database, self.records, self.schemas.catalog)
         self.lists = ListService(database, self.schemas, self.search)
         self.list_members = MembershipService(self.lists)
+        self.list_folders = FolderService(self.lists)
 
 
 # Each API area, with every prefix it is served under: classic, and `{version}` for each of HubSpot's date
@@ -125,7 +127,10 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
     ),
     (lambda api, s: associations.v3_routes(api, s.associations), ("/crm/v3/associations",)),
     (lambda api, s: search.routes(api, s.search), ("/crm/v3/objects", "/crm/objects/{version}")),
-    (lambda api, s: lists.routes(api, s.lists, s.list_members), ("/crm/v3/lists", "/crm/lists/{version}")),
+    (
+        lambda api, s: lists.routes(api, s.lists, s.list_members, s.list_folders),
+        ("/crm/v3/lists", "/crm/lists/{version}"),
+    ),
 ]
 
 

@@ -45,3 +45,13 @@ class RecordRef(msgspec.Struct, rename="camel"):
 
 class RecordsBatch(msgspec.Struct):
     inputs: list[RecordRef]
+
+
+class FolderCreate(msgspec.Struct, rename="camel"):
+    name: str
+    parent_folder_id: str | int | None = None
+
+
+class ListMove(msgspec.Struct, rename="camel"):
+    list_id: str | int
+    new_folder_id: str | int

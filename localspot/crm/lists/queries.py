@@ -166,3 +166,20 @@ class ListQueries(Queries):
             (portal_id, record_id),
         )
         return [(row[0], row[1]) for row in rows]
+
+
+class FolderQueries(Queries):
+    def folders(self, portal_id: int) -> list[dict[str, Any]]:
+        rows = self.fetchall("SELECT folder FROM list_folders WHERE portal_id = ? ORDER BY id", (portal_id,))
+        return [_decode(row[0]) for row in rows]
+
+    def save_folder(self, portal_id: int, folder: dict[str, Any]) -> None:
+        text = encode_json(folder).decode()
+        self.execute(
+            "INSERT INTO list_folders (portal_id, id, parent_id, folder) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (portal_id, id) DO UPDATE SET parent_id = excluded.parent_id, folder = excluded.folder",
+            (portal_id, int(folder["id"]), int(folder["parentFolderId"]), text),
+        )
+
+    def delete_folder(self, portal_id: int, folder_id: int) -> None:
+        self.execute("DELETE FROM list_folders WHERE portal_id = ? AND id = ?", (portal_id, folder_id))

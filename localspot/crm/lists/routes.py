@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from localspot.crm.lists.inputs import FiltersUpdate, ListCreate, ListSearch, MembershipChange, RecordsBatch
+from localspot.crm.lists.folders import FolderService
+from localspot.crm.lists.inputs import (
+    FiltersUpdate,
+    FolderCreate,
+    ListCreate,
+    ListMove,
+    ListSearch,
+    MembershipChange,
+    RecordsBatch,
+)
 from localspot.crm.lists.memberships import DEFAULT_PAGE, MAX_PAGE, MembershipService
 from localspot.crm.lists.service import ListService
 from localspot.kernel.web.api import Api, Call, Outcome
 
 
-def routes(api: Api, lists: ListService, members: MembershipService) -> list[BaseRoute]:
+def routes(api: Api, lists: ListService, members: MembershipService, folders: FolderService) -> list[BaseRoute]:
     def filters(call: Call) -> bool:
         return call.query.flag("includeFilters")
 
@@ -46,6 +55,30 @@ def routes(api: Api, lists: ListService, members: MembershipService) -> list[Bas
     return [
         route("/", collection, ["GET", "POST"]),
         route("/search", lambda c: lists.search_lists(c.principal, c.body(ListSearch)), ["POST"]),
+        route("/folders", lambda c: folders.get(c.principal, c.query.text("folderId")), ["GET"]),
+        route(
+            "/folders",
+            lambda c: folders.create(c.principal, (b := c.body(FolderCreate)).name, _text(b.parent_folder_id)),
+            ["POST"],
+        ),
+        route(
+            "/folders/move-list",
+            lambda c: folders.move_list(c.principal, str((b := c.body(ListMove)).list_id), str(b.new_folder_id)),
+            ["PUT"],
+        ),
+        route(
+            "/folders/{folderId}/rename",
+            lambda c: folders.rename(c.principal, c.path["folderId"], c.query.text("newFolderName")),
+            ["PUT"],
+        ),
+        route(
+            "/folders/{folderId}/move/{newParentFolderId}",
+            lambda c: folders.move(c.principal, c.path["folderId"], c.path["newParentFolderId"]),
+            ["PUT"],
+        ),
+        route("/folders/{folderId}", lambda c: folders.delete(c.principal, c.path["folderId"]), ["DELETE"]),
+        route("/idmapping", lambda c: folders.legacy_id(c.principal, c.query.text("legacyListId")), ["GET"]),
+        route("/idmapping", lambda c: folders.legacy_ids(c.principal, c.body(list[str | int])), ["POST"]),
         route(
             "/records/memberships/batch/read",
             lambda c: members.batch_of_records(c.principal, c.body(RecordsBatch)),
@@ -99,3 +132,7 @@ def routes(api: Api, lists: ListService, members: MembershipService) -> list[Bas
             ["PUT"],
         ),
     ]
+
+
+def _text(value: str | int | None) -> str | None:
+    return None if value is None else str(value)

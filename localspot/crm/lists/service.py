@@ -10,7 +10,7 @@ from typing import Any
 from localspot.crm.lists import errors
 from localspot.crm.lists.filters import normalised, search_groups
 from localspot.crm.lists.inputs import ListCreate, ListSearch
-from localspot.crm.lists.queries import ListQueries
+from localspot.crm.lists.queries import FolderQueries, ListQueries
 from localspot.crm.search.service import SearchService
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.portals.schema_cache import SchemaCache
@@ -27,6 +27,8 @@ MAX_SEARCH_COUNT = 500
 _LISTS_PRINCIPAL_SCOPES = frozenset({ALL_SCOPES})
 # localspot has no HubSpot users: lists are made and changed by this one (docs/decisions.md, "Lists").
 USER_ID = "1"
+# The folder a list is filed in, kept in its definition but not part of HubSpot's list object.
+FOLDER_KEY = "_folderId"
 
 
 def list_id_of(raw: str) -> int:
@@ -83,7 +85,7 @@ class ListService:
         return found[0]
 
     def rendered(self, principal: Principal, definition: dict[str, Any], *, include_filters: bool) -> dict[str, Any]:
-        body = dict(definition)
+        body = {key: value for key, value in definition.items() if not key.startswith("_")}
         if not include_filters:
             body.pop("filterBranch", None)
         body["size"] = self.size(principal, definition)
@@ -180,6 +182,12 @@ class ListService:
                 definition["filterBranch"] = normalised(body.filter_branch)
             if body.custom_properties:
                 definition["customProperties"] = dict(body.custom_properties)
+            if body.list_folder_id:
+                if str(body.list_folder_id) not in {
+                    f["id"] for f in FolderQueries.of(session).folders(principal.portal_id)
+                }:
+                    raise errors.invalid_list(f"Folder {body.list_folder_id} does not exist.")
+                definition[FOLDER_KEY] = str(body.list_folder_id)
             queries.insert_list(principal.portal_id, list_id, definition)
         if body.processing_type == "SNAPSHOT":
             self._snapshot_members(principal, definition, groups)

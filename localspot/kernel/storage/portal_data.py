@@ -29,6 +29,7 @@ PORTAL_TABLES = (
     "unique_values",
     "associations",
     "search_text_properties",
+    "list_folders",
     "lists",
     "list_memberships",
 )

@@ -1,5 +1,6 @@
-"""Lists (segments): each list's definition, and the members of MANUAL and SNAPSHOT lists (DYNAMIC lists
-are their filters, evaluated when read). List names are unique among a portal's live lists.
+"""Lists (segments): each list's definition, the members of MANUAL and SNAPSHOT lists (DYNAMIC lists are
+their filters, evaluated when read), and the folders lists are filed in. List names are unique among a
+portal's live lists.
 
 Revision ID: 0016
 Revises: 0013
@@ -26,8 +27,13 @@ def upgrade() -> None:
         f"record_id {integer} NOT NULL, added_at {integer} NOT NULL, PRIMARY KEY (portal_id, list_id, record_id))"
     )
     op.execute("CREATE INDEX list_memberships_record ON list_memberships (portal_id, record_id)")
+    op.execute(
+        f"CREATE TABLE list_folders (portal_id {integer} NOT NULL, id {integer} NOT NULL, "
+        f"parent_id {integer} NOT NULL, folder TEXT NOT NULL, PRIMARY KEY (portal_id, id))"
+    )
 
 
 def downgrade() -> None:
+    op.execute("DROP TABLE list_folders")
     op.execute("DROP TABLE list_memberships")
     op.execute("DROP TABLE lists")

@@ -1,16 +1,19 @@
 """The testing kit's costs (`python -m bench.testing`): an in-process server's start to its first answer
-(in a fresh process, so imports count), and a portal per test, created then deleted over the admin API.
+(in a new process, so localspot's imports count), and a portal per test, created then deleted over the admin
+API.
 
-    python -m bench.testing [--rounds 200] [--starts 5] [--database PATH_OR_URL]
+    python -m bench.testing [--rounds 200] [--starts 7] [--database PATH_OR_URL]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from typing import Any
 
@@ -29,26 +32,42 @@ print((answered - began) * 1000, (answered - imported_and_started) * 1000, statu
 """
 
 
-def start_times(database: str | None, starts: int) -> dict[str, Any]:
-    totals, warm = [], []
+def _cold_starts(database: str | None, starts: int, env: dict[str, str]) -> list[float]:
+    probe = START_PROBE.replace("DATABASE", repr(database))
+    totals = []
     for _ in range(starts):
-        probe = START_PROBE.replace("DATABASE", repr(database))
-        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
-        total_ms, _, status = out.split()
+        run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env)
+        total_ms, _, status = run.stdout.split()
         if status != "200":
             raise RuntimeError(f"health answered {status}")
         totals.append(float(total_ms))
-    # In one process: start() to the first answer, imports already done.
+    return totals
+
+
+def start_times(database: str | None, starts: int) -> dict[str, Any]:
+    """In new processes: with bytecode compiled (as `pip install` leaves a package: one unmeasured run
+    writes it, to a cache of the bench's own), and compiling every module from source (PYTHONDONTWRITEBYTECODE
+    with no bytecode anywhere, as in this project's own sandbox). Then in one process, imports done."""
+    with tempfile.TemporaryDirectory(prefix="bench-pycache-") as cache:
+        compiled = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        compiled["PYTHONPYCACHEPREFIX"] = cache
+        _cold_starts(database, 1, compiled)
+        with_bytecode = _cold_starts(database, starts, compiled)
+    from_source = _cold_starts(
+        database, starts, {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    )
     from localspot.testing import LocalspotServer
 
+    warm = []
     for _ in range(starts):
         began = time.perf_counter()
         with LocalspotServer(database) as server:
             server.admin.health()
             warm.append((time.perf_counter() - began) * 1000)
     return {
-        "start_to_first_answer_ms_median": round(statistics.median(totals), 1),
-        "start_to_first_answer_ms_max": round(max(totals), 1),
+        "start_to_first_answer_ms_median": round(statistics.median(with_bytecode), 1),
+        "start_to_first_answer_ms_max": round(max(with_bytecode), 1),
+        "start_to_first_answer_compiling_from_source_ms_median": round(statistics.median(from_source), 1),
         "start_in_a_warm_process_ms_median": round(statistics.median(warm), 1),
     }
 
@@ -82,7 +101,7 @@ def portal_rounds(database: str | None, rounds: int) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.testing", description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=200, help="portal create+delete rounds (default 200)")
-    parser.add_argument("--starts", type=int, default=5, help="in-process server starts (default 5)")
+    parser.add_argument("--starts", type=int, default=7, help="in-process server starts (default 7)")
     parser.add_argument("--database", default=None, help="an SQLite path or postgresql:// URL (default: memory)")
     args = parser.parse_args(argv)
     figures = {

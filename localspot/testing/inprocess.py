@@ -116,12 +116,12 @@ class LocalspotServer:
     def stop(self) -> None:
         if self._thread is None:
             return
+        if self._admin is not None:
+            self._admin.close()  # its keep-alive connection would hold the shutdown up
+            self._admin = None
         self._uvicorn.should_exit = True
         self._thread.join(timeout=15)
         self._thread = None
-        if self._admin is not None:
-            self._admin.close()
-            self._admin = None
         self._socket.close()
         self._services.database.close()
 

@@ -169,3 +169,20 @@ def test_start_to_first_answer_is_quick_in_a_process_that_has_imported_localspot
             assert httpx.get(f"{server.url}/_localspot/health").status_code == 200
             timings.append(time.perf_counter() - began)
     assert statistics.median(timings) < 1.0
+
+
+def test_an_in_memory_database_is_a_copy_of_the_migrated_template_made_once(tmp_path):
+    from localspot.kernel.storage.migrate import applied_revisions, head_revisions
+    from localspot.testing.schema_template import open_memory_database, template_path
+
+    assert not template_path(tmp_path).exists()
+    first = open_memory_database(tmp_path)
+    made = template_path(tmp_path).stat().st_mtime_ns
+    second = open_memory_database(tmp_path)
+    try:
+        assert [p.name for p in tmp_path.iterdir()] == [template_path(tmp_path).name]  # no leftovers
+        assert template_path(tmp_path).stat().st_mtime_ns == made
+        assert applied_revisions(first) == applied_revisions(second) == head_revisions()
+    finally:
+        first.close()
+        second.close()

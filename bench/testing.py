@@ -53,9 +53,7 @@ def start_times(database: str | None, starts: int) -> dict[str, Any]:
         compiled["PYTHONPYCACHEPREFIX"] = cache
         _cold_starts(database, 1, compiled)
         with_bytecode = _cold_starts(database, starts, compiled)
-    from_source = _cold_starts(
-        database, starts, {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    )
+    from_source = _cold_starts(database, starts, {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     from localspot.testing import LocalspotServer
 
     warm = []

@@ -30,6 +30,9 @@ KERNEL_LAYERS = [
 ENTRY_POINTS = ("localspot.app", "localspot.server", "localspot.cli", "localspot.config", "localspot.__main__")
 # The product parts beside the CRM areas: they may use the areas' services; no area uses them.
 PARTS = ("localspot.control", "localspot.apps")
+# The testing kit sits on top, beside the entry points: it may import them (server, app, config); nothing in
+# the package imports it.
+ON_TOP = ("localspot.testing",)
 SQL = re.compile(r"\b(SELECT .+ FROM|INSERT INTO|UPDATE \w+ SET|DELETE FROM|CREATE (TABLE|INDEX))\b")
 
 
@@ -147,7 +150,7 @@ def test_areas_import_no_entry_point_nor_part_and_reach_other_areas_only_through
         if area is None:
             continue
         for target in targets:
-            if any(within(target, entry) for entry in (*ENTRY_POINTS, *PARTS)):
+            if any(within(target, entry) for entry in (*ENTRY_POINTS, *PARTS, *ON_TOP)):
                 wrong.append((name, target))
             other = area_of(target)
             if other is not None and other != area and (".queries" in target or target.endswith(".routes")):
@@ -204,6 +207,18 @@ def test_parts_import_no_entry_point_and_reach_the_areas_only_through_their_serv
             if any(within(target, entry) for entry in ENTRY_POINTS):
                 wrong.append((name, target))
             if area_of(target) is not None and (".queries" in target or target.endswith(".routes")):
+                wrong.append((name, target))
+    assert wrong == []
+
+
+def test_nothing_imports_the_testing_kit_and_it_reaches_the_areas_only_through_the_entry_points():
+    wrong = []
+    for name, targets in graph().items():
+        on_top = any(within(name, top) for top in ON_TOP)
+        for target in targets:
+            if not on_top and any(within(target, top) for top in ON_TOP):
+                wrong.append((name, target))
+            if on_top and (area_of(target) is not None or part_of(target) is not None):
                 wrong.append((name, target))
     assert wrong == []
 

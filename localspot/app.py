@@ -20,6 +20,7 @@ from localspot.control.portals import PortalAdmin
 from localspot.control.seed import Seeder
 from localspot.control.snapshots import SnapshotAdmin
 from localspot.control.state import ControlState
+from localspot.control.transfer import Transfer
 from localspot.crm.associations import labels as association_labels
 from localspot.crm.associations import routes as associations
 from localspot.crm.associations.labels import AssociationLabelService
@@ -121,6 +122,7 @@ class Control:
         self.snapshots = SnapshotAdmin(database)
         self.seeder = Seeder(database, services.schemas, services.records, services.associations)
         self.clock = ClockAdmin(database, self.state)
+        self.transfer = Transfer(database, services.schemas)
 
 
 def create_app(services: Services, settings: Settings | None = None) -> Starlette:
@@ -138,7 +140,9 @@ def create_app(services: Services, settings: Settings | None = None) -> Starlett
     routes: list[BaseRoute] = [Route("/_localspot/health", health, methods=["GET"])]
     if control.access.served:
         admin_api = Api(control.access.check, threaded=threaded, max_body_bytes=settings.max_body_bytes)
-        admin = control_routes.routes(admin_api, control.portals, control.snapshots, control.seeder, control.clock)
+        admin = control_routes.routes(
+            admin_api, control.portals, control.snapshots, control.seeder, control.clock, control.transfer
+        )
         routes.extend(under_prefixes(admin, ("/_localspot",)))
     for build, prefixes in AREAS:
         routes.extend(under_prefixes(build(api, services), prefixes))

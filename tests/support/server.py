@@ -103,7 +103,9 @@ class LocalspotServer:
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
         # Named per server, not per port: ports are reused, and a restart appends to its own server's log.
-        self.log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"localspot-test-{self.port}-{uuid.uuid4().hex[:8]}.log"
+        self.log_path = (
+            Path(os.environ.get("TMPDIR", "/tmp")) / f"localspot-test-{self.port}-{uuid.uuid4().hex[:8]}.log"
+        )
 
     @property
     def url(self) -> str:

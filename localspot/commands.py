@@ -4,6 +4,7 @@ export and import, a database file; every failure is a `Refused` (one line on st
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import urllib.error
@@ -248,5 +249,5 @@ def export_on_exit(services: Any, settings: Settings) -> None:
 def parse_url(text: str) -> str:
     parsed = urllib.parse.urlparse(text)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ValueError(f"expected http://host:port, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected http://host:port, got {text!r}")
     return text

@@ -91,7 +91,8 @@ def section_rows(rows: list[dict[str, Any]], kinds: dict[str, str]) -> list[dict
     out = []
     for row in rows:
         item = {}
-        for column, value in row.items():
+        for column in [c for c in kinds if c in row] + [c for c in row if c not in kinds]:
+            value = row[column]
             kind = kinds.get(column, "")
             if kind.startswith("json") and isinstance(value, str):
                 value = msgspec.json.decode(value)

@@ -52,9 +52,10 @@ class Transfer:
                     {"value": row["value"], "timestamp": row["timestamp"], "sourceType": row["source_type"]}
                 )
             records: dict[str, list[dict[str, Any]]] = {}
+            custom = {s["objectTypeId"]: s["name"] for s in document["objectSchemas"]}  # not p<portal>_<name>
             for row in sorted(data.table_rows(portal_id, "records"), key=lambda r: r["id"]):
                 found = schema.find(row["object_type_id"])
-                name = found.name if found is not None else row["object_type_id"]
+                name = custom.get(row["object_type_id"]) or (found.name if found else row["object_type_id"])
                 records.setdefault(name, []).append(
                     {
                         "id": str(row["id"]),

@@ -135,3 +135,87 @@ def test_an_unknown_format_or_version_answers_400(admin, new_portal):
     assert body["context"] == {"path": ["version"]}
     assert_error(admin.post(f"/portals/{target}/import", params={"mode": "x"}, json={}), 400, "VALIDATION_ERROR")
     assert_error(admin.get("/portals/999999999999/export"), 404, "OBJECT_NOT_FOUND")
+
+
+def _with_definitions(admin, client, portal_id):
+    """A portal with one of everything a portal can add: property, group, schema and its record, label, limit,
+    pipeline, owner."""
+    schema = client.post(
+        "/crm-object-schemas/v3/schemas",
+        json={
+            "name": "cars",
+            "labels": {"singular": "Car", "plural": "Cars"},
+            "properties": [
+                {"name": "vin", "label": "VIN", "type": "string", "fieldType": "text", "hasUniqueValue": True}
+            ],
+            "requiredProperties": ["vin"],
+            "primaryDisplayProperty": "vin",
+            "associatedObjects": ["CONTACT"],
+        },
+    )
+    assert schema.status_code == 201, schema.text
+    group = client.post("/crm/v3/properties/contacts/groups", json={"name": "extra", "label": "Extra"})
+    assert group.status_code == 201, group.text
+    prop = {"name": "food", "label": "Food", "type": "string", "fieldType": "text", "groupName": "extra"}
+    assert client.post("/crm/v3/properties/contacts", json=prop).status_code == 201
+    label = client.post("/crm/v4/associations/contacts/companies/labels", json={"name": "boss", "label": "Boss"})
+    assert label.status_code == 200, label.text
+    type_id = label.json()["results"][0]["typeId"]
+    limit = client.post(
+        "/crm/v4/associations/definitions/configurations/contacts/companies/batch/create",
+        json={"inputs": [{"category": "USER_DEFINED", "typeId": type_id, "maxToObjectIds": 2}]},
+    )
+    assert limit.status_code in (200, 201), limit.text
+    pipeline = {
+        "label": "Renewals",
+        "displayOrder": 5,
+        "stages": [{"label": "Open", "displayOrder": 0, "metadata": {"probability": "0.5"}}],
+    }
+    assert client.post("/crm/v3/pipelines/deals", json=pipeline).status_code == 201
+    assert admin.post(f"/portals/{portal_id}/owners", json={"email": "ada@export.example"}).status_code == 201
+    car = client.post(f"/crm/v3/objects/{schema.json()['objectTypeId']}", json={"properties": {"vin": "V1"}})
+    assert car.status_code == 201, car.text
+    contact = client.post(
+        "/crm/v3/objects/contacts", json={"properties": {"email": "d@export.example", "food": "figs"}}
+    )
+    company = client.post("/crm/v3/objects/companies", json={"properties": {"name": "Boss Co"}})
+    linked = client.put(
+        f"/crm/v4/objects/contacts/{contact.json()['id']}/associations/companies/{company.json()['id']}",
+        json=[{"associationCategory": "USER_DEFINED", "associationTypeId": type_id}],
+    )
+    assert linked.status_code in (200, 201), linked.text
+
+
+def test_every_section_round_trips_into_another_database(admin, new_portal, fresh_server):
+    portal_id, client = new_portal()
+    _with_definitions(admin, client, portal_id)
+    document = _export(admin, portal_id)
+    for section in (
+        "propertyDefinitions",
+        "propertyGroups",
+        "objectSchemas",
+        "associationLabels",
+        "associationLimits",
+        "pipelines",
+        "owners",
+    ):
+        assert document[section], section
+    assert set(document["records"]) == {"cars", "contacts", "companies"}
+    other = fresh_server()
+    with httpx.Client(base_url=f"{other.url}/_localspot", timeout=30) as other_admin:
+        assert other_admin.post("/portals", json={"portalId": portal_id}).status_code == 201
+        token = other_admin.post(f"/portals/{portal_id}/tokens").json()["token"]
+        imported = other_admin.post(f"/portals/{portal_id}/import", json=document)
+        assert imported.status_code == 201, imported.text
+        assert _stable(other_admin.get(f"/portals/{portal_id}/export").json()) == _stable(document)
+    with httpx.Client(base_url=other.url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as other_client:
+        assert other_client.get("/crm/v3/properties/contacts/food").status_code == 200
+        cars = other_client.get("/crm/v3/objects/cars", params={"properties": "vin"}).json()["results"]
+        assert [c["properties"]["vin"] for c in cars] == ["V1"]
+        duplicate = other_client.post("/crm/v3/objects/cars", json={"properties": {"vin": "V1"}})
+        assert duplicate.status_code == 409  # the unique value came along
+        found = other_client.post(
+            "/crm/v3/objects/contacts/search",
+            json={"filterGroups": [{"filters": [{"propertyName": "food", "operator": "EQ", "value": "figs"}]}]},
+        ).json()
+        assert found["total"] == 1

@@ -118,3 +118,53 @@ def test_serve_seeds_empty_portals_and_exports_the_default_portal_on_exit(tmp_pa
             fresh.drop()
     finally:
         storage.drop()
+
+
+def _big_document(count):
+    return {
+        "format": "localspot-portal",
+        "version": 1,
+        "portalId": 7,
+        "records": {
+            "contacts": [
+                {"id": str(i), "createdAt": 1, "updatedAt": 1, "properties": {"firstname": f"n{i}"}}
+                for i in range(1, count + 1)
+            ]
+        },
+    }
+
+
+def test_an_import_of_more_than_10000_records_shows_a_progress_bar_on_a_terminal_only(tmp_path, tmp_path_factory):
+    import os
+    import pty
+
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps(_big_document(10_001)))
+    for on_terminal in (False, True):
+        storage = storage_or_skip(tmp_path_factory.mktemp("db"))
+        try:
+            if not on_terminal:
+                done = run_localspot("import", str(big), *storage.args, timeout=120)
+                assert done.returncode == 0, done.stderr
+                assert done.stdout == "localspot: imported 10001 contacts into portal 7\n"
+                continue
+            leader, follower = pty.openpty()
+            process = subprocess.Popen(
+                localspot_command("import", str(big), *storage.args), stdout=follower, stderr=follower
+            )
+            os.close(follower)
+            output = b""
+            while True:
+                try:
+                    chunk = os.read(leader, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                output += chunk
+            assert process.wait(timeout=120) == 0, output
+            text = output.decode(errors="replace")
+            assert "Importing" in text and "100%" in text, text
+            assert "imported 10001 contacts into portal 7" in text
+        finally:
+            storage.drop()

@@ -28,6 +28,7 @@ from localspot.control.portals import PortalAdmin
 from localspot.control.seed import Seeder
 from localspot.control.snapshots import SnapshotAdmin
 from localspot.control.state import ControlState
+from localspot.control.transfer import Transfer
 from localspot.crm.associations import labels as association_labels
 from localspot.crm.associations import routes as associations
 from localspot.crm.associations.labels import AssociationLabelService
@@ -145,6 +146,7 @@ class Control:
         self.snapshots = SnapshotAdmin(database)
         self.seeder = Seeder(database, services.schemas, services.records, services.associations)
         self.clock = ClockAdmin(database, self.state)
+        self.transfer = Transfer(database, services.schemas)
         self.apps = AppRegistry(database, self.portals)
         self.webhooks = WebhookSettings(database)
         self.oauth = OAuthService(
@@ -180,7 +182,9 @@ def create_app(services: Services, settings: Settings | None = None) -> Starlett
     routes: list[BaseRoute] = [Route("/_localspot/health", health, methods=["GET"])]
     if control.access.served:
         admin_api = Api(control.access.check, threaded=threaded, max_body_bytes=settings.max_body_bytes)
-        admin = control_routes.routes(admin_api, control.portals, control.snapshots, control.seeder, control.clock)
+        admin = control_routes.routes(
+            admin_api, control.portals, control.snapshots, control.seeder, control.clock, control.transfer
+        )
         admin.extend(app_admin_routes.routes(admin_api, control.apps))
         routes.extend(under_prefixes([(admin, ("/_localspot",))]))
     routes.extend(oauth_routes.routes(control.oauth, threaded=threaded))

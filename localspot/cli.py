@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 from localspot import __version__
 from localspot.access_log import LOG_FORMATS
+from localspot.commands import parse_url
 from localspot.config import DEFAULT_PORT, DEFAULT_PORTAL_ID, Settings
 from localspot.kernel.storage.database import DURABILITIES
 from localspot.startup import Refused
@@ -61,6 +62,14 @@ def _option(parser: argparse.ArgumentParser, flag: str, help: str, **kwargs: Any
     default = kwargs.get("default")
     shown = "" if default is None else f"; default {default}"
     parser.add_argument(flag, help=f"{help} (env {env}{shown})", **kwargs)
+
+
+class _Repeated(argparse.Action):
+    """A repeatable option whose default (from the environment) is one value the command line replaces."""
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option_string: Any = None) -> None:
+        current = getattr(namespace, self.dest)
+        setattr(namespace, self.dest, [*(current if isinstance(current, list) else ()), values])
 
 
 def _int_at_least(minimum: int) -> Callable[[str], int]:
@@ -200,6 +209,54 @@ def _serve_options(serve: argparse.ArgumentParser) -> None:
         "addresses only",
         default=None,
     )
+    _option(
+        serve,
+        "--seed",
+        "load this seed file (into the default portal) or export document (into the portal it names) at start, "
+        "when that portal is empty; repeatable",
+        action=_Repeated,
+        metavar="FILE",
+    )
+    _option(serve, "--export-on-exit", "write the default portal's export document to this file at shutdown")
+
+
+def _admin_options(parser: argparse.ArgumentParser, *, database: bool) -> None:
+    hint = "; without it the database below is opened directly" if database else ""
+    _option(
+        parser,
+        "--url",
+        f"a running localspot's base URL, whose admin API is used{hint}",
+        type=parse_url,
+        default=None if database else f"http://127.0.0.1:{DEFAULT_PORT}",
+    )
+    _option(parser, "--admin-token", "the server's --admin-token, if it has one")
+    if database:
+        _database_options(parser)
+
+
+def _control_commands(commands: Any) -> None:
+    export = commands.add_parser("export", help="print or write a portal's export document (JSON)")
+    export.add_argument("--portal-id", type=_positive_int, default=DEFAULT_PORTAL_ID)
+    export.add_argument("-o", "--output", metavar="FILE", help="write it here instead of to stdout")
+    _admin_options(export, database=True)
+    load = commands.add_parser("import", help="load an export document into a portal (created if missing)")
+    load.add_argument("file", metavar="FILE")
+    load.add_argument("--portal-id", type=_positive_int, help="default: the portal the document names")
+    load.add_argument(
+        "--mode", choices=("replace", "merge"), default="replace", help="merge: new ids, into a portal with data"
+    )
+    _admin_options(load, database=True)
+    portal = commands.add_parser("portal", help="manage the portals of a running server (its admin API)")
+    portal_commands = portal.add_subparsers(dest="portal_command", required=True)
+    create = portal_commands.add_parser("create", help="create a portal; prints it with its token as JSON")
+    create.add_argument("--portal-id", type=_positive_int)
+    create.add_argument("--name")
+    _admin_options(create, database=False)
+    _admin_options(portal_commands.add_parser("list", help="print each portal as a JSON line"), database=False)
+    for name, text in (("reset", "empty a portal of all its data"), ("delete", "delete a portal and its tokens")):
+        command = portal_commands.add_parser(name, help=text)
+        command.add_argument("--portal-id", type=_positive_int, required=True)
+        _admin_options(command, database=False)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -224,6 +281,8 @@ def build_parser() -> argparse.ArgumentParser:
     create_owner.add_argument("--last-name")
     create_owner.add_argument("--portal-id", type=_positive_int, default=DEFAULT_PORTAL_ID)
     _database_options(create_owner)
+
+    _control_commands(commands)
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -256,6 +315,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         request_timeout_s=args.request_timeout,
         max_connections=args.max_connections,
         admin_token=args.admin_token,
+        seeds=(args.seed,) if isinstance(args.seed, str) else tuple(args.seed or ()),
+        export_on_exit=args.export_on_exit,
     )
 
 
@@ -266,10 +327,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             from localspot.server import serve
 
             return serve(settings_from(args))
+        if args.command in ("export", "import", "portal"):
+            return _control_command(args)
         return _database_command(args)
     except Refused as refusal:
         print(f"localspot: {refusal}", file=sys.stderr)
         return 2
+
+
+def _control_command(args: argparse.Namespace) -> int:
+    from localspot import commands
+
+    def database() -> Any:
+        from localspot.startup import open_migrated
+
+        return open_migrated(args.database_url, args.db, must_exist=args.command == "export")
+
+    if args.command == "export":
+        return commands.export_portal(args, database)
+    if args.command == "import":
+        return commands.import_portal(args, database)
+    return commands.portal_command(args)
 
 
 def _database_command(args: argparse.Namespace) -> int:

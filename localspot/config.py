@@ -48,6 +48,10 @@ class Settings:
     keep_alive_timeout_s: float = DEFAULT_KEEP_ALIVE_TIMEOUT_S
     request_timeout_s: float = DEFAULT_REQUEST_TIMEOUT_S
     max_connections: int = DEFAULT_MAX_CONNECTIONS
+    # Seed files or export documents loaded at start into portals that were empty (`serve --seed`).
+    seeds: tuple[str, ...] = ()
+    # The default portal's export written here at shutdown (`serve --export-on-exit`).
+    export_on_exit: str | None = None
 
     def database_options(self) -> dict[str, Any]:
         """What `open_database` takes besides where the database is."""

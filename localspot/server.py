@@ -16,7 +16,7 @@ from typing import Any
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
-from localspot import __version__
+from localspot import __version__, commands
 from localspot.access_log import AccessLog
 from localspot.app import Services, create_app
 from localspot.config import Settings
@@ -184,6 +184,7 @@ def serve(settings: Settings) -> int:
     _exit_cleanly_on_signals()
     services, token = prepare(settings)
     try:
+        seeded = commands.load_seeds(services, settings) if settings.seeds else []
         sock = listen(settings.host, settings.port)
     except Refused:
         services.database.close()
@@ -191,6 +192,8 @@ def serve(settings: Settings) -> int:
     port = sock.getsockname()[1]
     if not settings.quiet:
         print(banner(settings, url_of(settings.host, port), token), end="", flush=True)
+        for line in seeded:
+            print(line, flush=True)
     if settings.port_file:
         write_port_file(settings.port_file, port)
     options: dict[str, Any] = dict(
@@ -219,7 +222,12 @@ def serve(settings: Settings) -> int:
             _settle_the_collector()
             uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=[sock])
     finally:
-        if settings.workers == 1:
+        if settings.export_on_exit:
+            if settings.workers > 1:
+                services = Services(open_settings_database(settings))
+            commands.export_on_exit(services, settings)
+            services.database.close()
+        elif settings.workers == 1:
             services.database.close()
         sock.close()
         if settings.port_file:

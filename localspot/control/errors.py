@@ -47,3 +47,22 @@ def fault_not_found(fault_id: str) -> ApiError:
 def invalid_admin_input(path: str, message: str) -> ApiError:
     """A malformed admin request body; `path` names the bad field (`records.contacts[3].properties.email`)."""
     return ApiError(400, "VALIDATION_ERROR", f"{path}: {message}" if path else message, context={"path": [path]})
+
+
+def portal_not_empty(portal_id: int) -> ApiError:
+    return ApiError(
+        409,
+        "CONFLICT",
+        f"Portal {portal_id} is not empty: import into an empty portal, or with ?mode=merge.",
+        context={"portalId": [str(portal_id)]},
+    )
+
+
+def record_ids_taken(portal_id: int, taken: list[int]) -> ApiError:
+    return ApiError(
+        409,
+        "CONFLICT",
+        f"Record ids {', '.join(map(str, taken[:5]))} are used by another portal of this database: "
+        "import with ?mode=merge for new ids.",
+        context={"portalId": [str(portal_id)]},
+    )

@@ -86,6 +86,10 @@ class PortalAdmin:
             self._count_revocation(session)
         self._settle()
 
+    def has_data(self, portal_id: int) -> bool:
+        with self.database.session(write=False) as session:
+            return PortalData.of(session).has_data(portal_id)
+
     def reset(self, portal_id: int) -> None:
         """Back to a new portal's state: every record, definition, label, limit, pipeline and owner goes;
         the portal, its tokens and its snapshots stay."""

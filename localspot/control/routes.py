@@ -9,9 +9,11 @@ from starlette.routing import BaseRoute, Route
 
 from localspot.control import errors
 from localspot.control.clock import ClockAdmin, ClockSetting
+from localspot.control.portal_format import decode_document
 from localspot.control.portals import OwnerCreate, PortalAdmin, PortalCreate, TokenCreate
 from localspot.control.seed import Seeder, decode_seed
 from localspot.control.snapshots import DatabaseCopy, SnapshotAdmin, SnapshotCreate
+from localspot.control.transfer import Transfer
 from localspot.kernel.web.api import Api, Call, Handler
 
 MAX_PORTAL_ID_DIGITS = 16
@@ -24,12 +26,20 @@ def portal_id_of(call: Call) -> int:
     return int(raw)
 
 
+def _import_mode(call: Call) -> str:
+    mode = call.query.text("mode") or "replace"
+    if mode not in ("replace", "merge"):
+        raise errors.invalid_admin_input("mode", f"expected replace or merge, got {mode!r}")
+    return mode
+
+
 def routes(
     api: Api,
     portals: PortalAdmin,
     snapshots: SnapshotAdmin,
     seeder: Seeder,
     clock: ClockAdmin,
+    transfer: Transfer,
 ) -> list[BaseRoute]:
     def route(path: str, method: str, handler: Handler) -> Route:
         return Route(path, api.endpoint(handler), methods=[method])
@@ -55,6 +65,12 @@ def routes(
             "/portals/{portalId}/seed",
             "POST",
             lambda c: seeder.seed(portal_id_of(c), decode_seed(c.body(dict[str, Any]))),
+        ),
+        route("/portals/{portalId}/export", "GET", lambda c: transfer.export(portal_id_of(c))),
+        route(
+            "/portals/{portalId}/import",
+            "POST",
+            lambda c: transfer.import_(portal_id_of(c), decode_document(c.body(Any)), merge=_import_mode(c) == "merge"),
         ),
         route(
             "/portals/{portalId}/snapshots",

@@ -27,7 +27,14 @@ KERNEL_LAYERS = [
     ("localspot.kernel.portals",),
     ("localspot.kernel.web",),
 ]
-ENTRY_POINTS = ("localspot.app", "localspot.server", "localspot.cli", "localspot.config", "localspot.__main__")
+ENTRY_POINTS = (
+    "localspot.app",
+    "localspot.server",
+    "localspot.cli",
+    "localspot.commands",
+    "localspot.config",
+    "localspot.__main__",
+)
 # The product parts beside the CRM areas: they may use the areas' services; no area uses them.
 PARTS = ("localspot.control", "localspot.apps")
 # The testing kit sits on top, beside the entry points: it may import them (server, app, config); nothing in

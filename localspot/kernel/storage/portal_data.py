@@ -7,12 +7,13 @@ Derived tables are not copied: SQLite's search keys and full-text index are rebu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
 
 from localspot.kernel.storage.portals import PortalQueries
-from localspot.kernel.storage.session import Queries, encode_json
+from localspot.kernel.storage.session import Queries, chunks, encode_json, placeholders
 
 # Every table holding a portal's own data, in the order a restore inserts them (definitions first).
 PORTAL_TABLES = (
@@ -92,8 +93,62 @@ class PortalData(Queries):
             columns = entry["columns"]
             marks = ", ".join("?" * len(columns))
             self.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", entry["rows"])
-        if "search_pending" in present:
-            # Restored records keep their ids, below what the lazy search indexes have seen: note them.
+        self.note_for_search(portal_id)  # restored records keep their ids
+
+    def table_rows(self, portal_id: int, table: str) -> list[dict[str, Any]]:
+        """The portal's rows of one table as column -> value (JSON columns decoded), in insertion order;
+        `portal_id` and the database's own sequence column left out. Empty for a table this backend lacks."""
+        if table not in self.tables():
+            return []
+        cursor = self.execute(f"SELECT * FROM {table} WHERE portal_id = ?", (portal_id,))
+        columns = [column[0] for column in cursor.description]
+        rows = cursor.fetchall()
+        if SEQUENCE_COLUMN in columns:
+            order = columns.index(SEQUENCE_COLUMN)
+            rows.sort(key=lambda row: row[order])
+        keep = [(i, name) for i, name in enumerate(columns) if name not in (SEQUENCE_COLUMN, "portal_id")]
+        return [{name: row[i] for i, name in keep} for row in rows]
+
+    def insert_rows(
+        self, portal_id: int, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, skip_existing: bool
+    ) -> None:
+        """Rows into one of the portal's tables (values as `table_rows` gives them); `skip_existing` leaves a
+        row whose key is taken as it was."""
+        if not rows or table not in self.tables():
+            return
+        marks = ", ".join("?" * (len(columns) + 1))
+        conflict = " ON CONFLICT DO NOTHING" if skip_existing else ""
+        self.executemany(
+            f"INSERT INTO {table} (portal_id, {', '.join(columns)}) VALUES ({marks}){conflict}",
+            [(portal_id, *[_portable(value) for value in row]) for row in rows],
+        )
+
+    def has_data(self, portal_id: int) -> bool:
+        present = self.tables()
+        return any(
+            self.fetchone(f"SELECT 1 FROM {table} WHERE portal_id = ? LIMIT 1", (portal_id,)) is not None
+            for table in PORTAL_TABLES
+            if table in present and table != "search_text_properties"
+        )
+
+    def record_ids_taken(self, ids: Sequence[int]) -> list[int]:
+        """Those of `ids` some record of any portal has (record ids are unique in the database)."""
+        taken: list[int] = []
+        for part in chunks(sorted(set(ids))):
+            rows = self.fetchall(f"SELECT id FROM records WHERE id IN ({placeholders(len(part))})", tuple(part))
+            taken.extend(row[0] for row in rows)
+        return sorted(taken)
+
+    def advance_record_ids(self, at_least: int) -> None:
+        """New records are numbered above `at_least` (after records were inserted with ids of their own)."""
+        if self.dialect.name == "sqlite":
+            self.execute("UPDATE id_counters SET value = max(value, ?) WHERE name = 'records'", (at_least,))
+        else:
+            self.execute("SELECT setval('record_ids', greatest(?, (SELECT last_value FROM record_ids)))", (at_least,))
+
+    def note_for_search(self, portal_id: int) -> None:
+        """Records inserted with ids below what SQLite's lazy search indexes have seen: noted for them."""
+        if "search_pending" in self.tables():
             self.execute(
                 "INSERT OR IGNORE INTO search_pending (portal_id, record_id) SELECT portal_id, id FROM records "
                 "WHERE portal_id = ?",

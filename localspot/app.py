@@ -24,10 +24,14 @@ from localspot.config import Settings
 from localspot.control import routes as control_routes
 from localspot.control.access import AdminAccess
 from localspot.control.clock import ClockAdmin
+from localspot.control.faults import FaultAdmin
+from localspot.control.journal import Journal
 from localspot.control.portals import PortalAdmin
+from localspot.control.rate_limits import RateLimits
 from localspot.control.seed import Seeder
 from localspot.control.snapshots import SnapshotAdmin
 from localspot.control.state import ControlState
+from localspot.control.traffic import TrafficGate
 from localspot.control.transfer import Transfer
 from localspot.crm.associations import labels as association_labels
 from localspot.crm.associations import routes as associations
@@ -142,7 +146,12 @@ class Control:
         database = services.database
         self.access = AdminAccess(settings.admin_token, settings.host)
         self.state = ControlState(database, workers=settings.workers)
-        self.portals = PortalAdmin(database, services.auth, services.schemas, services.owners, self.state)
+        self.rate_limits = RateLimits(database, self.state)
+        self.faults = FaultAdmin(database, self.state)
+        self.journal = Journal(settings.journal_size)
+        self.portals = PortalAdmin(
+            database, services.auth, services.schemas, services.owners, self.state, self.rate_limits
+        )
         self.snapshots = SnapshotAdmin(database)
         self.seeder = Seeder(database, services.schemas, services.records, services.associations)
         self.clock = ClockAdmin(database, self.state)
@@ -154,7 +163,7 @@ class Control:
         )
 
 
-def create_app(services: Services, settings: Settings | None = None) -> Starlette:
+def create_app(services: Services, settings: Settings | None = None) -> TrafficGate:
     settings = settings or Settings()
     threaded = services.database.dialect.runs_in_threads
     control = Control(services, settings)
@@ -183,7 +192,13 @@ def create_app(services: Services, settings: Settings | None = None) -> Starlett
     if control.access.served:
         admin_api = Api(control.access.check, threaded=threaded, max_body_bytes=settings.max_body_bytes)
         admin = control_routes.routes(
-            admin_api, control.portals, control.snapshots, control.seeder, control.clock, control.transfer
+            admin_api,
+            control.portals,
+            control.snapshots,
+            control.seeder,
+            control.clock,
+            control.transfer,
+            (control.faults, control.rate_limits, control.journal),
         )
         admin.extend(app_admin_routes.routes(admin_api, control.apps))
         routes.extend(under_prefixes([(admin, ("/_localspot",))]))
@@ -191,4 +206,13 @@ def create_app(services: Services, settings: Settings | None = None) -> Starlett
     webhooks_api = Api(lambda authorization: authorization, threaded=threaded, max_body_bytes=settings.max_body_bytes)
     routes.extend(webhook_routes.routes(webhooks_api, control.webhooks))
     routes.extend(under_prefixes([(build(api, services), versioned(prefixes)) for build, prefixes in AREAS]))
-    return Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: unexpected})
+    starlette = Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: unexpected})
+    return TrafficGate(
+        starlette,
+        state=control.state,
+        faults=control.faults,
+        rate_limits=control.rate_limits,
+        journal=control.journal,
+        authenticate=services.auth.authenticate,
+        threaded=threaded,
+    )

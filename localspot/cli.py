@@ -18,6 +18,8 @@ from localspot import __version__
 from localspot.access_log import LOG_FORMATS
 from localspot.commands import parse_url
 from localspot.config import DEFAULT_PORT, DEFAULT_PORTAL_ID, Settings
+from localspot.control.journal import MAX_JOURNAL_SIZE
+from localspot.control.rate_limits import TIER_NAMES
 from localspot.kernel.storage.database import DURABILITIES
 from localspot.startup import Refused
 
@@ -104,6 +106,13 @@ def _seconds(text: str) -> float:
 
 
 _positive_int = _int_at_least(1)
+
+
+def _journal_size(text: str) -> int:
+    size = _int_at_least(0)(text)
+    if size > MAX_JOURNAL_SIZE:
+        raise argparse.ArgumentTypeError(f"at most {MAX_JOURNAL_SIZE}")
+    return size
 
 
 def _database_options(parser: argparse.ArgumentParser) -> None:
@@ -218,6 +227,20 @@ def _serve_options(serve: argparse.ArgumentParser) -> None:
         metavar="FILE",
     )
     _option(serve, "--export-on-exit", "write the default portal's export document to this file at shutdown")
+    _option(
+        serve,
+        "--journal-size",
+        "API requests each process keeps in the request journal (/_localspot/requests); 0 turns it off",
+        type=_journal_size,
+        default=Settings.journal_size,
+    )
+    _option(
+        serve,
+        "--rate-limits",
+        "enforce HubSpot's rate limits of this product tier on the default portal (off by default)",
+        choices=TIER_NAMES,
+        default=None,
+    )
 
 
 def _admin_options(parser: argparse.ArgumentParser, *, database: bool) -> None:
@@ -317,6 +340,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         admin_token=args.admin_token,
         seeds=(args.seed,) if isinstance(args.seed, str) else tuple(args.seed or ()),
         export_on_exit=args.export_on_exit,
+        journal_size=args.journal_size,
+        rate_limits=args.rate_limits,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from localspot.control.journal import DEFAULT_JOURNAL_SIZE
 from localspot.http_protocol import (
     DEFAULT_KEEP_ALIVE_TIMEOUT_S,
     DEFAULT_MAX_CONNECTIONS,
@@ -52,6 +53,10 @@ class Settings:
     seeds: tuple[str, ...] = ()
     # The default portal's export written here at shutdown (`serve --export-on-exit`).
     export_on_exit: str | None = None
+    # The request journal's entries per process (`/_localspot/requests`); 0 turns it off.
+    journal_size: int = DEFAULT_JOURNAL_SIZE
+    # HubSpot's rate limits of a product tier, applied to the default portal at start (`off`: none).
+    rate_limits: str | None = None
 
     def database_options(self) -> dict[str, Any]:
         """What `open_database` takes besides where the database is."""

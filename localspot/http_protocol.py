@@ -23,7 +23,7 @@ from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from localspot.kernel.errors import ApiError
 from localspot.kernel.errors import server as server_errors
-from localspot.kernel.web.responses import error_response
+from localspot.kernel.web.responses import ABORT_EXTENSION, error_response
 
 DEFAULT_MAX_URL_BYTES = 32 * 1024
 DEFAULT_MAX_HEADER_BYTES = 64 * 1024
@@ -94,6 +94,8 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         self._header_fields = self._header_bytes = 0
         self._stop_request_timer()
         self._request_timer = self.loop.call_later(self.limits.request_timeout_s, self._request_timed_out)
+        # What wraps the app may lose the connection on purpose (a fault rule's `drop`).
+        self.scope.setdefault("extensions", {})[ABORT_EXTENSION] = self.transport.abort
 
     def on_url(self, url: bytes) -> None:
         super().on_url(url)

@@ -21,6 +21,8 @@ from localspot.access_log import AccessLog
 from localspot.app import Services, create_app
 from localspot.config import Settings
 from localspot.control.access import AdminAccess
+from localspot.control.rate_limits import RateLimits, RateLimitSetting
+from localspot.control.state import ControlState
 from localspot.http_protocol import GuardedHttpProtocol
 from localspot.kernel.portals.auth import new_token
 from localspot.kernel.storage import Database, open_database
@@ -42,13 +44,16 @@ def prepare(settings: Settings) -> tuple[Services, str | None]:
     and the default portal's token when this start knows it (given, or created now)."""
     database = open_migrated(settings.database_url, settings.db_path, **settings.database_options())
     services = Services(database)
+    token: str | None = None
     if settings.token:
         services.auth.register(settings.token, settings.portal_id, None)
-        return services, settings.token
-    if services.auth.has_tokens():
-        return services, None
-    token = new_token()
-    services.auth.register(token, settings.portal_id, None)
+        token = settings.token
+    elif not services.auth.has_tokens():
+        token = new_token()
+        services.auth.register(token, settings.portal_id, None)
+    if settings.rate_limits is not None:
+        limits = RateLimits(database, ControlState(database))
+        limits.put(settings.portal_id, RateLimitSetting(tier=settings.rate_limits))
     return services, token
 
 

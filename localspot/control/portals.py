@@ -8,6 +8,7 @@ import msgspec
 
 from localspot.control import errors
 from localspot.control.queries import ControlQueries
+from localspot.control.rate_limits import RateLimits
 from localspot.control.state import ControlState
 from localspot.crm.owners.service import OwnerService
 from localspot.kernel.portals.auth import Authenticator, hash_token, new_token
@@ -46,8 +47,10 @@ class PortalAdmin:
         schemas: SchemaCache,
         owners: OwnerService,
         state: ControlState,
+        rate_limits: RateLimits,
     ) -> None:
         self.database = database
+        self.rate_limits = rate_limits
         self.auth = auth
         self.schemas = schemas
         self.owners = owners
@@ -81,6 +84,7 @@ class PortalAdmin:
             self._portal(session, portal_id)
             PortalData.of(session).delete(portal_id)
             ControlQueries.of(session).delete_snapshots(portal_id)
+            self.rate_limits.forget(session, portal_id)
             ControlQueries.of(session).delete_counters(portal_id)
             PortalQueries.of(session).delete_portal(portal_id)
             self._count_revocation(session)

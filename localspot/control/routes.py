@@ -9,8 +9,11 @@ from starlette.routing import BaseRoute, Route
 
 from localspot.control import errors
 from localspot.control.clock import ClockAdmin, ClockSetting
+from localspot.control.faults import FaultAdmin, FaultCreate
+from localspot.control.journal import Journal, parse_filters
 from localspot.control.portal_format import decode_document
 from localspot.control.portals import OwnerCreate, PortalAdmin, PortalCreate, TokenCreate
+from localspot.control.rate_limits import RateLimits, RateLimitSetting
 from localspot.control.seed import Seeder, decode_seed
 from localspot.control.snapshots import DatabaseCopy, SnapshotAdmin, SnapshotCreate
 from localspot.control.transfer import Transfer
@@ -40,7 +43,10 @@ def routes(
     seeder: Seeder,
     clock: ClockAdmin,
     transfer: Transfer,
+    traffic: tuple[FaultAdmin, RateLimits, Journal],
 ) -> list[BaseRoute]:
+    faults, rate_limits, journal = traffic
+
     def route(path: str, method: str, handler: Handler) -> Route:
         return Route(path, api.endpoint(handler), methods=[method])
 
@@ -92,4 +98,18 @@ def routes(
         route("/clock", "GET", lambda c: clock.get()),
         route("/clock", "PUT", lambda c: clock.put(c.body(ClockSetting))),
         route("/clock", "DELETE", lambda c: clock.delete()),
+        route("/faults", "POST", lambda c: faults.create(c.body(FaultCreate))),
+        route("/faults", "GET", lambda c: faults.list()),
+        route("/faults", "DELETE", lambda c: faults.delete_all()),
+        route("/faults/{faultId}", "GET", lambda c: faults.get(c.path["faultId"])),
+        route("/faults/{faultId}", "DELETE", lambda c: faults.delete(c.path["faultId"])),
+        route("/requests", "GET", lambda c: journal.find(**parse_filters(c.query))),
+        route("/requests", "DELETE", lambda c: journal.clear()),
+        route("/portals/{portalId}/rate-limits", "GET", lambda c: rate_limits.get(portal_id_of(c))),
+        route(
+            "/portals/{portalId}/rate-limits",
+            "PUT",
+            lambda c: rate_limits.put(portal_id_of(c), c.body(RateLimitSetting)),
+        ),
+        route("/portals/{portalId}/rate-limits", "DELETE", lambda c: rate_limits.delete(portal_id_of(c))),
     ]

@@ -49,6 +49,10 @@ class ControlState:
         """`listener(before, after)` runs whenever a new version is loaded."""
         self._listeners.append(listener)
 
+    def due(self) -> bool:
+        """Whether the next `refresh` will query the database (else it answers from memory at once)."""
+        return time.monotonic() - self._checked_at >= REFRESH_S
+
     def refresh(self, *, force: bool = False) -> Snapshot:
         """The settings, re-read when another process may have changed them since the last check."""
         now = time.monotonic()

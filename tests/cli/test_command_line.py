@@ -139,6 +139,13 @@ def test_a_port_out_of_range_is_refused():
     _assert_refused(run_localspot("serve", env={"LOCALSPOT_PORT": "http"}), "LOCALSPOT_PORT")
 
 
+def test_a_bad_journal_size_or_rate_limit_tier_is_refused():
+    _assert_refused(run_localspot("serve", "--journal-size", "-1"), "--journal-size")
+    _assert_refused(run_localspot("serve", "--journal-size", "2000000"), "--journal-size", "at most 1000000")
+    _assert_refused(run_localspot("serve", "--rate-limits", "platinum"), "--rate-limits", "professional")
+    _assert_refused(run_localspot("serve", env={"LOCALSPOT_RATE_LIMITS": "gold"}), "LOCALSPOT_RATE_LIMITS")
+
+
 def test_a_port_in_use_is_refused(tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

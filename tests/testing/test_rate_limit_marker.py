@@ -1,14 +1,11 @@
 """`@pytest.mark.hubspot_rate_limits(tier)`: the plugin turns on the portal's rate limits
-(`PUT /_localspot/portals/{id}/rate-limits`). Skipped until that endpoint is merged."""
+(`PUT /_localspot/portals/{id}/rate-limits`)."""
 
 from __future__ import annotations
-
-import pytest
 
 pytest_plugins = ["pytester"]
 
 
-@pytest.mark.skip(reason="needs the rate-limits endpoint")
 def test_the_rate_limits_marker_turns_on_the_tiers_headers(pytester):
     pytester.makepyfile(
         """
@@ -31,7 +28,6 @@ def test_the_rate_limits_marker_turns_on_the_tiers_headers(pytester):
     result.assert_outcomes(passed=2)
 
 
-@pytest.mark.skip(reason="needs the rate-limits endpoint")
 def test_the_rate_limits_marker_needs_a_tier(pytester):
     pytester.makepyfile(
         """

@@ -12,6 +12,8 @@ from localspot.kernel.errors import ApiError
 
 _encode = msgspec.json.Encoder().encode
 JSON = "application/json"
+# The ASGI scope extension under which localspot's HTTP protocol offers to abort the connection unanswered.
+ABORT_EXTENSION = "localspot.abort"
 
 
 def json_response(body: Any, status: int = 200) -> Response:

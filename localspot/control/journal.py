@@ -1,0 +1,179 @@
+"""`/_localspot/requests`: the request journal, the last `--journal-size` API requests this server process
+answered (a ring buffer in memory, newest first), each with its bodies, so a test can see what its code
+sent and what it got back. Admin calls (`/_localspot/...`) are not recorded; neither are credentials: the
+`Authorization` header, `hapikey` in the query, and the secrets of an OAuth token request.
+
+With several worker processes each keeps its own journal, and an admin call reads the journal of the worker
+that happens to answer it (docs/control-plane.md).
+"""
+
+from __future__ import annotations
+
+import collections
+import fnmatch
+import itertools
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import msgspec
+
+from localspot.control import errors
+from localspot.kernel.timeutil import iso_from_ms
+
+DEFAULT_JOURNAL_SIZE = 1000
+MAX_JOURNAL_SIZE = 1_000_000
+BODY_LIMIT = 64 * 1024
+DEFAULT_LIMIT = 100
+SECRET_QUERY_PARAMETERS = frozenset({"hapikey", "client_secret", "code", "refresh_token"})
+SECRET_HEADERS = frozenset({b"authorization", b"cookie", b"x-hubspot-signature", b"x-hubspot-signature-v3"})
+REDACTED = "(redacted)"
+
+
+@dataclass(slots=True)
+class Exchange:
+    """One recorded request and its answer, as the traffic gate saw them."""
+
+    id: int
+    at_ms: int
+    portal_id: int | None
+    method: str
+    path: str
+    query: str
+    request_headers: dict[str, str]
+    request_body: bytes
+    status: int | None  # None: the connection was dropped unanswered
+    duration_ms: float
+    response_body: bytes
+    fault_id: int | None = None
+
+
+class Journal:
+    def __init__(self, size: int = DEFAULT_JOURNAL_SIZE) -> None:
+        self.size = size
+        self._entries: collections.deque[Exchange] = collections.deque(maxlen=max(size, 1))
+        self._ids = itertools.count(1)
+
+    @property
+    def enabled(self) -> bool:
+        return self.size > 0
+
+    def record(self, exchange: Exchange) -> None:
+        self._entries.append(exchange)
+
+    def next_id(self) -> int:
+        return next(self._ids)
+
+    def find(
+        self,
+        *,
+        portal_id: int | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | None = None,
+        limit: int = DEFAULT_LIMIT,
+    ) -> dict[str, Any]:
+        """Newest first. `path` is a glob (`*` matches any characters) when it holds one, else a prefix."""
+        pattern = path if path is None or any(c in path for c in "*?[") else path + "*"
+        found = []
+        for entry in reversed(self._entries):
+            if portal_id is not None and entry.portal_id != portal_id:
+                continue
+            if method is not None and entry.method != method:
+                continue
+            if status is not None and entry.status != status:
+                continue
+            if pattern is not None and not fnmatch.fnmatchcase(entry.path, pattern):
+                continue
+            found.append(entry)
+            if len(found) == limit:
+                break
+        return {"results": [render(entry) for entry in found], "size": self.size, "recorded": len(self._entries)}
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+def parse_filters(query: Any) -> dict[str, Any]:
+    """The journal's filters from the admin call's query; a malformed one answers 400."""
+    filters: dict[str, Any] = {}
+    for name in ("portalId", "status", "limit"):
+        raw = query.text(name)
+        if raw is None:
+            continue
+        if not raw.isdigit() or len(raw) > 16:
+            raise errors.invalid_admin_input(name, f"must be a whole number, got {raw!r}")
+        filters[name] = int(raw)
+    limit = filters.pop("limit", DEFAULT_LIMIT)
+    if not 1 <= limit <= MAX_JOURNAL_SIZE:
+        raise errors.invalid_admin_input("limit", f"must be from 1 to {MAX_JOURNAL_SIZE}")
+    method = query.text("method")
+    return {
+        "portal_id": filters.get("portalId"),
+        "status": filters.get("status"),
+        "method": method.upper() if method else None,
+        "path": query.text("path") or None,
+        "limit": limit,
+    }
+
+
+def recorded_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    return {
+        name.decode("latin-1"): REDACTED if name in SECRET_HEADERS else value.decode("latin-1") for name, value in raw
+    }
+
+
+def recorded_query(raw: bytes) -> str:
+    text = raw.decode("latin-1")
+    if not any(secret in text for secret in SECRET_QUERY_PARAMETERS):
+        return text
+    pairs = parse_qsl(text, keep_blank_values=True)
+    return urlencode([(name, REDACTED if name in SECRET_QUERY_PARAMETERS else value) for name, value in pairs])
+
+
+def recorded_request_body(path: str, body: bytes) -> bytes:
+    """The body as recorded: an OAuth token request's secrets are replaced."""
+    if path.startswith("/oauth/") and b"=" in body:
+        return recorded_query(body).encode()
+    return body
+
+
+def render(entry: Exchange) -> dict[str, Any]:
+    request_body, request_truncated = _text(entry.request_body)
+    response_body, response_truncated = _text(entry.response_body)
+    return {
+        "id": str(entry.id),
+        "at": iso_from_ms(entry.at_ms),
+        "portalId": entry.portal_id,
+        "method": entry.method,
+        "path": entry.path,
+        "query": entry.query,
+        "status": entry.status,
+        "durationMs": round(entry.duration_ms, 3),
+        "correlationId": _correlation_id(entry),
+        "requestHeaders": entry.request_headers,
+        "requestBody": request_body,
+        "requestBodyTruncated": request_truncated,
+        "responseBody": response_body,
+        "responseBodyTruncated": response_truncated,
+        "faultId": None if entry.fault_id is None else str(entry.fault_id),
+    }
+
+
+def _text(body: bytes) -> tuple[str | None, bool]:
+    if not body:
+        return None, False
+    truncated = len(body) > BODY_LIMIT
+    return body[:BODY_LIMIT].decode("utf-8", errors="replace"), truncated
+
+
+def _correlation_id(entry: Exchange) -> str | None:
+    body_text = entry.response_body
+    if entry.status is None or entry.status < 400 or not body_text.startswith(b"{") or len(body_text) > BODY_LIMIT:
+        return None
+    try:
+        body = msgspec.json.decode(body_text)
+    except msgspec.DecodeError:
+        return None
+    found = body.get("correlationId") if isinstance(body, dict) else None
+    return found if isinstance(found, str) else None

@@ -3,8 +3,9 @@ each area under each path family HubSpot's clients use. This is the one module t
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -38,6 +39,11 @@ from localspot.crm.associations import routes as associations
 from localspot.crm.associations.labels import AssociationLabelService
 from localspot.crm.associations.service import AssociationService
 from localspot.crm.associations.usage import AssociationUsageService
+from localspot.crm.exports import routes as exports
+from localspot.crm.exports.service import ExportService
+from localspot.crm.imports import routes as imports
+from localspot.crm.imports.runner import ImportRunner
+from localspot.crm.imports.service import ImportService
 from localspot.crm.lists import routes as lists
 from localspot.crm.lists.folders import FolderService
 from localspot.crm.lists.memberships import MembershipService
@@ -103,6 +109,8 @@ class Services:
         self.lists = ListService(database, self.schemas, self.search)
         self.list_members = MembershipService(self.lists)
         self.list_folders = FolderService(self.lists)
+        self.imports = ImportService(database, self.schemas)
+        self.exports = ExportService(database, self.schemas, self.record_reads, self.search, self.list_members)
 
 
 # Each API area, with every prefix it is served under: classic, and `{version}` for each of HubSpot's date
@@ -135,6 +143,11 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
     (
         lambda api, s: lists.routes(api, s.lists, s.list_members, s.list_folders),
         ("/crm/v3/lists", "/crm/lists/{version}"),
+    ),
+    (lambda api, s: imports.routes(api, s.imports), ("/crm/v3/imports", "/crm/imports/{version}")),
+    (
+        lambda api, s: exports.routes(api, s.exports),
+        ("/crm/v3/exports", "/crm/exports/{version}"),
     ),
 ]
 
@@ -206,7 +219,20 @@ def create_app(services: Services, settings: Settings | None = None) -> TrafficG
     webhooks_api = Api(lambda authorization: authorization, threaded=threaded, max_body_bytes=settings.max_body_bytes)
     routes.extend(webhook_routes.routes(webhooks_api, control.webhooks))
     routes.extend(under_prefixes([(build(api, services), versioned(prefixes)) for build, prefixes in AREAS]))
-    starlette = Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: unexpected})
+    runner = ImportRunner(services.database, services.schemas, services.records, services.record_reads)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Background work of this process: imports left to run (its own, and those of a process that died).
+        runner.start()
+        try:
+            yield
+        finally:
+            runner.stop()
+
+    starlette = Starlette(
+        routes=routes, exception_handlers={HTTPException: http_error, Exception: unexpected}, lifespan=lifespan
+    )
     return TrafficGate(
         starlette,
         state=control.state,

@@ -113,6 +113,15 @@ class RecordReads:
             outcome.errors.append(errors.objects_not_found(object_type.error_name, missing))
         return outcome.response(200)
 
+    def by_ids(
+        self, principal: Principal, type_name: str, ids: Sequence[int], options: ReadOptions
+    ) -> list[dict[str, Any]]:
+        """The live records among `ids`, rendered, in id order (an export's page of matching records)."""
+        with self.database.session(write=False) as session:
+            schema, object_type = self.records.open_type(session, principal, type_name, write=False)
+            found = RecordQueries.of(session).fetch_records(principal.portal_id, object_type.object_type_id, ids)
+            return self._render(session, schema, object_type, [found[i] for i in sorted(found)], options)
+
     # --- helpers ---------------------------------------------------------------------------------------
 
     @staticmethod

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from localspot.crm.associations import inline as inline_associations
@@ -27,6 +27,9 @@ from localspot.kernel.storage import Database, Session, UniqueViolation
 from localspot.kernel.storage.records import RecordRow
 
 SOURCE_API = "API"
+# What a caller runs inside a batch write's transaction: (session, the failed inputs by index, the indexes of
+# the inputs that created a record; the others not failed updated one).
+InTransaction = Callable[[Session, Mapping[int, ApiError], set[int]], None] | None
 # An upsert whose creates lose a race to a concurrent upsert is run again this many times in all.
 UPSERT_ATTEMPTS = 5
 
@@ -48,9 +51,12 @@ class RecordService:
 
     # --- batch create ----------------------------------------------------------------------------------
 
-    def batch_create(self, principal: Principal, type_name: str, inputs: Sequence[CreateInput]) -> BatchOutcome:
+    def batch_create(
+        self, principal: Principal, type_name: str, inputs: Sequence[CreateInput], *, inside: InTransaction = None
+    ) -> BatchOutcome:
         """All-or-nothing, unless every input carries an objectWriteTraceId: then valid inputs are
-        created and invalid ones reported in a 207."""
+        created and invalid ones reported in a 207. `inside(session, failures)` runs in the write's own
+        transaction, after it (an import records its progress with the rows it wrote)."""
         outcome, partial = _start_batch(inputs, self.database.clock)
         portal_id = principal.portal_id
         # Values are checked before the write lock is taken, against the schema this process last loaded,
@@ -87,6 +93,8 @@ class RecordService:
                 pending = [p for p in pending if p.index not in failures]
                 pending = self._settle(session, portal_id, object_type, pending, failures, partial=partial)
                 created = self._insert(session, portal_id, object_type, pending)
+                if inside is not None:
+                    inside(session, failures, set(created))
         except UniqueViolation:
             raise self._conflict_after_race(principal, type_name, [p.values for p in pending]) from None
         _collect(outcome, object_type, created, failures, [item.object_write_trace_id for item in inputs])
@@ -127,7 +135,9 @@ class RecordService:
 
     # --- batch update ----------------------------------------------------------------------------------
 
-    def batch_update(self, principal: Principal, type_name: str, inputs: Sequence[UpdateInput]) -> BatchOutcome:
+    def batch_update(
+        self, principal: Principal, type_name: str, inputs: Sequence[UpdateInput], *, inside: InTransaction = None
+    ) -> BatchOutcome:
         """Missing records come back as one OBJECT_NOT_FOUND error in a 207; invalid values fail the
         whole batch unless every input carries an objectWriteTraceId."""
         outcome, partial = _start_batch(inputs, self.database.clock)
@@ -158,6 +168,9 @@ class RecordService:
                     pending.append(Pending(index, item.object_write_trace_id, changes, record))
                 pending = self._settle(session, portal_id, object_type, pending, failures, partial=partial)
                 updated = self._apply_updates(session, portal_id, object_type, pending)
+                if inside is not None:
+                    missed = {i: errors.object_not_found(str(inputs[i].id)) for i in missing}
+                    inside(session, {**failures, **missed}, set())
         except UniqueViolation:
             raise self._conflict_after_race(principal, type_name, [p.values for p in pending]) from None
         _collect(outcome, object_type, updated, failures, [item.object_write_trace_id for item in inputs])
@@ -221,23 +234,27 @@ class RecordService:
 
     # --- batch upsert ----------------------------------------------------------------------------------
 
-    def batch_upsert(self, principal: Principal, type_name: str, inputs: Sequence[UpdateInput]) -> BatchOutcome:
+    def batch_upsert(
+        self, principal: Principal, type_name: str, inputs: Sequence[UpdateInput], *, inside: InTransaction = None
+    ) -> BatchOutcome:
         """Each input names its record by a unique property: an existing record is updated, a missing one
         created with that value set. Each result says whether it is `new`. Invalid inputs follow batch
         create's rule (207 only when every input carries an objectWriteTraceId)."""
         for _ in range(UPSERT_ATTEMPTS - 1):
             try:
-                return self._upsert(principal, type_name, inputs)
+                return self._upsert(principal, type_name, inputs, inside)
             except UniqueViolation:
                 # A concurrent upsert created one of our records first: once it has committed, ours
                 # finds and updates it.
                 continue
         try:
-            return self._upsert(principal, type_name, inputs)
+            return self._upsert(principal, type_name, inputs, inside)
         except UniqueViolation:
             raise self._conflict_after_race(principal, type_name, [{}]) from None
 
-    def _upsert(self, principal: Principal, type_name: str, inputs: Sequence[UpdateInput]) -> BatchOutcome:
+    def _upsert(
+        self, principal: Principal, type_name: str, inputs: Sequence[UpdateInput], inside: InTransaction
+    ) -> BatchOutcome:
         outcome, partial = _start_batch(inputs, self.database.clock)
         portal_id = principal.portal_id
         failures: dict[int, ApiError] = {}
@@ -278,6 +295,8 @@ class RecordService:
             pending = settled
             written = self._apply_updates(session, portal_id, object_type, [p for p in pending if p.record])
             written.update(self._insert(session, portal_id, object_type, [p for p in pending if not p.record]))
+            if inside is not None:
+                inside(session, failures, {p.index for p in pending if p.record is None})
         _collect(outcome, object_type, written, failures, [item.object_write_trace_id for item in inputs])
         created = {p.index for p in pending if p.record is None}
         for index, result in zip(sorted(written), outcome.results, strict=True):

@@ -131,6 +131,7 @@ class SearchService:
         group matches nothing."""
         if not groups:
             return 0, []
+        check_filters(groups)
         return self._caught_up(
             lambda session: self._matching(session, principal, type_name, groups, after_id, before_id, limit)
         )
@@ -231,6 +232,12 @@ def _checked_groups(request: SearchRequest) -> list[list[SearchFilter]]:
     count = sum(len(filters) for filters in groups)
     if count > MAX_FILTERS:
         raise errors.search_too_many_filters(count, MAX_FILTERS)
+    check_filters(groups)
+    return groups
+
+
+def check_filters(groups: list[list[SearchFilter]]) -> None:
+    """Each filter's operator and the values it needs, with the search's errors."""
     for filters in groups:
         for item in filters:
             operator = item.operator
@@ -242,7 +249,6 @@ def _checked_groups(request: SearchRequest) -> list[list[SearchFilter]]:
                 raise errors.search_missing_field(operator, "value" if item.value is None else "highValue")
             if operator in _WITH_VALUES and item.values is None:
                 raise errors.search_missing_field(operator, "values")
-    return groups
 
 
 def _condition(schema: PortalSchema, object_type: ObjectType, item: SearchFilter) -> Condition | list[Condition]:

@@ -98,6 +98,8 @@ _OWNER_READS = _scopes("automation crm.objects.owners.read")
 # also asks writes other than create for `crm.lists.read` beside it: docs/decisions.md, "Lists").
 _LIST_READS = _scopes("crm.lists.read")
 _LIST_WRITES = _scopes("crm.lists.write cms.membership.access_groups.write")
+_IMPORTS = _scopes("crm.import")
+_EXPORTS = _scopes("crm.export")
 
 
 class Operation(enum.Enum):
@@ -116,6 +118,8 @@ class Operation(enum.Enum):
     OWNERS_READ = "owners.read"
     LISTS_READ = "lists.read"
     LISTS_WRITE = "lists.write"
+    IMPORTS = "imports"
+    EXPORTS = "exports"
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,8 @@ TABLE: dict[Operation, _Rule] = {
     Operation.OWNERS_READ: _Rule(_OWNER_READS, write=False),
     Operation.LISTS_READ: _Rule(_LIST_READS, write=False),
     Operation.LISTS_WRITE: _Rule(_LIST_WRITES, write=True),
+    Operation.IMPORTS: _Rule(_IMPORTS, write=True),
+    Operation.EXPORTS: _Rule(_EXPORTS, write=False),
 }
 
 # Scopes that name no object type: accepted for every type where the spec lists them.

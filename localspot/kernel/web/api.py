@@ -9,14 +9,14 @@ that turns errors into HubSpot's error bodies."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import msgspec
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from localspot.kernel import errors
 from localspot.kernel.errors import ApiError
@@ -36,8 +36,18 @@ MAX_JSON_DEPTH = 64
 # Where a request's authenticated portal id is left in the ASGI scope, for what wraps the app (the access log).
 PORTAL_ID_SCOPE_KEY = "localspot.portal_id"
 
-# A service call answers a body (200), a (status, body) pair, or None (204).
-Outcome = dict[str, Any] | tuple[int, Any] | None
+
+@dataclass(frozen=True, slots=True)
+class Streamed:
+    """A body made while it is sent (an export's file): its media type, its bytes, and extra headers."""
+
+    media_type: str
+    body: Iterator[bytes]
+    headers: Mapping[str, str]
+
+
+# A service call answers a body (200), a (status, body) pair, a streamed body, or None (204).
+Outcome = dict[str, Any] | tuple[int, Any] | Streamed | None
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
@@ -51,6 +61,8 @@ class Call:
     query: Query
     raw_body: bytes
     decode: Callable[[bytes, type], Any]
+    # The server's own address as the client reached it (for links it answers, such as an export's file).
+    base_url: str = ""
 
     def body(self, body_type: type[T]) -> T:
         """The body decoded as `body_type`; an invalid body raises HubSpot's 400."""
@@ -76,15 +88,16 @@ class Api:
         self._threaded = threaded
         self._decoders: dict[type, msgspec.json.Decoder[Any]] = {}
 
-    def endpoint(self, handler: Handler) -> Endpoint:
-        """The Starlette endpoint that runs `handler` for each request."""
+    def endpoint(self, handler: Handler, *, public: bool = False) -> Endpoint:
+        """The Starlette endpoint that runs `handler` for each request. `public`: served to anyone, without
+        authentication (the call's principal is None): only for what a secret in its path guards."""
 
         async def endpoint(request: Request) -> Response:
-            return await self.respond(request, handler)
+            return await self.respond(request, handler, public=public)
 
         return endpoint
 
-    async def respond(self, request: Request, handler: Handler) -> Response:
+    async def respond(self, request: Request, handler: Handler, *, public: bool = False) -> Response:
         try:
             _refuse_nul(request)
             raw = await self._read_body(request)
@@ -93,10 +106,16 @@ class Api:
             def work() -> Outcome:
                 # Authentication comes first: nothing of the request is parsed, and nothing is written,
                 # for a caller who is refused.
-                principal = self.authenticate(authorization)
+                principal = None if public else self.authenticate(authorization)
                 request.scope[PORTAL_ID_SCOPE_KEY] = getattr(principal, "portal_id", None)
                 call = Call(
-                    principal, request.method, request.path_params, Query(request.query_params), raw, self.decode
+                    principal,
+                    request.method,
+                    request.path_params,
+                    Query(request.query_params),
+                    raw,
+                    self.decode,
+                    str(request.base_url),
                 )
                 return handler(call)
 
@@ -118,6 +137,8 @@ class Api:
             return no_content()
         if isinstance(outcome, tuple):
             return json_response(outcome[1], outcome[0])
+        if isinstance(outcome, Streamed):
+            return StreamingResponse(outcome.body, media_type=outcome.media_type, headers=dict(outcome.headers))
         return json_response(outcome)
 
     def decode(self, raw: bytes, body_type: type[T]) -> T:

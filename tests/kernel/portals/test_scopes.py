@@ -91,6 +91,15 @@ CASES = [
     Case(Operation.LISTS_READ, None, "POST", "/crm/v3/lists/search", {}),
     Case(Operation.LISTS_READ, None, "GET", "/crm/v3/lists/records/0-1/1/memberships"),
     Case(Operation.LISTS_WRITE, None, "DELETE", "/crm/v3/lists/999999999"),
+    Case(Operation.IMPORTS, None, "GET", "/crm/v3/imports"),
+    Case(Operation.IMPORTS, None, "GET", "/crm/v3/imports/1/errors"),
+    Case(
+        Operation.EXPORTS,
+        None,
+        "POST",
+        "/crm/v3/exports/export/async",
+        {"format": "CSV", "objectType": "CONTACT", "objectProperties": ["email"]},
+    ),
 ]
 
 

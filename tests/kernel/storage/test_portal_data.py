@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from localspot.kernel.storage import open_database
 from localspot.kernel.storage.migrate import upgrade
-from localspot.kernel.storage.portal_data import DERIVED_TABLES, PORTAL_TABLES
+from localspot.kernel.storage.portal_data import DERIVED_TABLES, JOB_TABLES, PORTAL_TABLES
 
 # Tables with a portal_id that reset and snapshots leave alone: the portal's tokens and its apps' installs
 # (OAuth codes and refresh tokens), and the control plane's own records of the portal (its snapshots, its
@@ -26,4 +26,4 @@ def test_every_table_with_a_portal_id_is_known(tmp_path):
             }
     finally:
         database.close()
-    assert with_portal == set(PORTAL_TABLES) | set(DERIVED_TABLES) | KEPT_APART
+    assert with_portal == set(PORTAL_TABLES) | set(DERIVED_TABLES) | set(JOB_TABLES) | KEPT_APART

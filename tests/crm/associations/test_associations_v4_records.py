@@ -59,8 +59,9 @@ def test_catalogue_has_one_default_per_pair_in_both_directions_with_matching_inv
 
 def test_every_default_pair_is_visible_from_the_other_side_under_the_inverse_type(api):
     names = {t["objectTypeId"]: t["name"] for t in raw_type_definitions()}
-    records = {type_id: create_records(api, name, 2) for type_id, name in names.items()}
     defaults = _catalogue_defaults()
+    paired = {type_id for pair in defaults for type_id in pair}
+    records = {type_id: create_records(api, names[type_id], 2) for type_id in paired}
     for (from_type, to_type), association in sorted(defaults.items()):
         from_id = records[from_type][0]
         to_id = records[to_type][1]

@@ -149,3 +149,21 @@ def test_a_read_only_type_reads_with_its_own_scope_and_no_token_writes_it(base_u
         assert_error(
             reader.post("/crm/v3/objects/feedback_submissions", json={"properties": {}}), 400, "VALIDATION_ERROR"
         )
+
+
+def test_projects_and_appointments_are_served_under_their_specs_path(api, unique):
+    """HubSpot's projects and appointments specs publish `/crm/objects/v3/{type}`: the same engine."""
+    created = api.post("/crm/objects/v3/projects", json={"properties": {"hs_name": f"Launch {unique}"}})
+    assert created.status_code == 201, created.text
+    project = created.json()["id"]
+    assert api.get(f"/crm/v3/objects/projects/{project}").json()["properties"]["hs_name"] == f"Launch {unique}"
+    search = {
+        "filterGroups": [{"filters": [{"propertyName": "hs_name", "operator": "EQ", "value": f"Launch {unique}"}]}]
+    }
+    found = api.post("/crm/objects/v3/0-970/search", json=search)
+    assert found.status_code == 200, found.text
+    assert [r["id"] for r in found.json()["results"]] == [project]
+    appointment = {"properties": {"hs_appointment_name": f"Visit {unique}"}}
+    batch = api.post("/crm/objects/v3/appointments/batch/create", json={"inputs": [appointment]})
+    assert batch.status_code == 201, batch.text
+    assert batch.json()["results"][0]["properties"]["hs_appointment_name"] == f"Visit {unique}"

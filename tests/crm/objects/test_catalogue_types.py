@@ -122,6 +122,14 @@ def test_writes_the_type_does_not_take_are_refused_and_reads_answer(api, object_
     )
     assert refused["context"] == refusal(object_type, *expected)
 
+    merged = api.post(f"{base}/merge", json={"primaryObjectId": "1", "objectIdToMerge": "2"})
+    refused_merge = [op for op in ("update", "archive") if op not in object_type.write_operations]
+    listed = ", ".join(refused_merge)
+    refused = assert_error(
+        merged, 400, "VALIDATION_ERROR", f"Records of type {name} do not support {listed} through the API."
+    )
+    assert refused["context"] == refusal(object_type, *refused_merge)
+
     updated = api.patch(f"{base}/1", json=body)
     if "update" in object_type.write_operations:
         assert_error(updated, 404, "OBJECT_NOT_FOUND", NOT_FOUND)

@@ -118,7 +118,7 @@ class Services:
 AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] = [
     (
         lambda api, s: objects.routes(api, s.records, s.record_reads, s.lifecycle),
-        ("/crm/v3/objects", "/crm/objects/{version}"),
+        ("/crm/v3/objects", "/crm/objects/v3", "/crm/objects/{version}"),
     ),
     (
         lambda api, s: properties.routes(api, s.properties, s.property_groups),
@@ -139,7 +139,7 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
         ("/crm/v4/objects", "/crm/objects/{version}"),
     ),
     (lambda api, s: associations.v3_routes(api, s.associations), ("/crm/v3/associations",)),
-    (lambda api, s: search.routes(api, s.search), ("/crm/v3/objects", "/crm/objects/{version}")),
+    (lambda api, s: search.routes(api, s.search), ("/crm/v3/objects", "/crm/objects/v3", "/crm/objects/{version}")),
     (
         lambda api, s: lists.routes(api, s.lists, s.list_members, s.list_folders),
         ("/crm/v3/lists", "/crm/lists/{version}"),

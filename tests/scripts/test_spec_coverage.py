@@ -28,13 +28,13 @@ def test_the_table_counts_served_operations_per_folder_and_family(tmp_path):
         },
     )
     _spec(tmp_path, "Contacts", 1, "v3", {"/crm/v3/objects/contacts/old": {"get": {}}})  # an older rollout
-    _spec(tmp_path, "Carts", 424, "2026-09", {"/crm/objects/2026-09/{objectType}": {"get": {}}})
+    _spec(tmp_path, "Widgets", 424, "2026-09", {"/crm/objects/2026-09/{objectType}": {"get": {}}})
     _spec(tmp_path, "Contacts", 424, "2026-09-beta", {"/crm/objects/2026-09-beta/contacts": {"get": {}}})
     done = subprocess.run([sys.executable, str(SCRIPT), str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert "| Contacts | 3/4 |  |  |  |" in lines
-    assert "| Carts |  |  |  | 0/1 |" in lines  # the catalogue has no carts type: not served
+    assert "| Widgets |  |  |  | 0/1 |" in lines  # the catalogue has no widgets type: not served
     assert "  - `PUT /crm/v3/objects/contacts/{contactId}`" in lines
     assert "  - `GET /crm/objects/2026-09/{objectType}`" in lines
     assert not any("contacts/old" in line or "2026-09-beta/" in line for line in lines)

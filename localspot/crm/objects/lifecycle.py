@@ -33,7 +33,8 @@ class RecordLifecycle:
         primary_key, merged_key = str(body.primary_object_id).strip(), str(body.object_id_to_merge).strip()
         portal_id = principal.portal_id
         with self.database.session(write=True) as session:
-            _, object_type = self.records.open_type(session, principal, type_name, write=True)
+            merge = ["update", "archive"]
+            _, object_type = self.records.open_type(session, principal, type_name, write=True, operations=merge)
             if not object_type.mergeable:
                 raise errors.not_mergeable(object_type.name)
             if primary_key == merged_key:
@@ -59,7 +60,7 @@ class RecordLifecycle:
         portal_id = principal.portal_id
         key = str(body.object_id)
         with self.database.session(write=True) as session:
-            _, object_type = self.records.open_type(session, principal, type_name, write=True)
+            _, object_type = self.records.open_type(session, principal, type_name, write=True, operations=["archive"])
             if not object_type.gdpr_deletable:
                 raise errors.gdpr_delete_unsupported(object_type.name)
             record_id = identity.resolve_ids(session, principal, object_type, [(key, body.id_property)])[0]

@@ -19,6 +19,7 @@ from localspot.kernel import errors
 from localspot.kernel.batch import MAX_BATCH_INPUTS, BatchOutcome, with_trace_id
 from localspot.kernel.clock import Clock
 from localspot.kernel.errors import ApiError
+from localspot.kernel.errors import object_types as object_type_errors
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.portals.schema_cache import SchemaCache
 from localspot.kernel.portals.scopes import Operation
@@ -42,10 +43,15 @@ class RecordService:
     # --- helpers shared by every operation -------------------------------------------------------------
 
     def open_type(
-        self, session: Session, principal: Principal, type_name: str, *, write: bool
+        self, session: Session, principal: Principal, type_name: str, *, write: bool, operations: Sequence[str] = ()
     ) -> tuple[PortalSchema, ObjectType]:
+        """The path's type, once the token may read it (or write it: `operations` are the record writes the
+        request makes, which the type's definition must take)."""
         schema = self.schemas.load(session, principal.portal_id)
         object_type = schema.resolve(type_name)
+        refused = object_type.unsupported_writes(operations)
+        if refused:
+            raise object_type_errors.writes_unsupported(object_type.name, refused)
         principal.require(Operation.OBJECTS_WRITE if write else Operation.OBJECTS_READ, object_type)
         return schema, object_type
 
@@ -64,10 +70,12 @@ class RecordService:
         # process changed it), they are checked again against the current one.
         cached = self.schemas.cached(portal_id)
         early_type = cached.find(type_name) if cached is not None else None
+        if early_type is not None and early_type.unsupported_writes(["create"]):
+            early_type = None  # refused once the type is opened below
         checked = _validate_creates(early_type, inputs, portal_id) if early_type is not None else None
         try:
             with self.database.session(write=True) as session:
-                schema, object_type = self.open_type(session, principal, type_name, write=True)
+                schema, object_type = self.open_type(session, principal, type_name, write=True, operations=["create"])
                 if checked is None or object_type is not early_type:
                     checked = _validate_creates(object_type, inputs, portal_id)
                 pending, failures = checked
@@ -147,7 +155,7 @@ class RecordService:
         pending: list[Pending] = []
         try:
             with self.database.session(write=True) as session:
-                _, object_type = self.open_type(session, principal, type_name, write=True)
+                _, object_type = self.open_type(session, principal, type_name, write=True, operations=["update"])
                 targets = self._locked_targets(session, principal, object_type, inputs)
                 for index, item in enumerate(inputs):
                     record = targets[index]
@@ -260,7 +268,8 @@ class RecordService:
         failures: dict[int, ApiError] = {}
         pending: list[Pending] = []
         with self.database.session(write=True) as session:
-            _, object_type = self.open_type(session, principal, type_name, write=True)
+            upsert = ["create", "update"]
+            _, object_type = self.open_type(session, principal, type_name, write=True, operations=upsert)
             for item in inputs:
                 if not item.id_property:
                     raise errors.id_property_required()
@@ -348,7 +357,7 @@ class RecordService:
             raise errors.too_many_inputs(MAX_BATCH_INPUTS)
         parsed = sorted({r for r in map(inline_associations.parse_record_id, ids) if r is not None})
         with self.database.session(write=True) as session:
-            _, object_type = self.open_type(session, principal, type_name, write=True)
+            _, object_type = self.open_type(session, principal, type_name, write=True, operations=["archive"])
             archived = RecordQueries.of(session).archive_records(
                 principal.portal_id, object_type.object_type_id, parsed, self.database.clock.now_ms()
             )

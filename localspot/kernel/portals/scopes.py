@@ -154,7 +154,8 @@ _UNTYPED = frozenset({"automation", "timeline", "oauth"})
 
 
 def accepted(operation: Operation, object_type: ObjectType | None = None) -> tuple[str, ...]:
-    """The scopes `operation` accepts, on `object_type` where the path names one (sorted, never empty)."""
+    """The scopes `operation` accepts, on `object_type` where the path names one (sorted; empty only for a
+    write to a type that names no write scope)."""
     if object_type is None:
         return _accepted(operation, None, (), ())
     return _accepted(operation, object_type.name, object_type.read_scopes, object_type.write_scopes)
@@ -165,18 +166,24 @@ def _accepted(
     operation: Operation, type_name: str | None, read_scopes: tuple[str, ...], write_scopes: tuple[str, ...]
 ) -> tuple[str, ...]:
     rule = TABLE[operation]
+    own = set(write_scopes if rule.write else read_scopes)
     if rule.listed is None:
-        scopes = set(write_scopes if rule.write else read_scopes)
+        scopes = own
     else:
         scopes = set(rule.listed)
         if type_name is not None:
             names = {type_name, *(_subject(s) for s in (*read_scopes, *write_scopes))}
             scopes = {s for s in scopes if _subject(s) in names or _subject(s) in _UNTYPED}
+            if not any(_subject(s) in names for s in scopes):
+                # The spec lists no scope naming this type (contracts' property reads, leads' property
+                # writes): the type's own record scopes stand in for one.
+                scopes |= own
         if rule.write:
             # The association specs list read scopes on writes too; a read-only scope never writes here.
             scopes = {s for s in scopes if not _reads_only(s)}
-    if not scopes:
-        raise LookupError(f"no scope accepted for {operation.value} on {type_name}")
+    if not scopes and type_name is None:
+        raise LookupError(f"no scope accepted for {operation.value}")
+    # Empty only for a write to a type with no write scope (feedback submissions): a 403 for every token.
     return tuple(sorted(scopes))
 
 

@@ -25,6 +25,9 @@ FIELD_TYPES = frozenset(
         "textarea",
     }
 )
+# The record writes a type may take; a type's definition lists those it takes (`writeOperations`, default
+# all): feedback submissions take none, partner clients only updates.
+WRITE_OPERATIONS = ("create", "update", "archive")
 HUBSPOT_DEFINED = "HUBSPOT_DEFINED"
 USER_DEFINED = "USER_DEFINED"
 ASSOCIATION_CATEGORIES = frozenset({HUBSPOT_DEFINED, USER_DEFINED, "INTEGRATOR_DEFINED", "WORK"})
@@ -196,6 +199,7 @@ class ObjectType:
     default_pipelines: tuple[dict[str, Any], ...] = ()
     required_stage_metadata: tuple[str, ...] = ()
     gdpr_deletable: bool = False
+    write_operations: frozenset[str] = frozenset(WRITE_OPERATIONS)
     # Property lists the store keeps search indexes on (leading property first): catalogue data.
     search_indexes: tuple[tuple[str, ...], ...] = ()
     # What services derive from this definition once and reuse on every request (validation's table of
@@ -225,6 +229,10 @@ class ObjectType:
     def archived_property_names(self) -> frozenset[str]:
         """Archived properties keep their stored values, but reads no longer show them."""
         return frozenset(p.name for p in self.properties.values() if p.archived)
+
+    def unsupported_writes(self, operations: Iterable[str]) -> list[str]:
+        """Those of `operations` this type does not take (in the order given)."""
+        return [operation for operation in operations if operation not in self.write_operations]
 
     def unique_properties(self) -> list[PropertyDefinition]:
         return [p for p in self.properties.values() if p.has_unique_value and not p.archived]
@@ -282,5 +290,14 @@ class ObjectType:
             default_pipelines=tuple(data.get("pipelines", ())),
             required_stage_metadata=tuple(data.get("requiredStageMetadata", ())),
             gdpr_deletable=bool(data.get("gdprDeletable", False)),
+            write_operations=_write_operations(data.get("writeOperations", WRITE_OPERATIONS)),
             search_indexes=tuple(tuple(names) for names in data.get("searchIndexes", ())),
         )
+
+
+def _write_operations(listed: Iterable[str]) -> frozenset[str]:
+    operations = frozenset(listed)
+    unknown = operations - set(WRITE_OPERATIONS)
+    if unknown:
+        raise ValueError(f"unknown write operations {sorted(unknown)}: a type takes {', '.join(WRITE_OPERATIONS)}")
+    return operations

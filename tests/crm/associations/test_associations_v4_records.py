@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from importlib import resources
-
 import pytest
 
+from localspot.kernel.schema.catalog import raw_association_types, raw_type_definitions
 from tests.support.asserts import ISO_MS, assert_error
 from tests.support.factories import create_records
 
@@ -43,14 +41,12 @@ def test_default_association_answers_both_directions_and_is_visible_from_either_
 
 
 def _catalogue_defaults() -> dict[tuple[str, str], dict]:
-    raw = json.loads(resources.files("localspot.kernel.schema").joinpath("standard_types.json").read_text("utf-8"))
-    return {(a["from"], a["to"]): a for a in raw["associationTypes"] if a.get("default")}
+    return {(a["from"], a["to"]): a for a in raw_association_types() if a.get("default")}
 
 
 def test_catalogue_has_one_default_per_pair_in_both_directions_with_matching_inverses():
-    raw = json.loads(resources.files("localspot.kernel.schema").joinpath("standard_types.json").read_text("utf-8"))
     by_pair: dict[tuple[str, str], list[dict]] = {}
-    for association in raw["associationTypes"]:
+    for association in raw_association_types():
         by_pair.setdefault((association["from"], association["to"]), []).append(association)
     for (from_type, to_type), types in by_pair.items():
         assert (to_type, from_type) in by_pair, (from_type, to_type)
@@ -62,10 +58,10 @@ def test_catalogue_has_one_default_per_pair_in_both_directions_with_matching_inv
 
 
 def test_every_default_pair_is_visible_from_the_other_side_under_the_inverse_type(api):
-    raw = json.loads(resources.files("localspot.kernel.schema").joinpath("standard_types.json").read_text("utf-8"))
-    names = {t["objectTypeId"]: t["name"] for t in raw["objectTypes"]}
-    records = {type_id: create_records(api, name, 2) for type_id, name in names.items()}
+    names = {t["objectTypeId"]: t["name"] for t in raw_type_definitions()}
     defaults = _catalogue_defaults()
+    paired = {type_id for pair in defaults for type_id in pair}
+    records = {type_id: create_records(api, names[type_id], 2) for type_id in paired}
     for (from_type, to_type), association in sorted(defaults.items()):
         from_id = records[from_type][0]
         to_id = records[to_type][1]

@@ -100,6 +100,12 @@ CASES = [
         "/crm/v3/exports/export/async",
         {"format": "CSV", "objectType": "CONTACT", "objectProperties": ["email"]},
     ),
+    # Newer catalogue types: their own scopes, and where the spec lists none naming the type for an
+    # operation (leads' property writes, contracts' property reads), the type's record scopes.
+    Case(Operation.OBJECTS_READ, "feedback_submissions", "GET", "/crm/v3/objects/feedback_submissions"),
+    Case(Operation.OBJECTS_WRITE, "quotes", "DELETE", "/crm/v3/objects/quotes/999999999"),
+    Case(Operation.PROPERTIES_WRITE, "leads", "DELETE", "/crm/v3/properties/leads/no_such_property"),
+    Case(Operation.PROPERTIES_READ, "contracts", "GET", "/crm/v3/properties/contracts/hs_name"),
 ]
 
 
@@ -181,3 +187,21 @@ def test_limit_configurations_refuse_a_token_without_an_association_scope(client
     assert_error(response, 403, "MISSING_SCOPES")
     granted = client_with(frozenset({"crm.objects.deals.read"}))
     assert granted.get("/crm/v4/associations/definitions/configurations/all").status_code == 200
+
+
+def test_types_the_spec_lists_no_scope_for_fall_back_on_their_record_scopes() -> None:
+    assert accepted(Operation.PROPERTIES_WRITE, CATALOG["leads"]) == ("crm.objects.leads.write",)
+    assert accepted(Operation.PROPERTIES_READ, CATALOG["contracts"]) == (
+        "automation",
+        "crm.objects.contracts.read",
+        "timeline",
+    )
+    # A type with no write scope: no token but the all-scopes one writes it.
+    assert accepted(Operation.OBJECTS_WRITE, CATALOG["feedback_submissions"]) == ()
+
+
+def test_a_write_no_scope_allows_is_refused_to_every_scoped_token(client_with) -> None:
+    everything = frozenset(every_known_scope())
+    response = client_with(everything).delete("/crm/v3/properties/contracts/hs_name")
+    body = assert_error(response, 403, "MISSING_SCOPES")
+    assert body["errors"][0]["context"] == {"requiredGranularScopes": []}

@@ -34,6 +34,10 @@ from localspot.crm.associations import routes as associations
 from localspot.crm.associations.labels import AssociationLabelService
 from localspot.crm.associations.service import AssociationService
 from localspot.crm.associations.usage import AssociationUsageService
+from localspot.crm.legacy import routes as legacy
+from localspot.crm.legacy.catalog import LegacyCatalog
+from localspot.crm.legacy.objects import LegacyObjects
+from localspot.crm.legacy.records import LegacyRecords
 from localspot.crm.lists import routes as lists
 from localspot.crm.lists.folders import FolderService
 from localspot.crm.lists.memberships import MembershipService
@@ -99,6 +103,8 @@ class Services:
         self.lists = ListService(database, self.schemas, self.search)
         self.list_members = MembershipService(self.lists)
         self.list_folders = FolderService(self.lists)
+        self.legacy_catalog = LegacyCatalog(self.properties, self.property_groups, self.pipelines, self.owners)
+        self.legacy_objects = LegacyObjects(LegacyRecords(self.record_reads, self.properties, self.search))
 
 
 # Each API area, with every prefix it is served under: classic, and `{version}` for each of HubSpot's date
@@ -106,7 +112,7 @@ class Services:
 AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] = [
     (
         lambda api, s: objects.routes(api, s.records, s.record_reads, s.lifecycle),
-        ("/crm/v3/objects", "/crm/objects/{version}"),
+        ("/crm/v3/objects", "/crm/v4/objects", "/crm/objects/{version}"),
     ),
     (
         lambda api, s: properties.routes(api, s.properties, s.property_groups),
@@ -114,7 +120,7 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
     ),
     (
         lambda api, s: object_schemas.routes(api, s.object_schemas),
-        ("/crm-object-schemas/v3", "/crm-object-schemas/{version}"),
+        ("/crm-object-schemas/v3", "/crm/v3", "/crm-object-schemas/{version}"),
     ),
     (lambda api, s: owners.routes(api, s.owners), ("/crm/v3/owners", "/crm/owners/{version}")),
     (lambda api, s: pipelines.routes(api, s.pipelines), ("/crm/v3/pipelines", "/crm/pipelines/{version}")),
@@ -127,11 +133,18 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
         ("/crm/v4/objects", "/crm/objects/{version}"),
     ),
     (lambda api, s: associations.v3_routes(api, s.associations), ("/crm/v3/associations",)),
-    (lambda api, s: search.routes(api, s.search), ("/crm/v3/objects", "/crm/objects/{version}")),
+    (lambda api, s: search.routes(api, s.search), ("/crm/v3/objects", "/crm/v4/objects", "/crm/objects/{version}")),
     (
         lambda api, s: lists.routes(api, s.lists, s.list_members, s.list_folders),
         ("/crm/v3/lists", "/crm/lists/{version}"),
     ),
+    # HubSpot's legacy paths (docs/decisions.md, "Legacy paths"), in their legacy shapes.
+    (lambda api, s: legacy.properties_routes(api, s.legacy_catalog), ("/properties/v1", "/properties/v2")),
+    (lambda api, s: legacy.companies_routes(api, s.legacy_catalog, s.legacy_objects), ("/companies/v2",)),
+    (lambda api, s: legacy.deals_routes(api, s.legacy_catalog, s.legacy_objects), ("/deals/v1",)),
+    (lambda api, s: legacy.contacts_routes(api, s.legacy_objects), ("/contacts/v1",)),
+    (lambda api, s: legacy.owners_routes(api, s.legacy_catalog), ("/owners/v2",)),
+    (lambda api, s: legacy.pipelines_routes(api, s.legacy_catalog), ("/crm-pipelines/v1",)),
 ]
 
 

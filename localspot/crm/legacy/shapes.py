@@ -94,7 +94,6 @@ def legacy_values(
     `all_versions` or for all with "*", else the newest one). `versions=False`: the contacts v1 form,
     `{"value": …}` (with `versions` for the names in `all_versions`)."""
     histories = record.get("propertiesWithHistory", {})
-    fallback = ms(record.get("updatedAt")) or 0
     body: dict[str, Any] = {}
     for name, raw in record["properties"].items():
         prop_type = types.get(name)
@@ -102,22 +101,22 @@ def legacy_values(
         if value is None:
             continue
         entries = [e for e in histories.get(name, []) if e.get("value") not in (None, "")]
+        if not entries or entries[0]["value"] != raw:
+            # A value kept without history (the modified date, set on every write): as of the last write.
+            entries.insert(0, {"value": raw, "timestamp": record.get("updatedAt"), "sourceType": "CALCULATED"})
         if not versions:
             body[name] = {"value": value}
             if name in all_versions:
                 body[name]["versions"] = [_contact_version(name, e, prop_type) for e in entries]
             continue
-        newest = entries[0] if entries else None
-        stamp = (ms(newest["timestamp"]) if newest else None) or fallback
-        source = (newest.get("sourceType") if newest else None) or _DEFAULT_SOURCE
         kept = entries if name in all_versions or "*" in all_versions else entries[:1]
+        newest = _version(name, entries[0], prop_type)
         body[name] = {
             "value": value,
-            "timestamp": stamp,
-            "source": source,
+            "timestamp": newest["timestamp"],
+            "source": newest["source"],
             "sourceId": None,
-            "versions": [_version(name, e, prop_type) for e in kept]
-            or [{"name": name, "value": value, "timestamp": stamp, "source": source, "sourceVid": []}],
+            "versions": [_version(name, e, prop_type) for e in kept],
         }
     return body
 

@@ -36,6 +36,7 @@ from localspot.crm.associations.service import AssociationService
 from localspot.crm.associations.usage import AssociationUsageService
 from localspot.crm.legacy import routes as legacy
 from localspot.crm.legacy.catalog import LegacyCatalog
+from localspot.crm.legacy.engagements import LegacyEngagements
 from localspot.crm.legacy.objects import LegacyObjects
 from localspot.crm.legacy.records import LegacyRecords
 from localspot.crm.lists import routes as lists
@@ -104,7 +105,9 @@ class Services:
         self.list_members = MembershipService(self.lists)
         self.list_folders = FolderService(self.lists)
         self.legacy_catalog = LegacyCatalog(self.properties, self.property_groups, self.pipelines, self.owners)
-        self.legacy_objects = LegacyObjects(LegacyRecords(self.record_reads, self.properties, self.search))
+        legacy_records = LegacyRecords(self.record_reads, self.properties, self.search)
+        self.legacy_objects = LegacyObjects(legacy_records)
+        self.legacy_engagements = LegacyEngagements(legacy_records)
 
 
 # Each API area, with every prefix it is served under: classic, and `{version}` for each of HubSpot's date
@@ -143,6 +146,7 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
     (lambda api, s: legacy.companies_routes(api, s.legacy_catalog, s.legacy_objects), ("/companies/v2",)),
     (lambda api, s: legacy.deals_routes(api, s.legacy_catalog, s.legacy_objects), ("/deals/v1",)),
     (lambda api, s: legacy.contacts_routes(api, s.legacy_objects), ("/contacts/v1",)),
+    (lambda api, s: legacy.engagements_routes(api, s.legacy_engagements), ("/engagements/v1",)),
     (lambda api, s: legacy.owners_routes(api, s.legacy_catalog), ("/owners/v2",)),
     (lambda api, s: legacy.pipelines_routes(api, s.legacy_catalog), ("/crm-pipelines/v1",)),
 ]

@@ -96,7 +96,7 @@ class LegacyRecords:
         """The records modified at or after `since`, newest first, from the `offset`th on."""
         modified = MODIFIED.get(type_name, DEFAULT_MODIFIED)
         filters = [SearchFilter(modified, "GTE", str(since))] if since is not None else []
-        total, ids = self._ids_newest_first(principal, type_name, filters, modified, count=count, offset=offset)
+        total, ids = self._ids_by_modified(principal, type_name, filters, modified, count=count, offset=offset)
         return self._read_ids(principal, type_name, wanted, ids, has_more=offset + len(ids) < total, total=total)
 
     def before(
@@ -113,9 +113,7 @@ class LegacyRecords:
         first): contacts v1's recently updated pages."""
         modified = MODIFIED.get(type_name, DEFAULT_MODIFIED)
         filters = [SearchFilter(modified, "LTE", str(time_offset))] if time_offset is not None else []
-        total, ids = self._ids_newest_first(
-            principal, type_name, filters, modified, count=count + _TIE_MARGIN, offset=0
-        )
+        total, ids = self._ids_by_modified(principal, type_name, filters, modified, count=count + _TIE_MARGIN, offset=0)
         page = self._read_ids(principal, type_name, wanted, ids)
         keyed = sorted(((ms(r["updatedAt"]) or 0, int(r["id"]), r) for r in page.records), key=lambda k: (-k[0], -k[1]))
         if time_offset is not None and id_offset is not None:
@@ -124,9 +122,20 @@ class LegacyRecords:
         page.has_more = len(keyed) > count or len(ids) < total
         return page
 
+    def modified_after(self, principal: Principal, type_name: str, wanted: Wanted, *, count: int, since: int) -> Page:
+        """Up to `count` records modified at or after `since`, oldest first (ties: the lower id first)."""
+        modified = MODIFIED.get(type_name, DEFAULT_MODIFIED)
+        filters = [SearchFilter(modified, "GTE", str(since))]
+        total, ids = self._ids_by_modified(
+            principal, type_name, filters, modified, count=count, offset=0, descending=False
+        )
+        page = self._read_ids(principal, type_name, wanted, ids, has_more=len(ids) < total, total=total)
+        page.records.sort(key=lambda r: (ms(r["updatedAt"]) or 0, int(r["id"])))
+        return page
+
     # --- helpers ---------------------------------------------------------------------------------------
 
-    def _ids_newest_first(
+    def _ids_by_modified(
         self,
         principal: Principal,
         type_name: str,
@@ -135,7 +144,10 @@ class LegacyRecords:
         *,
         count: int,
         offset: int,
+        descending: bool = True,
     ) -> tuple[int, list[str]]:
+        """(how many records match, the ids of up to `count` of them from the `offset`th on, in modified
+        order)."""
         ids: list[str] = []
         total = 0
         position = offset
@@ -143,7 +155,7 @@ class LegacyRecords:
             size = min(200, count - len(ids), MAX_RECENT - position)
             request = SearchRequest(
                 filter_groups=[SearchFilterGroup(filters)] if filters else None,
-                sorts=[SortRule(modified, "DESCENDING")],
+                sorts=[SortRule(modified, "DESCENDING" if descending else "ASCENDING")],
                 properties=["hs_object_id"],
                 limit=size,
                 after=str(position) if position else None,

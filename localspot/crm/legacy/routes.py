@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Route
 
 from localspot.crm.legacy.catalog import LegacyCatalog
+from localspot.crm.legacy.engagements import LegacyEngagements
 from localspot.crm.legacy.objects import LegacyObjects
 from localspot.crm.legacy.records import Wanted
 from localspot.kernel import errors
@@ -181,6 +182,32 @@ def contacts_routes(api: Api, objects: LegacyObjects) -> list[BaseRoute]:
         Route("/lists/all/contacts/all", api.endpoint(all_contacts), methods=["GET"]),
         Route("/lists/recently_updated/contacts/recent", api.endpoint(recent), methods=["GET"]),
         Route("/contact/vid/{vid}/profile", api.endpoint(profile), methods=["GET"]),
+    ]
+
+
+def engagements_routes(api: Api, engagements: LegacyEngagements) -> list[BaseRoute]:
+    """`/engagements/v1/engagements/…`."""
+
+    def paged(call: Call) -> Outcome:
+        limit = bounded(call.query, "limit", 100, 250)
+        return engagements.paged(call.principal, limit=limit, offset=offset(call.query))
+
+    def recent(call: Call) -> Outcome:
+        return engagements.recent(
+            call.principal,
+            count=bounded(call.query, "count", 20, 100),
+            offset=offset(call.query) or 0,
+            since=stamp(call.query, "since"),
+        )
+
+    def modified_after(call: Call) -> Outcome:
+        limit = bounded(call.query, "limit", 100, 250)
+        return engagements.modified_after(call.principal, limit=limit, after=call.query.text("after"))
+
+    return [
+        Route("/engagements/paged", api.endpoint(paged), methods=["GET"]),
+        Route("/engagements/recent/modified", api.endpoint(recent), methods=["GET"]),
+        Route("/engagements/modified/after", api.endpoint(modified_after), methods=["GET"]),
     ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -56,3 +57,15 @@ def tool_python(requirement: str, *, python: str = sys.executable) -> Path:
                 unavailable(f"installing {requirement} failed (exit {done.returncode}): {done.stderr[-2000:]}")
         marker.write_text(requirement)
     return interpreter
+
+
+def python_between(lowest: tuple[int, int], below: tuple[int, int]) -> str:
+    """An interpreter of a version in [lowest, below): this one, else `python3.N` on PATH."""
+    if lowest <= sys.version_info[:2] < below:
+        return sys.executable
+    for minor in range(below[1] - 1, lowest[1] - 1, -1):
+        found = shutil.which(f"python{lowest[0]}.{minor}")
+        if found:
+            return found
+    unavailable(f"no Python from {lowest[0]}.{lowest[1]} to below {below[0]}.{below[1]} on PATH")
+    raise AssertionError("unreachable")

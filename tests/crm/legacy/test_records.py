@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import httpx
 import pytest
 
 from tests.support.asserts import assert_error
@@ -268,3 +269,18 @@ def test_bad_parameters_are_a_400(api, path, params, message):
 def test_large_page_sizes_are_cut_to_the_largest(seeded):
     response = seeded.client.get("/deals/v1/deal/paged", params={"limit": 5000})
     assert response.status_code == 200 and len(response.json()["deals"]) == 1
+
+
+def test_legacy_records_take_the_modern_scopes(base_url, token_for):
+    def client(scopes: str) -> httpx.Client:
+        return httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token_for(scopes)}"})
+
+    with client("crm.objects.deals.read") as deals:
+        assert deals.get("/deals/v1/deal/paged").status_code == 200
+        assert_error(deals.get("/companies/v2/companies/paged"), 403, "MISSING_SCOPES")
+        assert_error(deals.get("/contacts/v1/lists/all/contacts/all"), 403, "MISSING_SCOPES")
+    with client("crm.objects.contacts.read") as contacts:
+        assert contacts.get("/contacts/v1/lists/all/contacts/all").status_code == 200
+        assert_error(contacts.get("/deals/v1/deal/paged"), 403, "MISSING_SCOPES")
+    with httpx.Client(base_url=base_url) as anonymous:
+        assert_error(anonymous.get("/deals/v1/deal/paged"), 401, "INVALID_AUTHENTICATION")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.routing import BaseRoute, Route
 
 from localspot.crm.legacy.catalog import LegacyCatalog
@@ -31,7 +33,7 @@ def stamp(query: Query, name: str) -> int | None:
     return None if raw is None else query.integer(name, 0, minimum=0, maximum=10**15)
 
 
-def _listing(body: list) -> Outcome:  # type: ignore[type-arg]
+def _listing(body: list[dict[str, Any]]) -> Outcome:
     """A bare JSON array (the legacy lists are not wrapped in an object)."""
     return (200, body)
 
@@ -63,7 +65,7 @@ def properties_routes(api: Api, catalog: LegacyCatalog) -> list[BaseRoute]:
     ]
 
 
-def _record_wanted(query: Query, *, everything: bool) -> Wanted:
+def _record_wanted(query: Query, *, everything: bool, associations: bool) -> Wanted:
     """Companies v2 and deals v1: the named `properties` and `propertiesWithHistory` (every property when
     `everything`), each value's every version for the latter, or for all with `includePropertyVersions`."""
     named = query.values("properties") or []
@@ -73,7 +75,7 @@ def _record_wanted(query: Query, *, everything: bool) -> Wanted:
     history = frozenset(with_history)
     if every_version:
         history = frozenset(properties) if properties is not None else frozenset({"*"})
-    return Wanted(properties, history, query.flag("includeAssociations", default=everything))
+    return Wanted(properties, history, associations)
 
 
 def _recent(objects: LegacyObjects, type_name: str, default_count: int) -> Handler:
@@ -83,7 +85,7 @@ def _recent(objects: LegacyObjects, type_name: str, default_count: int) -> Handl
         return objects.recent(
             call.principal,
             type_name,
-            _record_wanted(call.query, everything=True),
+            _record_wanted(call.query, everything=True, associations=type_name == "deals"),
             count=bounded(call.query, "count", default_count, 100),
             offset=offset(call.query) or 0,
             since=stamp(call.query, "since"),
@@ -103,12 +105,13 @@ def companies_routes(api: Api, catalog: LegacyCatalog, objects: LegacyObjects) -
         return _listing(catalog.group_list(call.principal, "companies", include_properties=with_properties))
 
     def paged(call: Call) -> Outcome:
-        wanted = _record_wanted(call.query, everything=False)
+        wanted = _record_wanted(call.query, everything=False, associations=False)
         limit = bounded(call.query, "limit", 100, 250)
         return objects.companies_paged(call.principal, wanted, limit=limit, offset=offset(call.query))
 
     def single(call: Call) -> Outcome:
-        return objects.company_one(call.principal, call.path["companyId"], _record_wanted(call.query, everything=True))
+        wanted = _record_wanted(call.query, everything=True, associations=False)
+        return objects.company_one(call.principal, call.path["companyId"], wanted)
 
     return [
         Route("/properties", api.endpoint(property_list), methods=["GET"]),
@@ -123,13 +126,14 @@ def deals_routes(api: Api, catalog: LegacyCatalog, objects: LegacyObjects) -> li
     """`/deals/v1/…`."""
 
     def paged(call: Call) -> Outcome:
-        wanted = _record_wanted(call.query, everything=call.query.flag("includeAllProperties"))
-        wanted = Wanted(wanted.properties, wanted.history, call.query.flag("includeAssociations"))
+        everything, associations = call.query.flag("includeAllProperties"), call.query.flag("includeAssociations")
+        wanted = _record_wanted(call.query, everything=everything, associations=associations)
         limit = bounded(call.query, "limit", 100, 250)
         return objects.deals_paged(call.principal, wanted, limit=limit, offset=offset(call.query))
 
     def single(call: Call) -> Outcome:
-        return objects.deal_one(call.principal, call.path["dealId"], _record_wanted(call.query, everything=True))
+        wanted = _record_wanted(call.query, everything=True, associations=True)
+        return objects.deal_one(call.principal, call.path["dealId"], wanted)
 
     def pipelines(call: Call) -> Outcome:
         return _listing(catalog.deal_pipelines(call.principal))

@@ -284,3 +284,12 @@ def test_legacy_records_take_the_modern_scopes(base_url, token_for):
         assert_error(contacts.get("/deals/v1/deal/paged"), 403, "MISSING_SCOPES")
     with httpx.Client(base_url=base_url) as anonymous:
         assert_error(anonymous.get("/deals/v1/deal/paged"), 401, "INVALID_AUTHENTICATION")
+
+
+def test_include_property_versions_gives_every_version_of_every_value(seeded):
+    deal_id = seeded.deal["id"]
+    seeded.client.patch(f"/crm/v3/objects/deals/{deal_id}", json={"properties": {"amount": "200"}})
+    plain = seeded.client.get(f"/deals/v1/deal/{deal_id}").json()["properties"]["amount"]
+    assert [v["value"] for v in plain["versions"]] == ["200"]
+    every = seeded.client.get(f"/deals/v1/deal/{deal_id}", params={"includePropertyVersions": "true"}).json()
+    assert [v["value"] for v in every["properties"]["amount"]["versions"]] == ["200", "100"]

@@ -1,4 +1,4 @@
-"""singer's tap-hubspot 4.5.0 against localspot: discovery, then a sync of seven streams of a seeded portal.
+"""singer's tap-hubspot 4.5.0 against localspot: discovery, then a sync of nine streams of a seeded portal.
 
 The tap has no setting for its API's address (`BASE_URL` is a module constant, read by every request), so
 it runs as `python -c` with that constant set before its `main()`; `api_key` is its private app token."""
@@ -17,7 +17,17 @@ from tests.integrations.tools import tool_python
 
 TAP = "tap-hubspot==4.5.0"
 RUN_TAP = "import sys, tap_hubspot; tap_hubspot.BASE_URL = sys.argv.pop(1); tap_hubspot.main()"
-SYNCED = ("contacts", "deals", "companies", "tickets", "owners", "deal_pipelines", "engagements")
+SYNCED = (
+    "contacts",
+    "deals",
+    "companies",
+    "contacts_by_company",
+    "tickets",
+    "owners",
+    "deal_pipelines",
+    "engagements",
+    "contact_lists",
+)
 # The tap retries a failing request 5 times, 10 s apart: a failure is over well within this.
 RUN_TIMEOUT_S = 120
 
@@ -64,6 +74,10 @@ def test_discovery_and_a_sync_of_a_seeded_portal(tap, server, new_portal, base_u
     deals = [create(client, "deals", {"dealname": f"Deal {i}", **deal_properties}) for i in range(3)]
     ticket = create(client, "tickets", {"subject": "Help", "hs_pipeline": "0", "hs_pipeline_stage": "1"})
     note = create(client, "notes", {"hs_timestamp": "2025-03-01T10:00:00Z", "hs_note_body": "Met at the fair"})
+    linked = client.put(f"/crm/v4/objects/companies/{companies[0]}/associations/default/contacts/{contacts[1]}")
+    assert linked.status_code == 200, linked.text
+    made = client.post("/crm/v3/lists", json={"name": "Fair", "objectTypeId": "0-1", "processingType": "MANUAL"})
+    assert made.status_code == 200, made.text
     token = client.headers["Authorization"].removeprefix("Bearer ")
     (tmp_path / "config.json").write_text(json.dumps({"start_date": "2020-01-01T00:00:00Z", "api_key": token}))
 
@@ -95,6 +109,11 @@ def test_discovery_and_a_sync_of_a_seeded_portal(tap, server, new_portal, base_u
     assert [(r["id"], r["email"]) for r in records["owners"]] == [(owner["id"], owner["email"])]
     assert [r["pipelineId"] for r in records["deal_pipelines"]] == ["default"]
     assert records["deal_pipelines"][0]["stages"][0]["stageId"] == "appointmentscheduled"
+    assert [(r["company-id"], r["contact-id"]) for r in records["contacts_by_company"]] == [
+        (int(companies[0]), int(contacts[1]))
+    ]
+    # The tap reads the lists twice (oldest and newest first) and may write the newest one twice.
+    assert {r["listId"] for r in records["contact_lists"]} == {made.json()["list"]["listId"]}
     assert [(str(r["engagement_id"]), r["engagement"]["type"]) for r in records["engagements"]] == [(note, "NOTE")]
     assert records["engagements"][0]["metadata"]["body"] == "Met at the fair"
     # The bookmarks it keeps for the next run.

@@ -44,6 +44,11 @@ from localspot.crm.exports.service import ExportService
 from localspot.crm.imports import routes as imports
 from localspot.crm.imports.runner import ImportRunner
 from localspot.crm.imports.service import ImportService
+from localspot.crm.legacy import routes as legacy
+from localspot.crm.legacy.catalog import LegacyCatalog
+from localspot.crm.legacy.engagements import LegacyEngagements
+from localspot.crm.legacy.objects import LegacyObjects
+from localspot.crm.legacy.records import LegacyRecords
 from localspot.crm.lists import routes as lists
 from localspot.crm.lists.folders import FolderService
 from localspot.crm.lists.memberships import MembershipService
@@ -111,6 +116,10 @@ class Services:
         self.list_folders = FolderService(self.lists)
         self.imports = ImportService(database, self.schemas)
         self.exports = ExportService(database, self.schemas, self.record_reads, self.search, self.list_members)
+        self.legacy_catalog = LegacyCatalog(self.properties, self.property_groups, self.pipelines, self.owners)
+        legacy_records = LegacyRecords(self.record_reads, self.properties, self.search)
+        self.legacy_objects = LegacyObjects(legacy_records)
+        self.legacy_engagements = LegacyEngagements(legacy_records)
 
 
 # Each API area, with every prefix it is served under: classic, and `{version}` for each of HubSpot's date
@@ -118,7 +127,7 @@ class Services:
 AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] = [
     (
         lambda api, s: objects.routes(api, s.records, s.record_reads, s.lifecycle),
-        ("/crm/v3/objects", "/crm/objects/v3", "/crm/objects/{version}"),
+        ("/crm/v3/objects", "/crm/objects/v3", "/crm/v4/objects", "/crm/objects/{version}"),
     ),
     (
         lambda api, s: properties.routes(api, s.properties, s.property_groups),
@@ -126,7 +135,7 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
     ),
     (
         lambda api, s: object_schemas.routes(api, s.object_schemas),
-        ("/crm-object-schemas/v3", "/crm-object-schemas/{version}"),
+        ("/crm-object-schemas/v3", "/crm/v3", "/crm-object-schemas/{version}"),
     ),
     (lambda api, s: owners.routes(api, s.owners), ("/crm/v3/owners", "/crm/owners/{version}")),
     (lambda api, s: pipelines.routes(api, s.pipelines), ("/crm/v3/pipelines", "/crm/pipelines/{version}")),
@@ -139,7 +148,10 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
         ("/crm/v4/objects", "/crm/objects/{version}"),
     ),
     (lambda api, s: associations.v3_routes(api, s.associations), ("/crm/v3/associations",)),
-    (lambda api, s: search.routes(api, s.search), ("/crm/v3/objects", "/crm/objects/v3", "/crm/objects/{version}")),
+    (
+        lambda api, s: search.routes(api, s.search),
+        ("/crm/v3/objects", "/crm/objects/v3", "/crm/v4/objects", "/crm/objects/{version}"),
+    ),
     (
         lambda api, s: lists.routes(api, s.lists, s.list_members, s.list_folders),
         ("/crm/v3/lists", "/crm/lists/{version}"),
@@ -149,6 +161,14 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
         lambda api, s: exports.routes(api, s.exports),
         ("/crm/v3/exports", "/crm/exports/{version}"),
     ),
+    # HubSpot's legacy paths (docs/decisions.md, "Legacy paths"), in their legacy shapes.
+    (lambda api, s: legacy.properties_routes(api, s.legacy_catalog), ("/properties/v1", "/properties/v2")),
+    (lambda api, s: legacy.companies_routes(api, s.legacy_catalog, s.legacy_objects), ("/companies/v2",)),
+    (lambda api, s: legacy.deals_routes(api, s.legacy_catalog, s.legacy_objects), ("/deals/v1",)),
+    (lambda api, s: legacy.contacts_routes(api, s.legacy_objects), ("/contacts/v1",)),
+    (lambda api, s: legacy.engagements_routes(api, s.legacy_engagements), ("/engagements/v1",)),
+    (lambda api, s: legacy.owners_routes(api, s.legacy_catalog), ("/owners/v2",)),
+    (lambda api, s: legacy.pipelines_routes(api, s.legacy_catalog), ("/crm-pipelines/v1",)),
 ]
 
 

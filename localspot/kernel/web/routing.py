@@ -30,11 +30,11 @@ def versioned(prefixes: tuple[str, ...]) -> tuple[str, ...]:
 
 def under_prefixes(areas: list[tuple[list[BaseRoute], tuple[str, ...]]]) -> list[BaseRoute]:
     """Each area's routes under every prefix it is served at, as one `Mount` per prefix holding the routes
-    of every area served there, in order: a request is matched against the prefixes first, then against
-    one prefix's routes only, so the many prefixes (classic and each date version) cost no more per request
-    than one. An area's root ("/") answers both with and without the trailing slash: the spec says
-    `/crm/v3/owners`, the clients call `/crm/v3/owners/`, and neither client should have to follow a
-    redirect."""
+    of every area served there, in order: a request is matched against the prefixes first (the longest that
+    matches), then against one prefix's routes only, so the many prefixes (classic and each date version)
+    cost no more per request than one. An area's root ("/") answers both with and without the trailing
+    slash: the spec says `/crm/v3/owners`, the clients call `/crm/v3/owners/`, and neither client should
+    have to follow a redirect."""
     roots: list[BaseRoute] = []
     by_prefix: dict[str, list[BaseRoute]] = {}
     for area, prefixes in areas:
@@ -45,7 +45,10 @@ def under_prefixes(areas: list[tuple[list[BaseRoute], tuple[str, ...]]]) -> list
                     # The mount takes `prefix/`; `prefix` alone is a route of its own, outside it.
                     roots.append(Route(prefix, route.endpoint, methods=route.methods))
                 by_prefix.setdefault(prefix, []).append(route)
-    return [*roots, *(Mount(prefix, routes=routes) for prefix, routes in by_prefix.items())]
+    # The longest prefixes first: a mount takes every path under its prefix, so `/crm/v3` (the schemas'
+    # alias) must come after `/crm/v3/objects` and every other prefix it begins.
+    mounts = sorted(by_prefix.items(), key=lambda item: -len(item[0]))
+    return [*roots, *(Mount(prefix, routes=routes) for prefix, routes in mounts)]
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

@@ -162,7 +162,7 @@ def build_app() -> tuple[Any, set[str]]:
     names = set()
     for object_type in services.schemas.catalog.object_types:
         names |= {object_type.name, object_type.object_type_id, *object_type.aliases}
-    return create_app(services), names
+    return create_app(services).app, names  # the routes, inside the traffic gate
 
 
 def report(ops: list[Operation], app: Any, names: set[str]) -> str:

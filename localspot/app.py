@@ -66,6 +66,9 @@ from localspot.crm.properties import routes as properties
 from localspot.crm.properties import service as property_service
 from localspot.crm.properties.groups import PropertyGroupService
 from localspot.crm.properties.service import PropertyService
+from localspot.crm.property_validations import routes as property_validations
+from localspot.crm.property_validations import service as property_validation_service
+from localspot.crm.property_validations.service import PropertyValidationService
 from localspot.crm.schemas import routes as object_schemas
 from localspot.crm.schemas import service as object_schema_service
 from localspot.crm.schemas.service import ObjectSchemaService
@@ -96,6 +99,7 @@ class Services:
                 association_labels.add_to_schema,
                 object_schema_service.add_to_schema,
                 pipeline_service.add_to_schema,
+                property_validation_service.add_to_schema,
             ),
         )
         self.auth = Authenticator(database)
@@ -114,7 +118,9 @@ class Services:
         self.lists = ListService(database, self.schemas, self.search)
         self.list_members = MembershipService(self.lists)
         self.list_folders = FolderService(self.lists)
-        self.imports = ImportService(database, self.schemas)
+        self.property_validations = PropertyValidationService(database, self.schemas)
+        self.import_runner = ImportRunner(database, self.schemas, self.records, self.record_reads)
+        self.imports = ImportService(database, self.schemas, started=self.import_runner.wake)
         self.exports = ExportService(database, self.schemas, self.record_reads, self.search, self.list_members)
         self.legacy_catalog = LegacyCatalog(self.properties, self.property_groups, self.pipelines, self.owners)
         legacy_records = LegacyRecords(self.record_reads, self.properties, self.search)
@@ -157,6 +163,10 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
         ("/crm/v3/lists", "/crm/lists/{version}"),
     ),
     (lambda api, s: imports.routes(api, s.imports), ("/crm/v3/imports", "/crm/imports/{version}")),
+    (
+        lambda api, s: property_validations.routes(api, s.property_validations),
+        ("/crm/v3/property-validations", "/crm/property-validations/{version}"),
+    ),
     (
         lambda api, s: exports.routes(api, s.exports),
         ("/crm/v3/exports", "/crm/exports/{version}"),
@@ -239,7 +249,7 @@ def create_app(services: Services, settings: Settings | None = None) -> TrafficG
     webhooks_api = Api(lambda authorization: authorization, threaded=threaded, max_body_bytes=settings.max_body_bytes)
     routes.extend(webhook_routes.routes(webhooks_api, control.webhooks))
     routes.extend(under_prefixes([(build(api, services), versioned(prefixes)) for build, prefixes in AREAS]))
-    runner = ImportRunner(services.database, services.schemas, services.records, services.record_reads)
+    runner = services.import_runner
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

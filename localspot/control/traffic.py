@@ -31,8 +31,10 @@ from localspot.control.journal import (
 )
 from localspot.control.rate_limits import RateLimits, Verdict
 from localspot.control.state import ControlState
+from localspot.kernel import errors as kernel_errors
 from localspot.kernel.errors import ApiError
 from localspot.kernel.portals.principal import Principal
+from localspot.kernel.storage import DatabaseUnavailable, StorageFull
 from localspot.kernel.timeutil import now_ms
 from localspot.kernel.web.api import PORTAL_ID_SCOPE_KEY
 from localspot.kernel.web.responses import ABORT_EXTENSION, json_response
@@ -66,7 +68,12 @@ class TrafficGate:
             await self.app(scope, receive, send)
             return
         if self.state.due():
-            await self._blocking(self.state.refresh)
+            try:
+                await self._blocking(self.state.refresh)
+            except (ApiError, DatabaseUnavailable, StorageFull) as failure:
+                # The database is away or busy: answered now, as the API would, rather than after a second wait.
+                await _Exchange(self, scope, receive, send).refuse(failure)
+                return
         if not (self.faults.any or self.rate_limits.any or self.journal.enabled):
             await self.app(scope, receive, send)
             return
@@ -81,7 +88,7 @@ class TrafficGate:
             return None
         try:
             principal = await self._blocking(lambda: self.authenticate(authorization.decode("latin-1")))
-        except ApiError:
+        except (ApiError, DatabaseUnavailable, StorageFull):
             return None  # the API answers it with its own error
         return principal.portal_id
 
@@ -103,25 +110,36 @@ class _Exchange:
         self.fault_id: int | None = None
 
     async def run(self) -> None:
-        gate, scope = self.gate, self.scope
         try:
-            if gate.faults.any or gate.rate_limits.any:
-                self.portal_id = await gate.portal_of(scope)
-            if gate.faults.any:
-                fault = await self._fault()
-                if fault is not None and not await self._apply(fault):
-                    return
-            if gate.rate_limits.any and self.portal_id is not None:
-                limits = gate.rate_limits.limits_of(self.portal_id)
-                if limits is not None:
-                    verdict = await self._count(limits)
-                    self.extra_headers = verdict.headers
-                    if verdict.refusal is not None:
-                        await self._answer(verdict.refusal)
-                        return
-            await gate.app(scope, self._receive, self._send)
+            await self._run()
+        except (ApiError, DatabaseUnavailable, StorageFull) as failure:
+            await self._answer(_as_error(failure))
         finally:
             self._record()
+
+    async def refuse(self, failure: Exception) -> None:
+        try:
+            await self._answer(_as_error(failure))
+        finally:
+            self._record()
+
+    async def _run(self) -> None:
+        gate, scope = self.gate, self.scope
+        if gate.faults.any or gate.rate_limits.any:
+            self.portal_id = await gate.portal_of(scope)
+        if gate.faults.any:
+            fault = await self._fault()
+            if fault is not None and not await self._apply(fault):
+                return
+        if gate.rate_limits.any and self.portal_id is not None:
+            limits = gate.rate_limits.limits_of(self.portal_id)
+            if limits is not None:
+                verdict = await self._count(limits)
+                self.extra_headers = verdict.headers
+                if verdict.refusal is not None:
+                    await self._answer(verdict.refusal)
+                    return
+        await gate.app(scope, self._receive, self._send)
 
     async def _fault(self) -> Fault | None:
         gate = self.gate
@@ -212,3 +230,12 @@ class _Exchange:
                 fault_id=self.fault_id,
             )
         )
+
+
+def _as_error(failure: Exception) -> ApiError:
+    """The answer to a storage failure met before the API ran (the storage kernel's own, for a busy pool)."""
+    if isinstance(failure, ApiError):
+        return failure
+    if isinstance(failure, StorageFull):
+        return kernel_errors.storage_full()
+    return kernel_errors.database_unavailable()

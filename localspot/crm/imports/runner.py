@@ -36,8 +36,9 @@ from localspot.kernel.storage.portals import ALL_SCOPES
 _log = logging.getLogger("localspot")
 # A process that dies holding an import's lease holds it this long at most; each batch renews it.
 LEASE_MS = 10_000
+# How often an idle process looks for imports another process started (its own wake it at once).
+POLL_S = 1.0
 _ID_ONLY = ReadOptions(["hs_object_id"])
-POLL_S = 0.2
 
 
 class _Canceled(Exception):
@@ -71,7 +72,12 @@ class ImportRunner:
         # Leases are the server's own bookkeeping: real time, whatever the control plane's clock says.
         self.wall_ms = wall_ms
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+
+    def wake(self) -> None:
+        """An import was started here: look now rather than at the next poll."""
+        self._wake.set()
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="localspot-imports", daemon=True)
@@ -79,6 +85,7 @@ class ImportRunner:
 
     def stop(self) -> None:
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
 
@@ -86,13 +93,14 @@ class ImportRunner:
         while not self._stop.is_set():
             try:
                 ran = self.run_one()
-            except (DatabaseUnavailable, StorageFull):
-                ran = False  # expected while the database is away or full: the next poll tries again
+            except (ApiError, DatabaseUnavailable, StorageFull):
+                ran = False  # expected while the database is away, busy or full: the next poll tries again
             except Exception:
                 _log.exception("an import could not run")
                 ran = False
             if not ran:
-                self._stop.wait(POLL_S)
+                self._wake.wait(POLL_S)
+                self._wake.clear()
 
     def run_one(self) -> bool:
         """Runs the oldest import left to run, if any; True when there was one."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email.parser
 import email.policy
+from collections.abc import Callable
 from typing import Any
 
 from localspot.crm.imports import errors
@@ -24,9 +25,11 @@ CANCELLABLE = ("STARTED", "PROCESSING", "DEFERRED")
 
 
 class ImportService:
-    def __init__(self, database: Database, schemas: SchemaCache) -> None:
+    def __init__(self, database: Database, schemas: SchemaCache, *, started: Callable[[], None] = lambda: None):
         self.database = database
         self.schemas = schemas
+        # Told of each import stored (the runner of this process, which then takes it at once).
+        self.started = started
 
     def start(self, principal: Principal, body: bytes) -> dict[str, Any]:
         principal.require(Operation.IMPORTS)
@@ -52,7 +55,8 @@ class ImportService:
                 )
             row = queries.get(principal.portal_id, import_id)
             assert row is not None
-            return render(row, file_ids)
+        self.started()
+        return render(row, file_ids)
 
     def get(self, principal: Principal, raw_id: str) -> dict[str, Any]:
         principal.require(Operation.IMPORTS)

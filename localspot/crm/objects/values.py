@@ -16,8 +16,9 @@ from typing import Any
 from localspot.kernel import errors
 from localspot.kernel.errors import PropertyProblem
 from localspot.kernel.numbers import finite_decimal
+from localspot.kernel.schema import validation_rules
 from localspot.kernel.schema.model import ObjectType, PropertyDefinition
-from localspot.kernel.timeutil import iso_from_ms, parse_date, parse_instant_ms
+from localspot.kernel.timeutil import iso_from_ms, now_ms, parse_date, parse_instant_ms
 
 MAX_STRING_LENGTH = 65_536
 
@@ -106,7 +107,24 @@ Normaliser = Callable[[str], "str | PropertyProblem"]
 
 
 def _normaliser(prop: PropertyDefinition) -> Normaliser:
-    """The normaliser of one property, its dispatch done once: validation calls it for every value written."""
+    """The normaliser of one property, its dispatch done once: validation calls it for every value written;
+    then the portal's validation rules for the property, if it has any."""
+    base = _type_normaliser(prop)
+    if not prop.validation_rules:
+        return base
+
+    def with_rules(text: str) -> str | PropertyProblem:
+        result = base(text)
+        if type(result) is PropertyProblem:
+            return result
+        # Duration rules ("within 7 days") read real time: normalisers are built once per definition.
+        broken = validation_rules.problems(prop, result, now_ms())
+        return result if broken is None else PropertyProblem(prop.name, broken[0], broken[1])
+
+    return with_rules
+
+
+def _type_normaliser(prop: PropertyDefinition) -> Normaliser:
     if prop.type == "enumeration" and not prop.is_multi_select:
         allowed = prop.option_values()
 
@@ -138,6 +156,8 @@ def writable_normalisers(object_type: ObjectType) -> dict[str, Normaliser]:
 def _batch_check(prop: PropertyDefinition, normaliser: Normaliser) -> Callable[[Sequence[str]], bool]:
     """Whether every one of a list of non-empty texts is already in this property's stored form, in as
     few interpreted steps as the type allows."""
+    if prop.validation_rules:
+        return lambda texts: list(map(normaliser, texts)) == list(texts)
     if prop.type == "enumeration" and not prop.is_multi_select:
         return prop.option_values().issuperset
     if prop.type == "datetime":

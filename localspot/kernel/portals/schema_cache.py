@@ -24,6 +24,8 @@ class SchemaParts:
     custom_pipelines: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     custom_types: list[ObjectType] = field(default_factory=list)
     custom_association_types: list[AssociationType] = field(default_factory=list)
+    # (objectTypeId, property name, its validation rules)
+    validation_rules: list[tuple[str, str, tuple[dict[str, Any], ...]]] = field(default_factory=list)
 
 
 SchemaSource = Callable[[Session, int, SchemaParts], None]
@@ -57,6 +59,7 @@ class SchemaCache:
             custom_pipelines=parts.custom_pipelines,
             custom_types=parts.custom_types,
             custom_association_types=parts.custom_association_types,
+            validation_rules=parts.validation_rules,
         )
         self._cached[portal_id] = (version, schema)
         return schema

@@ -62,6 +62,9 @@ class PropertyDefinition:
     archived_at: int | None = None
     column: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # The portal's validation rules for the property (the property validations area), applied by every write;
+    # not part of the definition's stored form.
+    validation_rules: tuple[dict[str, Any], ...] = ()
 
     @cached_property
     def is_multi_select(self) -> bool:
@@ -253,6 +256,14 @@ class ObjectType:
         for group in groups:
             merged_groups[group["name"]] = group
         return replace(self, properties=merged, groups=tuple(merged_groups.values()))
+
+    def with_validation_rules(self, rules: dict[str, tuple[dict[str, Any], ...]]) -> ObjectType:
+        """This type with the portal's validation rules on the properties they name."""
+        merged = {
+            name: replace(prop, validation_rules=rules[name]) if name in rules else prop
+            for name, prop in self.properties.items()
+        }
+        return replace(self, properties=merged)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, custom: bool = False) -> ObjectType:

@@ -24,8 +24,12 @@ class PortalSchema:
         custom_association_types: Iterable[AssociationType] = (),
         custom_groups: Iterable[tuple[str, dict[str, Any]]] = (),
         custom_pipelines: Iterable[tuple[str, dict[str, Any]]] = (),
+        validation_rules: Iterable[tuple[str, str, tuple[dict[str, Any], ...]]] = (),
     ) -> None:
         self.portal_id = portal_id
+        rules: dict[str, dict[str, tuple[dict[str, Any], ...]]] = defaultdict(dict)
+        for object_type_id, name, property_rules in validation_rules:
+            rules[object_type_id][name] = property_rules
         extra: dict[str, list[PropertyDefinition]] = defaultdict(list)
         for object_type_id, prop in custom_properties:
             extra[object_type_id].append(prop)
@@ -41,6 +45,8 @@ class PortalSchema:
         for object_type in (*catalog.object_types, *custom_types):
             type_id = object_type.object_type_id
             merged = object_type.with_properties(extra.get(type_id, ()), extra_groups.get(type_id, ()))
+            if type_id in rules:
+                merged = merged.with_validation_rules(rules[type_id])
             if merged.pipeline_property:
                 self.pipelines[type_id] = merge_pipelines(merged.default_pipelines, stored_pipelines.get(type_id, ()))
                 merged = with_pipeline_options(merged, self.pipelines[type_id])

@@ -19,6 +19,7 @@ from localspot.kernel.storage.session import Queries, chunks, encode_json, place
 PORTAL_TABLES = (
     "property_definitions",
     "property_groups",
+    "property_validation_rules",
     "object_schemas",
     "association_labels",
     "association_limits",

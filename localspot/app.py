@@ -50,6 +50,7 @@ from localspot.crm.legacy.engagements import LegacyEngagements
 from localspot.crm.legacy.objects import LegacyObjects
 from localspot.crm.legacy.records import LegacyRecords
 from localspot.crm.lists import routes as lists
+from localspot.crm.lists.conversion import ListConversions
 from localspot.crm.lists.folders import FolderService
 from localspot.crm.lists.memberships import MembershipService
 from localspot.crm.lists.service import ListService
@@ -118,6 +119,7 @@ class Services:
         self.lists = ListService(database, self.schemas, self.search)
         self.list_members = MembershipService(self.lists)
         self.list_folders = FolderService(self.lists)
+        self.list_conversions = ListConversions(self.lists)
         self.property_validations = PropertyValidationService(database, self.schemas)
         self.import_runner = ImportRunner(database, self.schemas, self.records, self.record_reads)
         self.imports = ImportService(database, self.schemas, started=self.import_runner.wake)
@@ -159,7 +161,7 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
         ("/crm/v3/objects", "/crm/objects/v3", "/crm/v4/objects", "/crm/objects/{version}"),
     ),
     (
-        lambda api, s: lists.routes(api, s.lists, s.list_members, s.list_folders),
+        lambda api, s: lists.routes(api, s.lists, s.list_members, s.list_folders, s.list_conversions),
         ("/crm/v3/lists", "/crm/lists/{version}"),
     ),
     (lambda api, s: imports.routes(api, s.imports), ("/crm/v3/imports", "/crm/imports/{version}")),

@@ -27,9 +27,6 @@ FAMILIES = ("classic", "2025-09", "2026-03", "2026-09")
 METHODS = ("get", "post", "put", "patch", "delete")
 # Why a folder (or a path prefix) is not served: where the work is tracked.
 REASONS: dict[str, str] = {
-    "Lists": "lists: scheduled conversion and size history are still to build (issue #17)",
-    "Imports": "imports are issue #17",
-    "Exports": "exports are issue #17",
     "App Uninstalls": "app platform, issue #16",
     "Calling Extensions": "app extensions: not part of the CRM data localspot emulates",
     "Crm Extensions": "app extensions: not part of the CRM data localspot emulates",

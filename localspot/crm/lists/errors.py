@@ -50,3 +50,12 @@ def unsupported_filter(where: str, what: str) -> ApiError:
         sub_category="ListError.UNSUPPORTED_FILTER",
         context={"path": [where]},
     )
+
+
+def no_conversion(list_id: str) -> ApiError:
+    return ApiError(
+        404,
+        "OBJECT_NOT_FOUND",
+        f"List {list_id} has no conversion scheduled.",
+        context={"listId": [list_id]},
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
+from localspot.crm.lists.conversion import ConversionTime, ListConversions
 from localspot.crm.lists.folders import FolderService
 from localspot.crm.lists.inputs import (
     FiltersUpdate,
@@ -19,7 +20,9 @@ from localspot.crm.lists.service import ListService
 from localspot.kernel.web.api import Api, Call, Outcome
 
 
-def routes(api: Api, lists: ListService, members: MembershipService, folders: FolderService) -> list[BaseRoute]:
+def routes(
+    api: Api, lists: ListService, members: MembershipService, folders: FolderService, conversions: ListConversions
+) -> list[BaseRoute]:
     def filters(call: Call) -> bool:
         return call.query.flag("includeFilters")
 
@@ -108,6 +111,20 @@ def routes(api: Api, lists: ListService, members: MembershipService, folders: Fo
             ["PUT"],
         ),
         route("/{listId}/restore", lambda c: lists.restore(c.principal, c.path["listId"]), ["PUT"]),
+        route("/{listId}/schedule-conversion", lambda c: conversions.get(c.principal, c.path["listId"]), ["GET"]),
+        route(
+            "/{listId}/schedule-conversion",
+            lambda c: conversions.put(c.principal, c.path["listId"], c.body(ConversionTime)),
+            ["PUT"],
+        ),
+        route("/{listId}/schedule-conversion", lambda c: conversions.delete(c.principal, c.path["listId"]), ["DELETE"]),
+        route(
+            "/{listId}/size-and-edits-history/between",
+            lambda c: conversions.history(
+                c.principal, c.path["listId"], c.query.text("startDate"), c.query.text("endDate")
+            ),
+            ["GET"],
+        ),
         route("/{listId}/memberships", page(join_order=False), ["GET"]),
         route("/{listId}/memberships", memberships, ["DELETE"]),
         route("/{listId}/memberships/join-order", page(join_order=True), ["GET"]),

@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
-from localspot.crm.lists import errors
+from localspot.crm.lists import conversion, errors
 from localspot.crm.lists.filters import normalised, search_groups
 from localspot.crm.lists.inputs import ListCreate, ListSearch
 from localspot.crm.lists.queries import FolderQueries, ListQueries
@@ -82,7 +82,7 @@ class ListService:
             found = ListQueries.of(session).lists(principal.portal_id, [list_id_of(raw_id)], deleted=deleted)
         if not found:
             raise errors.list_not_found(raw_id)
-        return found[0]
+        return found[0] if deleted else conversion.convert_if_due(self, principal, found[0])
 
     def rendered(self, principal: Principal, definition: dict[str, Any], *, include_filters: bool) -> dict[str, Any]:
         body = {key: value for key, value in definition.items() if not key.startswith("_")}

@@ -72,6 +72,8 @@ class Column:
     to_type_id: str | None = None
     association_type_id: int | None = None
     association_category: str = "HUBSPOT_DEFINED"
+    # An association column's values name the other record by this unique property (None: by record id).
+    key_property: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,10 +113,23 @@ def plan(request: ImportRequest, schema: PortalSchema) -> list[FilePlan]:
     names = [f.file_name for f in request.files]
     if len(set(names)) != len(names):
         raise errors.invalid_import("Each file of an import needs a file name of its own.")
-    return [_file_plan(f, schema, operations) for f in request.files]
+    # A multi-file import joins its files by a common column: the file of the object that owns the column marks
+    # it `associationIdentifierColumn`, and the other files associate their rows with the record it names.
+    keys = {
+        _owner_type(m, schema).object_type_id: m.property_name
+        for f in request.files
+        for m in f.file_import_page.column_mappings
+        if m.association_identifier_column and m.property_name and not _points_elsewhere(m)
+    }
+    plans = [_file_plan(f, schema, operations, keys) for f in request.files]
+    # The files whose records others name come first, so those records exist when the others are written.
+    named = {c.to_type_id for p in plans for c in p.columns if c.kind == "ASSOCIATION"}
+    return sorted(plans, key=lambda p: p.object_type_id not in named)
 
 
-def _file_plan(file: ImportFile, schema: PortalSchema, operations: dict[str, str]) -> FilePlan:
+def _file_plan(
+    file: ImportFile, schema: PortalSchema, operations: dict[str, str], keys: dict[str, str | None]
+) -> FilePlan:
     if file.file_format not in FILE_FORMATS:
         raise errors.invalid_import(f"fileFormat of {file.file_name} must be CSV or SPREADSHEET.")
     mappings = [m for m in file.file_import_page.column_mappings if not m.ignored]
@@ -126,7 +141,7 @@ def _file_plan(file: ImportFile, schema: PortalSchema, operations: dict[str, str
             f"{file.file_name}: every column must belong to one object type (localspot imports one type per file)."
         )
     object_type = schema.types[owners.pop()]
-    columns = tuple(_column(position, m, object_type, schema) for position, m in enumerate(mappings))
+    columns = tuple(_column(position, m, object_type, schema, keys) for position, m in enumerate(mappings))
     identifiers = [c for c in columns if c.kind in (OBJECT_ID, ALTERNATE_ID)]
     if len(identifiers) > 1:
         raise errors.invalid_import(f"{file.file_name}: at most one column identifies the file's records.")
@@ -154,12 +169,14 @@ def _owner_type(mapping: ColumnMapping, schema: PortalSchema) -> ObjectType:
     return _type(schema, key)
 
 
-def _column(position: int, mapping: ColumnMapping, object_type: ObjectType, schema: PortalSchema) -> Column:
+def _column(
+    position: int, mapping: ColumnMapping, object_type: ObjectType, schema: PortalSchema, keys: dict[str, str | None]
+) -> Column:
     column_type = mapping.column_type or mapping.id_column_type or "STANDARD"
     if column_type not in COLUMN_TYPES:
         raise errors.invalid_import(f"Column {mapping.column_name!r}: unknown columnType {column_type!r}.")
     if _points_elsewhere(mapping):
-        return _association_column(position, mapping, object_type, schema)
+        return _association_column(position, mapping, object_type, schema, keys)
     name = mapping.property_name
     if column_type == OBJECT_ID:
         if name not in (None, "hs_object_id"):
@@ -181,9 +198,13 @@ def _column(position: int, mapping: ColumnMapping, object_type: ObjectType, sche
     return Column(position, mapping.column_name, name, "STANDARD")
 
 
-def _association_column(position: int, mapping: ColumnMapping, object_type: ObjectType, schema: PortalSchema) -> Column:
-    """A column holding another record's id (HubSpot's legacy `idColumnType: HUBSPOT_OBJECT_ID` with a
-    `foreignKeyType`), which each row's record is associated with."""
+def _association_column(
+    position: int, mapping: ColumnMapping, object_type: ObjectType, schema: PortalSchema, keys: dict[str, str | None]
+) -> Column:
+    """A column naming another record, which each row's record is associated with: by record id (HubSpot's
+    legacy `idColumnType: HUBSPOT_OBJECT_ID`), or by the unique property another file of the import marks as its
+    `associationIdentifierColumn` (a multi-file import's common column). The association type is the mapping's
+    `foreignKeyType`, or the pair's default."""
     to_key = mapping.to_column_object_type_id or mapping.column_object_type_id
     if to_key is None:
         raise errors.invalid_import(f"Column {mapping.column_name!r} names no toColumnObjectTypeId.")
@@ -192,20 +213,24 @@ def _association_column(position: int, mapping: ColumnMapping, object_type: Obje
         raise errors.invalid_import(
             f"Column {mapping.column_name!r}: associations between records of one type are not imported."
         )
-    if mapping.foreign_key_type is None:
+    by_id = (mapping.column_type or mapping.id_column_type) == OBJECT_ID
+    key = None if by_id else (mapping.property_name or keys.get(to_type.object_type_id))
+    if not by_id and (key is None or key not in {p.name for p in to_type.unique_properties()}):
         raise errors.invalid_import(
-            f"Column {mapping.column_name!r}: an association column needs foreignKeyType "
-            "(associationTypeId and associationCategory)."
+            f"Column {mapping.column_name!r}: name the {to_type.name} it holds by record id (HUBSPOT_OBJECT_ID) or "
+            f"by a unique property another file marks as its associationIdentifierColumn."
         )
-    return Column(
-        position,
-        mapping.column_name,
-        None,
-        "ASSOCIATION",
-        to_type.object_type_id,
-        mapping.foreign_key_type.association_type_id,
-        mapping.foreign_key_type.association_category,
-    )
+    if mapping.foreign_key_type is not None:
+        type_id, category = mapping.foreign_key_type.association_type_id, mapping.foreign_key_type.association_category
+    else:
+        default = schema.default_association_type(object_type.object_type_id, to_type.object_type_id)
+        if default is None:
+            raise errors.invalid_import(
+                f"Column {mapping.column_name!r}: {object_type.name} and {to_type.name} have no default association; "
+                "give foreignKeyType."
+            )
+        type_id, category = default.type_id, default.category
+    return Column(position, mapping.column_name, None, "ASSOCIATION", to_type.object_type_id, type_id, category, key)
 
 
 def _type(schema: PortalSchema, key: str) -> ObjectType:

@@ -300,6 +300,14 @@ class _FileRun:
             cell = cells[position].strip() if position < len(cells) else ""
             if not cell:
                 continue
+            if column.kind == "ASSOCIATION" and column.key_property is not None:
+                found = self._record_id(column.to_type_id or "", column.key_property, cell)
+                if found is None:
+                    message = f"No {column.to_type_id} record has {column.key_property} {cell!r}"
+                    return None, self._error("NO_OBJECT_ID_FROM_ASSOCIATION_IDENTIFIER", line, cells, message, cell)
+                spec = AssociationSpec(column.association_category, column.association_type_id or 0)
+                associations.append(InlineAssociation(ObjectId(found), [spec]))
+                continue
             if column.kind == OBJECT_ID or column.kind == "ASSOCIATION":
                 if not cell.isdigit() or len(cell) > 18:
                     return None, self._error("INVALID_OBJECT_ID", line, cells, f"{cell!r} is not a record id", cell)
@@ -337,12 +345,16 @@ class _FileRun:
         return "update", UpdateInput(key, properties, None, trace)
 
     def _exists(self, column: Column, key: str) -> bool:
+        return self._record_id(self.object_type.object_type_id, column.property_name or "", key) is not None
+
+    def _record_id(self, type_id: str, id_property: str, key: str) -> str | None:
+        """The id of the record of that type whose unique property has that value, if there is one."""
         reads = self.run_of.runner.reads
         try:
-            reads.get(self.run_of.principal, self.object_type.name, key, _ID_ONLY, id_property=column.property_name)
+            found = reads.get(self.run_of.principal, type_id, key, _ID_ONLY, id_property=id_property)
         except ApiError:
-            return False
-        return True
+            return None
+        return str(found["id"])
 
     def _flush(self, batch: _Batch) -> bool:
         run = self.run_of

@@ -283,3 +283,50 @@ def test_ids_and_scopes(new_portal):
     assert_error(_start(reader, _request([EMAIL]), b"Email\n"), 403, "MISSING_SCOPES")
     _, importer = new_portal(scopes=["crm.import"])
     assert _start(importer, _request([EMAIL]), b"Email\nscoped@example.com\n").status_code == 200
+
+
+def test_a_multi_file_import_joins_its_files_by_their_common_column(new_portal):
+    _, client = new_portal()
+    contact_email = {**EMAIL, "associationIdentifierColumn": True}
+    company_name = {"columnObjectTypeId": "0-2", "columnName": "Company", "propertyName": "name"}
+    common = {
+        "columnObjectTypeId": "0-2",
+        "toColumnObjectTypeId": "0-1",
+        "columnName": "Email",
+        "propertyName": None,
+        "foreignKeyType": {"associationTypeId": 280, "associationCategory": "HUBSPOT_DEFINED"},
+    }
+    page = lambda mappings: {"hasHeader": True, "columnMappings": mappings}  # noqa: E731
+    request = {
+        "name": "two files",
+        "files": [
+            # The companies file comes first, yet the contacts it names are written before it.
+            {"fileName": "companies.csv", "fileImportPage": page([company_name, common])},
+            {"fileName": "contacts.csv", "fileImportPage": page([contact_email, FIRST])},
+        ],
+    }
+    started = client.post(
+        "/crm/v3/imports",
+        data={"importRequest": json.dumps(request)},
+        files=[
+            (
+                "files",
+                ("companies.csv", b"Company,Email\nAcme,m@example.com\nGhost Inc,nobody@example.com\n", "text/csv"),
+            ),
+            ("files", ("contacts.csv", b"Email,First Name\nm@example.com,Mia\n", "text/csv")),
+        ],
+    )
+    assert started.status_code == 200, started.text
+    done = _finished(client, started.json()["id"])
+    assert done["state"] == "DONE"
+    assert done["metadata"]["counters"]["CREATED_OBJECTS"] == 2 and done["metadata"]["counters"]["ERRORS"] == 1
+    [error] = client.get(f"/crm/v3/imports/{done['id']}/errors").json()["results"]
+    assert (error["errorType"], error["invalidValue"]) == (
+        "NO_OBJECT_ID_FROM_ASSOCIATION_IDENTIFIER",
+        "nobody@example.com",
+    )
+    contact = client.get(
+        "/crm/v3/objects/contacts/m@example.com", params={"idProperty": "email", "associations": "companies"}
+    ).json()
+    [company_id] = {a["id"] for a in contact["associations"]["companies"]["results"]}
+    assert client.get(f"/crm/v3/objects/companies/{company_id}").json()["properties"]["name"] == "Acme"

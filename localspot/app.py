@@ -75,6 +75,9 @@ from localspot.crm.schemas import service as object_schema_service
 from localspot.crm.schemas.service import ObjectSchemaService
 from localspot.crm.search import routes as search
 from localspot.crm.search.service import SearchService
+from localspot.crm.timeline import routes as timeline
+from localspot.crm.timeline.events import TimelineEvents
+from localspot.crm.timeline.templates import TimelineTemplates
 from localspot.kernel.portals.auth import Authenticator
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.portals.schema_cache import SchemaCache
@@ -121,6 +124,7 @@ class Services:
         self.list_folders = FolderService(self.lists)
         self.list_conversions = ListConversions(self.lists)
         self.property_validations = PropertyValidationService(database, self.schemas)
+        self.timeline_events = TimelineEvents(database, self.records, self.record_reads)
         self.import_runner = ImportRunner(database, self.schemas, self.records, self.record_reads)
         self.imports = ImportService(database, self.schemas, started=self.import_runner.wake)
         self.exports = ExportService(database, self.schemas, self.record_reads, self.search, self.list_members)
@@ -250,6 +254,12 @@ def create_app(services: Services, settings: Settings | None = None) -> TrafficG
     routes.extend(oauth_routes.routes(control.oauth, threaded=threaded))
     webhooks_api = Api(lambda authorization: authorization, threaded=threaded, max_body_bytes=settings.max_body_bytes)
     routes.extend(webhook_routes.routes(webhooks_api, control.webhooks))
+    # Timeline templates belong to apps: their calls check the app's developer key, as the webhook settings do.
+    templates = TimelineTemplates(services.database, services.schemas.catalog, control.webhooks.app_for)
+    timeline_routes = timeline.routes(api, webhooks_api, services.timeline_events, templates)
+    routes.extend(
+        under_prefixes([(timeline_routes, versioned(("/integrators/timeline/v3", "/integrators/timeline/{version}")))])
+    )
     routes.extend(under_prefixes([(build(api, services), versioned(prefixes)) for build, prefixes in AREAS]))
     runner = services.import_runner
 

@@ -31,10 +31,10 @@ REASONS: dict[str, str] = {
     "Calling Extensions": "app extensions: not part of the CRM data localspot emulates",
     "Crm Extensions": "app extensions: not part of the CRM data localspot emulates",
     "Video Conferencing Extension": "app extensions: not part of the CRM data localspot emulates",
-    "Timeline": "timeline events and templates: issue #14, not built yet",
     "Public App Feature Flags V3": "app feature flags: app platform, issue #16",
     "Public App Crm Cards": "app extensions: not part of the CRM data localspot emulates",
     "Transcriptions": "calling extensions' transcripts: not part of the CRM data localspot emulates",
+    "Timeline": "timeline: the 2026-03 project-type registration is not built (issue #14)",
     "Bucket_Test111": "a test folder in HubSpot's collection, not a documented API",
 }
 DEFAULT_REASON = "not built yet (issue #14)"

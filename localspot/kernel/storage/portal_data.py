@@ -34,6 +34,7 @@ PORTAL_TABLES = (
     "list_folders",
     "lists",
     "list_memberships",
+    "timeline_events",
 )
 # Kept per portal but rebuilt from the tables above (SQLite only): emptied on reset, never copied.
 DERIVED_TABLES = ("association_pending", "search_rows", "search_pending")

@@ -14,7 +14,7 @@ from localspot.apps.webhooks import (
     SubscriptionPatch,
     WebhookSettings,
 )
-from localspot.kernel.web.api import Api, Call, Outcome
+from localspot.kernel.web.api import Api, Call, Outcome, developer_key
 
 PREFIXES = ("/webhooks/v3", "/webhooks/2026-03", "/app-webhooks/2025-09", "/app-webhooks/2026-09")
 
@@ -25,10 +25,7 @@ def routes(api: Api, webhooks: WebhookSettings) -> list[BaseRoute]:
 
     def with_app(handler: Callable[[Call, dict[str, Any]], Outcome]) -> Callable[[Call], Outcome]:
         def endpoint(call: Call) -> Outcome:
-            header = call.principal or ""
-            scheme, _, bearer = header.partition(" ")
-            key = call.query.text("hapikey") or (bearer.strip() if scheme.lower() == "bearer" else None)
-            return handler(call, webhooks.app_for(call.path["appId"], key))
+            return handler(call, webhooks.app_for(call.path["appId"], developer_key(call)))
 
         return endpoint
 

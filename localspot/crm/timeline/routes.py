@@ -9,7 +9,7 @@ from starlette.routing import BaseRoute, Route
 
 from localspot.crm.timeline.events import EventBatch, EventInput, TimelineEvents
 from localspot.crm.timeline.templates import TemplateCreate, TemplateUpdate, TimelineTemplates, Token, TokenUpdate
-from localspot.kernel.web.api import Api, Call, Handler, Outcome
+from localspot.kernel.web.api import Api, Call, Handler, Outcome, developer_key
 
 
 def routes(api: Api, developer_api: Api, events: TimelineEvents, templates: TimelineTemplates) -> list[BaseRoute]:
@@ -21,9 +21,7 @@ def routes(api: Api, developer_api: Api, events: TimelineEvents, templates: Time
 
     def developer(path: str, handler: Callable[[Call, str | None], Outcome], methods: list[str]) -> Route:
         def endpoint(call: Call) -> Outcome:
-            scheme, _, bearer = (call.principal or "").partition(" ")  # type: ignore[attr-defined]
-            key = call.query.text("hapikey") or (bearer.strip() if scheme.lower() == "bearer" else None)
-            return handler(call, key)
+            return handler(call, developer_key(call))
 
         return Route(path, developer_api.endpoint(endpoint), methods=methods)
 

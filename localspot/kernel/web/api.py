@@ -72,6 +72,13 @@ class Call:
 Handler = Callable[[Call], Outcome]
 
 
+def developer_key(call: Call) -> str | None:
+    """An app's developer API key, as HubSpot's developer calls take it: `?hapikey=`, or the bearer token of an
+    Api that passes the Authorization header through as its principal."""
+    scheme, _, bearer = str(call.principal or "").partition(" ")
+    return call.query.text("hapikey") or (bearer.strip() if scheme.lower() == "bearer" else None)
+
+
 class Api:
     """`authenticate` turns the Authorization header into the caller's principal (a portal's, or the admin
     API's); `threaded` runs each handler on a worker thread (a backend whose calls block)."""

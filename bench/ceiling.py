@@ -42,13 +42,15 @@ def measure(storage: Storage, duration: float, contact_ids: list[int], *, batche
         import psycopg
 
         database.close()
-        conn: Any = psycopg.connect(storage.database_url)
+        # Autocommit, so each `conn.transaction()` below is a transaction that commits, as the server's are (in
+        # an open transaction it would be a savepoint, and closing would roll every batch back).
+        conn: Any = psycopg.connect(storage.database_url, autocommit=True)
         record_sql, association_sql = (s.replace("?", "%s") for s in (INSERT_RECORD, INSERT_ASSOCIATION))
     else:
         conn = database.raw_connection
         record_sql, association_sql = INSERT_RECORD, INSERT_PENDING_ASSOCIATION
     payloads = [workloads.task_properties(n) for n in range(BATCH)]
-    next_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM records").fetchone()[0]
+    first_id = next_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM records").fetchone()[0]
     wanted, batches = batches, 0
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu_start = usage.ru_utime + usage.ru_stime
@@ -86,6 +88,9 @@ def measure(storage: Storage, duration: float, contact_ids: list[int], *, batche
     usage = resource.getrusage(resource.RUSAGE_SELF)
     if postgres:
         conn.close()
+        with psycopg.connect(storage.database_url) as check:
+            kept = check.execute("SELECT count(*) FROM records WHERE id >= %s", (first_id,)).fetchone()[0]
+        assert kept == batches * BATCH, f"the ceiling kept {kept} of {batches * BATCH} records: it must commit"
     else:
         database.close()
     return {

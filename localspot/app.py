@@ -41,6 +41,8 @@ from localspot.crm.associations.service import AssociationService
 from localspot.crm.associations.usage import AssociationUsageService
 from localspot.crm.exports import routes as exports
 from localspot.crm.exports.service import ExportService
+from localspot.crm.forecast_types import routes as forecast_types
+from localspot.crm.forecast_types.service import ForecastTypeService
 from localspot.crm.imports import routes as imports
 from localspot.crm.imports.runner import ImportRunner
 from localspot.crm.imports.service import ImportService
@@ -122,6 +124,7 @@ class Services:
         self.import_runner = ImportRunner(database, self.schemas, self.records, self.record_reads)
         self.imports = ImportService(database, self.schemas, started=self.import_runner.wake)
         self.exports = ExportService(database, self.schemas, self.record_reads, self.search, self.list_members)
+        self.forecast_types = ForecastTypeService(database)
         self.legacy_catalog = LegacyCatalog(self.properties, self.property_groups, self.pipelines, self.owners)
         legacy_records = LegacyRecords(self.record_reads, self.properties, self.search)
         self.legacy_objects = LegacyObjects(legacy_records)
@@ -170,6 +173,10 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
     (
         lambda api, s: exports.routes(api, s.exports),
         ("/crm/v3/exports", "/crm/exports/{version}"),
+    ),
+    (
+        lambda api, s: forecast_types.routes(api, s.forecast_types),
+        ("/forecast-settings/v3", "/forecast-settings/{version}"),
     ),
     # HubSpot's legacy paths (docs/decisions.md, "Legacy paths"), in their legacy shapes.
     (lambda api, s: legacy.properties_routes(api, s.legacy_catalog), ("/properties/v1", "/properties/v2")),

@@ -100,6 +100,8 @@ _LIST_READS = _scopes("crm.lists.read")
 _LIST_WRITES = _scopes("crm.lists.write cms.membership.access_groups.write")
 _IMPORTS = _scopes("crm.import")
 _EXPORTS = _scopes("crm.export")
+# Forecast settings (the Forecast Types spec).
+_FORECAST_TYPE_READS = _scopes("forecast-read forecasting-access")
 
 
 class Operation(enum.Enum):
@@ -120,6 +122,7 @@ class Operation(enum.Enum):
     LISTS_WRITE = "lists.write"
     IMPORTS = "imports"
     EXPORTS = "exports"
+    FORECAST_TYPES_READ = "forecast-types.read"
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,7 @@ TABLE: dict[Operation, _Rule] = {
     Operation.LISTS_WRITE: _Rule(_LIST_WRITES, write=True),
     Operation.IMPORTS: _Rule(_IMPORTS, write=True),
     Operation.EXPORTS: _Rule(_EXPORTS, write=False),
+    Operation.FORECAST_TYPES_READ: _Rule(_FORECAST_TYPE_READS, write=False),
 }
 
 # Scopes that name no object type: accepted for every type where the spec lists them.

@@ -100,6 +100,8 @@ CASES = [
         "/crm/v3/exports/export/async",
         {"format": "CSV", "objectType": "CONTACT", "objectProperties": ["email"]},
     ),
+    Case(Operation.FORECAST_TYPES_READ, None, "GET", "/forecast-settings/v3/forecast-types"),
+    Case(Operation.FORECAST_TYPES_READ, None, "GET", "/forecast-settings/2026-09/forecast-types/1"),
     # Newer catalogue types: their own scopes, and where the spec lists none naming the type for an
     # operation (leads' property writes, contracts' property reads), the type's record scopes.
     Case(Operation.OBJECTS_READ, "feedback_submissions", "GET", "/crm/v3/objects/feedback_submissions"),

@@ -39,6 +39,7 @@ from localspot.crm.associations import routes as associations
 from localspot.crm.associations.labels import AssociationLabelService
 from localspot.crm.associations.service import AssociationService
 from localspot.crm.associations.usage import AssociationUsageService
+from localspot.crm.associations.v3_records import V3RecordAssociations
 from localspot.crm.exports import routes as exports
 from localspot.crm.exports.service import ExportService
 from localspot.crm.forecast_types import routes as forecast_types
@@ -59,6 +60,7 @@ from localspot.crm.objects import routes as objects
 from localspot.crm.objects.lifecycle import RecordLifecycle
 from localspot.crm.objects.reads import RecordReads
 from localspot.crm.objects.service import RecordService
+from localspot.crm.objects.v3_associations import routes as v3_record_associations
 from localspot.crm.owners import routes as owners
 from localspot.crm.owners.service import OwnerService
 from localspot.crm.pipelines import routes as pipelines
@@ -106,6 +108,7 @@ class Services:
         )
         self.auth = Authenticator(database)
         self.associations = AssociationService(database, self.schemas)
+        self.v3_associations = V3RecordAssociations(self.associations)
         self.association_labels = AssociationLabelService(database, self.schemas)
         self.records = RecordService(database, self.schemas)
         self.record_reads = RecordReads(database, self.records)
@@ -157,6 +160,10 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
         ("/crm/v4/objects", "/crm/objects/{version}"),
     ),
     (lambda api, s: associations.v3_routes(api, s.associations), ("/crm/v3/associations",)),
+    (
+        lambda api, s: v3_record_associations(api, s.v3_associations, s.record_reads),
+        ("/crm/v3/objects", "/crm/objects/v3"),
+    ),
     (
         lambda api, s: search.routes(api, s.search),
         ("/crm/v3/objects", "/crm/objects/v3", "/crm/v4/objects", "/crm/objects/{version}"),

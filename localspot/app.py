@@ -56,6 +56,8 @@ from localspot.crm.lists import routes as lists
 from localspot.crm.lists.folders import FolderService
 from localspot.crm.lists.memberships import MembershipService
 from localspot.crm.lists.service import ListService
+from localspot.crm.object_library import routes as object_library
+from localspot.crm.object_library.service import ObjectLibraryService
 from localspot.crm.objects import routes as objects
 from localspot.crm.objects.lifecycle import RecordLifecycle
 from localspot.crm.objects.reads import RecordReads
@@ -128,6 +130,7 @@ class Services:
         self.imports = ImportService(database, self.schemas, started=self.import_runner.wake)
         self.exports = ExportService(database, self.schemas, self.record_reads, self.search, self.list_members)
         self.forecast_types = ForecastTypeService(database)
+        self.object_library = ObjectLibraryService(database, self.schemas)
         self.legacy_catalog = LegacyCatalog(self.properties, self.property_groups, self.pipelines, self.owners)
         legacy_records = LegacyRecords(self.record_reads, self.properties, self.search)
         self.legacy_objects = LegacyObjects(legacy_records)
@@ -184,6 +187,10 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
     (
         lambda api, s: forecast_types.routes(api, s.forecast_types),
         ("/forecast-settings/v3", "/forecast-settings/{version}"),
+    ),
+    (
+        lambda api, s: object_library.routes(api, s.object_library),
+        ("/crm/v3/object-library", "/crm/object-library/{version}"),
     ),
     # HubSpot's legacy paths (docs/decisions.md, "Legacy paths"), in their legacy shapes.
     (lambda api, s: legacy.properties_routes(api, s.legacy_catalog), ("/properties/v1", "/properties/v2")),

@@ -123,6 +123,7 @@ class Operation(enum.Enum):
     IMPORTS = "imports"
     EXPORTS = "exports"
     FORECAST_TYPES_READ = "forecast-types.read"
+    OBJECT_LIBRARY_READ = "object-library.read"
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,8 @@ TABLE: dict[Operation, _Rule] = {
     Operation.IMPORTS: _Rule(_IMPORTS, write=True),
     Operation.EXPORTS: _Rule(_EXPORTS, write=False),
     Operation.FORECAST_TYPES_READ: _Rule(_FORECAST_TYPE_READS, write=False),
+    # The object library spec lists exactly the association specs' scopes.
+    Operation.OBJECT_LIBRARY_READ: _Rule(_ASSOCIATIONS, write=False),
 }
 
 # Scopes that name no object type: accepted for every type where the spec lists them.

@@ -40,6 +40,8 @@ from localspot.crm.associations.labels import AssociationLabelService
 from localspot.crm.associations.service import AssociationService
 from localspot.crm.associations.usage import AssociationUsageService
 from localspot.crm.associations.v3_records import V3RecordAssociations
+from localspot.crm.deal_splits import routes as deal_splits
+from localspot.crm.deal_splits.service import DealSplitService
 from localspot.crm.exports import routes as exports
 from localspot.crm.exports.service import ExportService
 from localspot.crm.forecast_types import routes as forecast_types
@@ -131,6 +133,7 @@ class Services:
         self.exports = ExportService(database, self.schemas, self.record_reads, self.search, self.list_members)
         self.forecast_types = ForecastTypeService(database)
         self.object_library = ObjectLibraryService(database, self.schemas)
+        self.deal_splits = DealSplitService(database, self.record_reads, self.owners)
         self.legacy_catalog = LegacyCatalog(self.properties, self.property_groups, self.pipelines, self.owners)
         legacy_records = LegacyRecords(self.record_reads, self.properties, self.search)
         self.legacy_objects = LegacyObjects(legacy_records)
@@ -191,6 +194,10 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
     (
         lambda api, s: object_library.routes(api, s.object_library),
         ("/crm/v3/object-library", "/crm/object-library/{version}"),
+    ),
+    (
+        lambda api, s: deal_splits.routes(api, s.deal_splits),
+        ("/crm/objects/v3/deals/splits", "/crm/v3/objects/deals/splits", "/deal-splits/{version}"),
     ),
     # HubSpot's legacy paths (docs/decisions.md, "Legacy paths"), in their legacy shapes.
     (lambda api, s: legacy.properties_routes(api, s.legacy_catalog), ("/properties/v1", "/properties/v2")),

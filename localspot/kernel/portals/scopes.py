@@ -102,6 +102,8 @@ _IMPORTS = _scopes("crm.import")
 _EXPORTS = _scopes("crm.export")
 # Forecast settings (the Forecast Types spec).
 _FORECAST_TYPE_READS = _scopes("forecast-read forecasting-access")
+# Deal splits: one scope reads and writes them.
+_DEAL_SPLITS = _scopes("crm.dealsplits.read_write")
 
 
 class Operation(enum.Enum):
@@ -124,6 +126,7 @@ class Operation(enum.Enum):
     EXPORTS = "exports"
     FORECAST_TYPES_READ = "forecast-types.read"
     OBJECT_LIBRARY_READ = "object-library.read"
+    DEAL_SPLITS = "deal-splits"
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,7 @@ TABLE: dict[Operation, _Rule] = {
     Operation.FORECAST_TYPES_READ: _Rule(_FORECAST_TYPE_READS, write=False),
     # The object library spec lists exactly the association specs' scopes.
     Operation.OBJECT_LIBRARY_READ: _Rule(_ASSOCIATIONS, write=False),
+    Operation.DEAL_SPLITS: _Rule(_DEAL_SPLITS, write=True),
 }
 
 # Scopes that name no object type: accepted for every type where the spec lists them.

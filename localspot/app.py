@@ -82,6 +82,8 @@ from localspot.crm.schemas import service as object_schema_service
 from localspot.crm.schemas.service import ObjectSchemaService
 from localspot.crm.search import routes as search
 from localspot.crm.search.service import SearchService
+from localspot.crm.subscriptions import routes as subscriptions
+from localspot.crm.subscriptions.service import SubscriptionLifecycle
 from localspot.kernel.portals.auth import Authenticator
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.portals.schema_cache import SchemaCache
@@ -134,6 +136,7 @@ class Services:
         self.forecast_types = ForecastTypeService(database)
         self.object_library = ObjectLibraryService(database, self.schemas)
         self.deal_splits = DealSplitService(database, self.record_reads, self.owners)
+        self.subscription_lifecycle = SubscriptionLifecycle(self.records, self.record_reads)
         self.legacy_catalog = LegacyCatalog(self.properties, self.property_groups, self.pipelines, self.owners)
         legacy_records = LegacyRecords(self.record_reads, self.properties, self.search)
         self.legacy_objects = LegacyObjects(legacy_records)
@@ -198,6 +201,10 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
     (
         lambda api, s: deal_splits.routes(api, s.deal_splits),
         ("/crm/objects/v3/deals/splits", "/crm/v3/objects/deals/splits", "/deal-splits/{version}"),
+    ),
+    (
+        lambda api, s: subscriptions.routes(api, s.subscription_lifecycle),
+        ("/payments-subscriptions/v1", "/payments-subscriptions/{version}"),
     ),
     # HubSpot's legacy paths (docs/decisions.md, "Legacy paths"), in their legacy shapes.
     (lambda api, s: legacy.properties_routes(api, s.legacy_catalog), ("/properties/v1", "/properties/v2")),

@@ -104,6 +104,8 @@ _EXPORTS = _scopes("crm.export")
 _FORECAST_TYPE_READS = _scopes("forecast-read forecasting-access")
 # Deal splits: one scope reads and writes them.
 _DEAL_SPLITS = _scopes("crm.dealsplits.read_write")
+# Cancel, pause and unpause a commerce subscription.
+_SUBSCRIPTION_LIFECYCLE = _scopes("crm.objects.subscriptions.write crm.schemas.subscriptions.write")
 
 
 class Operation(enum.Enum):
@@ -127,6 +129,7 @@ class Operation(enum.Enum):
     FORECAST_TYPES_READ = "forecast-types.read"
     OBJECT_LIBRARY_READ = "object-library.read"
     DEAL_SPLITS = "deal-splits"
+    SUBSCRIPTION_LIFECYCLE = "subscription-lifecycle"
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,7 @@ TABLE: dict[Operation, _Rule] = {
     # The object library spec lists exactly the association specs' scopes.
     Operation.OBJECT_LIBRARY_READ: _Rule(_ASSOCIATIONS, write=False),
     Operation.DEAL_SPLITS: _Rule(_DEAL_SPLITS, write=True),
+    Operation.SUBSCRIPTION_LIFECYCLE: _Rule(_SUBSCRIPTION_LIFECYCLE, write=True),
 }
 
 # Scopes that name no object type: accepted for every type where the spec lists them.

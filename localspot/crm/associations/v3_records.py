@@ -8,7 +8,7 @@ from typing import Any
 
 from localspot.crm.associations.inline import parse_record_id
 from localspot.crm.associations.queries.associations import AssociationQueries
-from localspot.crm.associations.service import AssociationService, _cursor, _page
+from localspot.crm.associations.service import AssociationService, cursor_of, page_of
 from localspot.crm.associations.writes import AssociationWriter, PairChange
 from localspot.kernel import errors
 from localspot.kernel.portals.principal import Principal
@@ -26,14 +26,14 @@ class V3RecordAssociations:
         self, principal: Principal, from_name: str, from_raw: str, to_name: str, *, after: str | None, limit: int
     ) -> dict[str, Any]:
         """One `{id, type}` per association type of each associated record, in record id order."""
-        cursor = _cursor(after)
+        cursor = cursor_of(after)
         with self.database.session(write=False) as session:
-            pair = self.associations._open(session, principal, from_name, to_name, write=False)
-            from_id = self.associations._require_record(session, principal.portal_id, pair.from_type, from_raw)
+            pair = self.associations.open_pair(session, principal, from_name, to_name, write=False)
+            from_id = self.associations.require_record(session, principal.portal_id, pair.from_type, from_raw)
             rows = AssociationQueries.of(session).read_associations(
                 principal.portal_id, [from_id], pair.to_id, after=cursor, limit=limit + 1
             )
-        targets, next_after = _page(rows.get(from_id, []), limit)
+        targets, next_after = page_of(rows.get(from_id, []), limit)
         body: dict[str, Any] = {
             "results": [
                 {"id": str(to_id), "type": pair.v3_name(category, type_id)}
@@ -60,12 +60,12 @@ class V3RecordAssociations:
     def _write(self, principal: Principal, names: tuple[str, str, str, str], type_name: str, *, add: bool) -> None:
         from_name, from_raw, to_name, to_raw = names
         with self.database.session(write=True) as session:
-            pair = self.associations._open(session, principal, from_name, to_name, write=True)
+            pair = self.associations.open_pair(session, principal, from_name, to_name, write=True)
             definition = pair.v3_type(type_name)
             if definition is None:
                 raise errors.invalid_association_type(pair.from_id, pair.to_id, HUBSPOT_DEFINED, type_name[:60])
             if add:
-                from_id, to_id = self.associations._record_pair(session, principal.portal_id, pair, from_raw, to_raw)
+                from_id, to_id = self.associations.record_pair(session, principal.portal_id, pair, from_raw, to_raw)
                 change = PairChange(from_id, to_id, add=[definition])
             else:
                 from_id, to_id = parse_record_id(from_raw), parse_record_id(to_raw)

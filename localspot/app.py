@@ -39,8 +39,13 @@ from localspot.crm.associations import routes as associations
 from localspot.crm.associations.labels import AssociationLabelService
 from localspot.crm.associations.service import AssociationService
 from localspot.crm.associations.usage import AssociationUsageService
+from localspot.crm.associations.v3_records import V3RecordAssociations
+from localspot.crm.deal_splits import routes as deal_splits
+from localspot.crm.deal_splits.service import DealSplitService
 from localspot.crm.exports import routes as exports
 from localspot.crm.exports.service import ExportService
+from localspot.crm.forecast_types import routes as forecast_types
+from localspot.crm.forecast_types.service import ForecastTypeService
 from localspot.crm.imports import routes as imports
 from localspot.crm.imports.runner import ImportRunner
 from localspot.crm.imports.service import ImportService
@@ -54,10 +59,13 @@ from localspot.crm.lists.conversion import ListConversions
 from localspot.crm.lists.folders import FolderService
 from localspot.crm.lists.memberships import MembershipService
 from localspot.crm.lists.service import ListService
+from localspot.crm.object_library import routes as object_library
+from localspot.crm.object_library.service import ObjectLibraryService
 from localspot.crm.objects import routes as objects
 from localspot.crm.objects.lifecycle import RecordLifecycle
 from localspot.crm.objects.reads import RecordReads
 from localspot.crm.objects.service import RecordService
+from localspot.crm.objects.v3_associations import routes as v3_record_associations
 from localspot.crm.owners import routes as owners
 from localspot.crm.owners.service import OwnerService
 from localspot.crm.pipelines import routes as pipelines
@@ -75,6 +83,8 @@ from localspot.crm.schemas import service as object_schema_service
 from localspot.crm.schemas.service import ObjectSchemaService
 from localspot.crm.search import routes as search
 from localspot.crm.search.service import SearchService
+from localspot.crm.subscriptions import routes as subscriptions
+from localspot.crm.subscriptions.service import SubscriptionLifecycle
 from localspot.crm.timeline import routes as timeline
 from localspot.crm.timeline.events import TimelineEvents
 from localspot.crm.timeline.templates import TimelineTemplates
@@ -108,6 +118,7 @@ class Services:
         )
         self.auth = Authenticator(database)
         self.associations = AssociationService(database, self.schemas)
+        self.v3_associations = V3RecordAssociations(self.associations)
         self.association_labels = AssociationLabelService(database, self.schemas)
         self.records = RecordService(database, self.schemas)
         self.record_reads = RecordReads(database, self.records)
@@ -128,6 +139,10 @@ class Services:
         self.import_runner = ImportRunner(database, self.schemas, self.records, self.record_reads)
         self.imports = ImportService(database, self.schemas, started=self.import_runner.wake)
         self.exports = ExportService(database, self.schemas, self.record_reads, self.search, self.list_members)
+        self.forecast_types = ForecastTypeService(database)
+        self.object_library = ObjectLibraryService(database, self.schemas)
+        self.deal_splits = DealSplitService(database, self.record_reads, self.owners)
+        self.subscription_lifecycle = SubscriptionLifecycle(self.records, self.record_reads)
         self.legacy_catalog = LegacyCatalog(self.properties, self.property_groups, self.pipelines, self.owners)
         legacy_records = LegacyRecords(self.record_reads, self.properties, self.search)
         self.legacy_objects = LegacyObjects(legacy_records)
@@ -161,6 +176,10 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
     ),
     (lambda api, s: associations.v3_routes(api, s.associations), ("/crm/v3/associations",)),
     (
+        lambda api, s: v3_record_associations(api, s.v3_associations, s.record_reads),
+        ("/crm/v3/objects", "/crm/objects/v3"),
+    ),
+    (
         lambda api, s: search.routes(api, s.search),
         ("/crm/v3/objects", "/crm/objects/v3", "/crm/v4/objects", "/crm/objects/{version}"),
     ),
@@ -176,6 +195,22 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
     (
         lambda api, s: exports.routes(api, s.exports),
         ("/crm/v3/exports", "/crm/exports/{version}"),
+    ),
+    (
+        lambda api, s: forecast_types.routes(api, s.forecast_types),
+        ("/forecast-settings/v3", "/forecast-settings/{version}"),
+    ),
+    (
+        lambda api, s: object_library.routes(api, s.object_library),
+        ("/crm/v3/object-library", "/crm/object-library/{version}"),
+    ),
+    (
+        lambda api, s: deal_splits.routes(api, s.deal_splits),
+        ("/crm/objects/v3/deals/splits", "/crm/v3/objects/deals/splits", "/deal-splits/{version}"),
+    ),
+    (
+        lambda api, s: subscriptions.routes(api, s.subscription_lifecycle),
+        ("/payments-subscriptions/v1", "/payments-subscriptions/{version}"),
     ),
     # HubSpot's legacy paths (docs/decisions.md, "Legacy paths"), in their legacy shapes.
     (lambda api, s: legacy.properties_routes(api, s.legacy_catalog), ("/properties/v1", "/properties/v2")),

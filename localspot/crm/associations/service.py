@@ -128,7 +128,7 @@ class AssociationService:
 
     # --- shared --------------------------------------------------------------------------------------
 
-    def _open(self, session: Session, principal: Principal, from_name: str, to_name: str, *, write: bool) -> _Pair:
+    def open_pair(self, session: Session, principal: Principal, from_name: str, to_name: str, *, write: bool) -> _Pair:
         """Reads need one of the from-type's read scopes, writes one of its write scopes."""
         schema = self.schemas.load(session, principal.portal_id)
         from_type, to_type = schema.resolve(from_name), schema.resolve(to_name)
@@ -143,7 +143,7 @@ class AssociationService:
         found = AssociationQueries.of(session).record_types(portal_id, wanted)
         return {i for i, type_id in found.items() if type_id == object_type.object_type_id}
 
-    def _require_record(self, session: Session, portal_id: int, object_type: ObjectType, raw: str) -> int:
+    def require_record(self, session: Session, portal_id: int, object_type: ObjectType, raw: str) -> int:
         record_id = parse_record_id(raw)
         if record_id is None or record_id not in self._live(session, portal_id, object_type, [record_id]):
             raise errors.association_record_not_found(object_type.object_type_id, str(raw))
@@ -161,9 +161,9 @@ class AssociationService:
     ) -> dict[str, Any]:
         outcome = BatchOutcome(self.database.clock)
         with self.database.session(write=True) as session:
-            pair = self._open(session, principal, from_name, to_name, write=True)
+            pair = self.open_pair(session, principal, from_name, to_name, write=True)
             default = pair.default_type()
-            from_id, to_id = self._record_pair(session, principal.portal_id, pair, from_raw, to_raw)
+            from_id, to_id = self.record_pair(session, principal.portal_id, pair, from_raw, to_raw)
             failures, _ = AssociationWriter(
                 session, pair.schema, principal.portal_id, pair.from_type, pair.to_type
             ).apply([PairChange(from_id, to_id, add=[default])])
@@ -184,11 +184,11 @@ class AssociationService:
         if not specs:
             raise errors.validation_error("At least one association type is required.")
         with self.database.session(write=True) as session:
-            pair = self._open(session, principal, from_name, to_name, write=True)
+            pair = self.open_pair(session, principal, from_name, to_name, write=True)
             types = pair.spec_types(specs)
             if isinstance(types, ApiError):
                 raise types
-            from_id, to_id = self._record_pair(session, principal.portal_id, pair, from_raw, to_raw)
+            from_id, to_id = self.record_pair(session, principal.portal_id, pair, from_raw, to_raw)
             failures, state = AssociationWriter(
                 session, pair.schema, principal.portal_id, pair.from_type, pair.to_type
             ).apply([PairChange(from_id, to_id, add=types, replace_labels=True)])
@@ -196,11 +196,9 @@ class AssociationService:
                 raise failures[0]
         return 201, pair.labels_between(from_id, to_id, state[(from_id, to_id)])
 
-    def _record_pair(
-        self, session: Session, portal_id: int, pair: _Pair, from_raw: str, to_raw: str
-    ) -> tuple[int, int]:
-        from_id = self._require_record(session, portal_id, pair.from_type, from_raw)
-        to_id = self._require_record(session, portal_id, pair.to_type, to_raw)
+    def record_pair(self, session: Session, portal_id: int, pair: _Pair, from_raw: str, to_raw: str) -> tuple[int, int]:
+        from_id = self.require_record(session, portal_id, pair.from_type, from_raw)
+        to_id = self.require_record(session, portal_id, pair.to_type, to_raw)
         if from_id == to_id:
             raise errors.self_association(str(from_id))
         return from_id, to_id
@@ -208,14 +206,14 @@ class AssociationService:
     def list(
         self, principal: Principal, from_name: str, from_raw: str, to_name: str, *, after: str | None, limit: int
     ) -> dict[str, Any]:
-        cursor = _cursor(after)
+        cursor = cursor_of(after)
         with self.database.session(write=False) as session:
-            pair = self._open(session, principal, from_name, to_name, write=False)
-            from_id = self._require_record(session, principal.portal_id, pair.from_type, from_raw)
+            pair = self.open_pair(session, principal, from_name, to_name, write=False)
+            from_id = self.require_record(session, principal.portal_id, pair.from_type, from_raw)
             rows = AssociationQueries.of(session).read_associations(
                 principal.portal_id, [from_id], pair.to_id, after=cursor, limit=limit + 1
             )
-        results, next_after = _page(rows.get(from_id, []), limit)
+        results, next_after = page_of(rows.get(from_id, []), limit)
         body: dict[str, Any] = {
             "results": [{"toObjectId": to_id, "associationTypes": pair.type_entries(keys)} for to_id, keys in results]
         }
@@ -226,7 +224,7 @@ class AssociationService:
     def archive(self, principal: Principal, from_name: str, from_raw: str, to_name: str, to_raw: str) -> None:
         """Removes every association between the two records; 204 whether or not there was one."""
         with self.database.session(write=True) as session:
-            self._open(session, principal, from_name, to_name, write=True)
+            self.open_pair(session, principal, from_name, to_name, write=True)
             from_id, to_id = parse_record_id(from_raw), parse_record_id(to_raw)
             if from_id is not None and to_id is not None:
                 AssociationQueries.of(session).delete_association_pairs(principal.portal_id, [(from_id, to_id)])
@@ -304,7 +302,7 @@ class AssociationService:
         portal_id = principal.portal_id
         failures: dict[int, ApiError] = {}
         with self.database.session(write=True) as session:
-            pair = self._open(session, principal, from_name, to_name, write=True)
+            pair = self.open_pair(session, principal, from_name, to_name, write=True)
             ids = [(parse_record_id(i.from_.id), parse_record_id(i.to.id)) for i in inputs]
             live_from = self._live(session, portal_id, pair.from_type, [f for f, _ in ids])
             live_to = self._live(session, portal_id, pair.to_type, [t for _, t in ids])
@@ -365,9 +363,9 @@ class AssociationService:
         for each input whose from-record does not."""
         self._bound(inputs, MAX_READ_INPUTS)
         outcome = BatchOutcome(self.database.clock)
-        cursors = [_cursor(after) for _, after in inputs]
+        cursors = [cursor_of(after) for _, after in inputs]
         with self.database.session(write=False) as session:
-            pair = self._open(session, principal, from_name, to_name, write=False)
+            pair = self.open_pair(session, principal, from_name, to_name, write=False)
             ids = [parse_record_id(raw) for raw, _ in inputs]
             live = self._live(session, principal.portal_id, pair.from_type, ids)
             pages: dict[tuple[int, int], list[tuple[int, str, int]]] = {}
@@ -382,7 +380,7 @@ class AssociationService:
             if record_id is None or record_id not in live:
                 outcome.errors.append(errors.association_from_not_found(pair.from_id, pair.to_id, str(raw)))
                 continue
-            results, next_after = _page(pages[(record_id, cursor)], PAGE_SIZE)
+            results, next_after = page_of(pages[(record_id, cursor)], PAGE_SIZE)
             result: dict[str, Any] = {
                 "from": {"id": str(record_id)},
                 "to": [entry for to_id, keys in results for entry in render(pair, to_id, keys)],
@@ -404,7 +402,7 @@ class AssociationService:
                 if from_id is not None and to_id is not None:
                     pairs.append((from_id, to_id))
         with self.database.session(write=True) as session:
-            self._open(session, principal, from_name, to_name, write=True)
+            self.open_pair(session, principal, from_name, to_name, write=True)
             AssociationQueries.of(session).delete_association_pairs(principal.portal_id, pairs)
 
     def batch_archive_labels(
@@ -413,7 +411,7 @@ class AssociationService:
         """Removes the given types; removing the unlabeled type removes every label between the pair."""
         self._bound(inputs, MAX_WRITE_INPUTS)
         with self.database.session(write=True) as session:
-            pair = self._open(session, principal, from_name, to_name, write=True)
+            pair = self.open_pair(session, principal, from_name, to_name, write=True)
             changes = []
             for item in inputs:
                 types = pair.spec_types(item.types)
@@ -428,14 +426,14 @@ class AssociationService:
 
     def v3_types(self, principal: Principal, from_name: str, to_name: str) -> dict[str, Any]:
         with self.database.session(write=False) as session:
-            pair = self._open(session, principal, from_name, to_name, write=False)
+            pair = self.open_pair(session, principal, from_name, to_name, write=False)
         definitions = sorted(pair.schema.association_types(pair.from_id, pair.to_id), key=lambda d: d.type_id)
         return {"results": [{"id": str(d.type_id), "name": d.name or str(d.type_id)} for d in definitions]}
 
     def v3_batch_archive(self, principal: Principal, from_name: str, to_name: str, inputs: list[V3Pair]) -> None:
         self._bound(inputs, MAX_WRITE_INPUTS)
         with self.database.session(write=True) as session:
-            pair = self._open(session, principal, from_name, to_name, write=True)
+            pair = self.open_pair(session, principal, from_name, to_name, write=True)
             changes = []
             for item in inputs:
                 definition = pair.v3_type(item.type)
@@ -447,7 +445,7 @@ class AssociationService:
             AssociationWriter(session, pair.schema, principal.portal_id, pair.from_type, pair.to_type).apply(changes)
 
 
-def _cursor(after: str | None) -> int:
+def cursor_of(after: str | None) -> int:
     if after is None or after == "":
         return 0
     parsed = parse_record_id(after)
@@ -456,7 +454,7 @@ def _cursor(after: str | None) -> int:
     return parsed
 
 
-def _page(rows: list[tuple[int, str, int]], limit: int) -> tuple[list[tuple[int, list[TypeKey]]], str | None]:
+def page_of(rows: list[tuple[int, str, int]], limit: int) -> tuple[list[tuple[int, list[TypeKey]]], str | None]:
     """Rows grouped by target record, cut to `limit` targets; the cursor of the next page if any."""
     grouped: dict[int, list[TypeKey]] = {}
     for to_id, category, type_id in rows:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from localspot.crm.owners.queries import OwnerQueries, OwnerRow
@@ -73,6 +74,16 @@ class OwnerService:
         with self.database.session(write=False) as session:
             owner = OwnerQueries.of(session).find_owner(portal_id, column="user_id", value=user_id, archived=False)
         return None if owner is None else owner.email
+
+    def active_owner_ids(self, portal_id: int, owner_ids: Iterable[int]) -> set[int]:
+        """Those of `owner_ids` that are active owners of the portal (for other areas)."""
+        with self.database.session(write=False) as session:
+            queries = OwnerQueries.of(session)
+            return {
+                owner_id
+                for owner_id in set(owner_ids)
+                if queries.find_owner(portal_id, column="id", value=owner_id, archived=False) is not None
+            }
 
     def create(
         self, portal_id: int, *, email: str, first_name: str | None = None, last_name: str | None = None

@@ -100,6 +100,12 @@ _LIST_READS = _scopes("crm.lists.read")
 _LIST_WRITES = _scopes("crm.lists.write cms.membership.access_groups.write")
 _IMPORTS = _scopes("crm.import")
 _EXPORTS = _scopes("crm.export")
+# Forecast settings (the Forecast Types spec).
+_FORECAST_TYPE_READS = _scopes("forecast-read forecasting-access")
+# Deal splits: one scope reads and writes them.
+_DEAL_SPLITS = _scopes("crm.dealsplits.read_write")
+# Cancel, pause and unpause a commerce subscription.
+_SUBSCRIPTION_LIFECYCLE = _scopes("crm.objects.subscriptions.write crm.schemas.subscriptions.write")
 
 
 class Operation(enum.Enum):
@@ -120,6 +126,10 @@ class Operation(enum.Enum):
     LISTS_WRITE = "lists.write"
     IMPORTS = "imports"
     EXPORTS = "exports"
+    FORECAST_TYPES_READ = "forecast-types.read"
+    OBJECT_LIBRARY_READ = "object-library.read"
+    DEAL_SPLITS = "deal-splits"
+    SUBSCRIPTION_LIFECYCLE = "subscription-lifecycle"
 
 
 @dataclass(frozen=True)
@@ -147,6 +157,11 @@ TABLE: dict[Operation, _Rule] = {
     Operation.LISTS_WRITE: _Rule(_LIST_WRITES, write=True),
     Operation.IMPORTS: _Rule(_IMPORTS, write=True),
     Operation.EXPORTS: _Rule(_EXPORTS, write=False),
+    Operation.FORECAST_TYPES_READ: _Rule(_FORECAST_TYPE_READS, write=False),
+    # The object library spec lists exactly the association specs' scopes.
+    Operation.OBJECT_LIBRARY_READ: _Rule(_ASSOCIATIONS, write=False),
+    Operation.DEAL_SPLITS: _Rule(_DEAL_SPLITS, write=True),
+    Operation.SUBSCRIPTION_LIFECYCLE: _Rule(_SUBSCRIPTION_LIFECYCLE, write=True),
 }
 
 # Scopes that name no object type: accepted for every type where the spec lists them.

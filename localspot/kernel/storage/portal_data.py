@@ -30,6 +30,7 @@ PORTAL_TABLES = (
     "property_history",
     "unique_values",
     "associations",
+    "deal_splits",
     "search_text_properties",
     "list_folders",
     "lists",

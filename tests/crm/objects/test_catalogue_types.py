@@ -1,6 +1,6 @@
 """Every type of the catalogue (localspot/kernel/schema/types/) through the one generic engine, over real HTTP:
 create, read, update, search and archive a record of each type that takes writes; the refusal, with reads
-still answering, for each type whose definition takes none (feedback submissions, contracts) or only some
+still answering, for each type whose definition takes none (feedback submissions, contracts, forecasts) or only some
 (partner clients and services take updates only)."""
 
 from __future__ import annotations
@@ -41,8 +41,14 @@ def refusal(object_type: ObjectType, *operations: str) -> dict:
 
 
 def test_the_catalogue_holds_every_published_type_once():
-    assert len({t.object_type_id for t in TYPES}) == len({t.name for t in TYPES}) == len(TYPES) == 34
-    assert {t.name for t in LIMITED} == {"contracts", "feedback_submissions", "partner_clients", "partner_services"}
+    assert len({t.object_type_id for t in TYPES}) == len({t.name for t in TYPES}) == len(TYPES) == 35
+    assert {t.name for t in LIMITED} == {
+        "contracts",
+        "feedback_submissions",
+        "forecasts",
+        "partner_clients",
+        "partner_services",
+    }
     assert set(MINIMAL_PROPERTIES) == {t.name for t in TYPES if "create" in t.write_operations}
 
 

@@ -100,6 +100,15 @@ CASES = [
         "/crm/v3/exports/export/async",
         {"format": "CSV", "objectType": "CONTACT", "objectProperties": ["email"]},
     ),
+    Case(Operation.FORECAST_TYPES_READ, None, "GET", "/forecast-settings/v3/forecast-types"),
+    Case(Operation.FORECAST_TYPES_READ, None, "GET", "/forecast-settings/2026-09/forecast-types/1"),
+    Case(Operation.OBJECT_LIBRARY_READ, None, "GET", "/crm/v3/object-library/enablement"),
+    Case(Operation.OBJECT_LIBRARY_READ, None, "GET", "/crm/object-library/2025-09/enablement/0-421"),
+    Case(Operation.DEAL_SPLITS, None, "POST", "/crm/objects/v3/deals/splits/batch/read", {"inputs": []}),
+    Case(Operation.DEAL_SPLITS, None, "POST", "/deal-splits/2026-09/batch/upsert", {"inputs": []}),
+    Case(
+        Operation.SUBSCRIPTION_LIFECYCLE, None, "POST", "/payments-subscriptions/v1/subscriptions/crm/999999999/cancel"
+    ),
     # Newer catalogue types: their own scopes, and where the spec lists none naming the type for an
     # operation (leads' property writes, contracts' property reads), the type's record scopes.
     Case(Operation.OBJECTS_READ, "feedback_submissions", "GET", "/crm/v3/objects/feedback_submissions"),

@@ -5,6 +5,7 @@ rule (`localspot.inspector.access`)."""
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -79,10 +80,14 @@ def routes(
                 return page("denied.html", 401)
             if request.method == "POST" and not access.same_origin(request):
                 return page("denied.html", 403, problem="A form of another site cannot act on this server.")
+            started = time.perf_counter()
             try:
-                return await handler(request)
+                answer = await handler(request)
             except ApiError as error:
-                return page("problem.html", error.status, problem=error.message)
+                answer = page("problem.html", error.status, problem=error.message)
+            # The page's time in the server (reads and rendering), for browsers' tools and bench.inspector.
+            answer.headers["Server-Timing"] = f"render;dur={(time.perf_counter() - started) * 1000:.1f}"
+            return answer
 
         return endpoint
 

@@ -193,3 +193,8 @@ def test_the_static_files_are_served(ui):
     assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
     script = ui.get("/static/inspector.js")
     assert script.status_code == 200 and "EventSource" in script.text
+
+
+def test_every_page_says_how_long_it_took_in_the_server(ui):
+    timing = ui.get("/requests").headers["server-timing"]
+    assert timing.startswith("render;dur=") and float(timing.partition("dur=")[2]) >= 0

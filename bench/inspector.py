@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import time
 import urllib.request
-from pathlib import Path
 
 from bench import seed
-from bench.server import Server, Storage
+from bench.server import fresh_server
 
 UI = "/_localspot/ui"
 TARGET_MS = 100.0
@@ -81,16 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--pg-admin-url", help="measure on a fresh PostgreSQL database created through this URL")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as work:
-        storage = Storage.fresh(Path(work), args.pg_admin_url, label="inspector")
-        server = Server(storage).start()
-        try:
-            seeded = seed.bulk_tasks(storage, args.records)
-            print(f"seeded {seeded['count']:,} tasks in {seeded['seconds']:.0f} s", flush=True)
-            figures = measure(server.url, seeded["first_id"], seeded["last_id"], args.runs)
-        finally:
-            server.stop()
-            storage.drop()
+    with fresh_server("inspector", args.pg_admin_url) as (server, storage):
+        seeded = seed.bulk_tasks(storage, args.records)
+        print(f"seeded {seeded['count']:,} tasks in {seeded['seconds']:.0f} s", flush=True)
+        figures = measure(server.url, seeded["first_id"], seeded["last_id"], args.runs)
     print(report(figures, args.records, "postgresql" if args.pg_admin_url else "sqlite"))
     return 0
 

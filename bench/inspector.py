@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+import urllib.error
 import urllib.request
 
 from bench import seed
@@ -37,35 +38,47 @@ def pages(first_id: int, last_id: int) -> dict[str, str]:
 
 
 def _get(url: str) -> tuple[float, float]:
-    """(server ms from Server-Timing, client ms) of one GET."""
+    """(server ms from Server-Timing, client ms) of one GET; a page that answers an error raises RuntimeError."""
     start = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=600) as answer:
-        answer.read()
-        timing = answer.headers.get("Server-Timing", "")
+    try:
+        with urllib.request.urlopen(url, timeout=600) as answer:
+            answer.read()
+            timing = answer.headers.get("Server-Timing", "")
+    except urllib.error.HTTPError as error:
+        raise RuntimeError(f"HTTP {error.code} after {(time.perf_counter() - start):.1f} s") from None
     client = (time.perf_counter() - start) * 1000
     server = float(timing.partition("dur=")[2] or "nan")
     return server, client
 
 
-def measure(url: str, first_id: int, last_id: int, runs: int) -> dict[str, tuple[list[float], list[float]]]:
-    figures: dict[str, tuple[list[float], list[float]]] = {}
+def measure(url: str, first_id: int, last_id: int, runs: int) -> dict[str, tuple[list[float], list[float]] | str]:
+    """Each page's figures, or what it answered instead."""
+    figures: dict[str, tuple[list[float], list[float]] | str] = {}
     for name, path in pages(first_id, last_id).items():
-        _get(url + path)  # warm-up: the schema cache, SQLite's pages
-        measured = [_get(url + path) for _ in range(runs)]
+        try:
+            _get(url + path)  # warm-up: the schema cache, the database's pages
+            measured = [_get(url + path) for _ in range(runs)]
+        except RuntimeError as failure:
+            figures[name] = str(failure)
+            continue
         figures[name] = ([m[0] for m in measured], [m[1] for m in measured])
     return figures
 
 
-def report(figures: dict[str, tuple[list[float], list[float]]], records: int, backend: str) -> str:
+def report(figures: dict[str, tuple[list[float], list[float]] | str], records: int, backend: str, runs: int) -> str:
     lines = [
-        f"Backend **{backend}**, {records:,} tasks in the type (6 properties each); median of "
-        f"{len(next(iter(figures.values()))[0])} runs after a warm-up.",
+        f"Backend **{backend}**, {records:,} tasks in the type (6 properties each); median of {runs} runs after a "
+        "warm-up.",
         "",
         "| page | server ms (median) | server ms (max) | client ms (median) | target |",
         "|---|---:|---:|---:|---:|",
     ]
-    for name, (server, client) in figures.items():
+    for name, found in figures.items():
         target = f"<= {TARGET_MS:.0f} ms" if name.startswith("records, first") or "middle" in name else ""
+        if isinstance(found, str):
+            lines.append(f"| {name} | {found} | | | {target} |")
+            continue
+        server, client = found
         lines.append(
             f"| {name} | {statistics.median(server):,.1f} | {max(server):,.1f} | "
             f"{statistics.median(client):,.1f} | {target} |"
@@ -83,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         seeded = seed.bulk_tasks(storage, args.records)
         print(f"seeded {seeded['count']:,} tasks in {seeded['seconds']:.0f} s", flush=True)
         figures = measure(server.url, seeded["first_id"], seeded["last_id"], args.runs)
-    print(report(figures, args.records, "postgresql" if args.pg_admin_url else "sqlite"))
+    print(report(figures, args.records, "postgresql" if args.pg_admin_url else "sqlite", args.runs))
     return 0
 
 

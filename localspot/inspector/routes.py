@@ -5,6 +5,7 @@ rule (`localspot.inspector.access`)."""
 from __future__ import annotations
 
 import functools
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -23,9 +24,12 @@ from localspot.inspector.access import COOKIE, PREFIX, UiAccess
 from localspot.inspector.console import Console
 from localspot.inspector.pages import page
 from localspot.inspector.records import PageRequest, RecordViews
+from localspot.kernel import errors as kernel_errors
 from localspot.kernel.errors import ApiError
+from localspot.kernel.storage import DatabaseUnavailable, StorageFull
 
 T = TypeVar("T")
+_log = logging.getLogger("localspot.inspector")
 MAX_FORM_BYTES = 64 * 1024
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -60,6 +64,10 @@ def _back(request: Request) -> str:
     return target if target.startswith(PREFIX + "/") and "//" not in target[1:] else PREFIX + "/"
 
 
+def problem(error: ApiError) -> Response:
+    return page("problem.html", error.status, problem=error.message)
+
+
 def routes(
     access: UiAccess, console: Console, records: RecordViews, journal: Journal, *, threaded: bool
 ) -> list[BaseRoute]:
@@ -84,7 +92,15 @@ def routes(
             try:
                 answer = await handler(request)
             except ApiError as error:
-                answer = page("problem.html", error.status, problem=error.message)
+                answer = problem(error)
+            # As the API answers them (Api.respond): a page, never an exception left to the server.
+            except DatabaseUnavailable:
+                answer = problem(kernel_errors.database_unavailable())
+            except StorageFull:
+                answer = problem(kernel_errors.storage_full())
+            except Exception:
+                _log.exception("%s %s failed", request.method, request.url.path)
+                answer = problem(kernel_errors.internal_error())
             # The page's time in the server (reads and rendering), for browsers' tools and bench.inspector.
             answer.headers["Server-Timing"] = f"render;dur={(time.perf_counter() - started) * 1000:.1f}"
             return answer

@@ -56,6 +56,8 @@ async def events(request: Request, journal: Journal, filters: dict[str, Any], st
                 await asyncio.wait_for(wake.wait(), timeout=min(KEEP_ALIVE_S, left))
             except TimeoutError:
                 yield ": keep-alive\n\n"
+            if await request.is_disconnected():  # the page is gone: stop listening now, not at the deadline
+                break
     finally:
         unsubscribe()
 

@@ -9,7 +9,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -138,6 +138,11 @@ def routes(
             **notices(request),
         )
 
+    async def type_choice(request: Request) -> Response:
+        """The type picker's form: on to that type's records."""
+        chosen = quote(request.query_params.get("type", "contacts"), safe="")
+        return RedirectResponse(f"{PREFIX}/portals/{_portal_id(request)}/objects/{chosen}", 303)
+
     async def record_page(request: Request) -> Response:
         portal_id = _portal_id(request)
         await blocking(lambda: console.require_portal(portal_id))
@@ -192,6 +197,7 @@ def routes(
     return [
         Route(PREFIX, home, methods=["GET"]),
         route("/", portals),
+        route("/portals/{portalId}/objects", type_choice),
         route("/portals/{portalId}/objects/{type}", records_page),
         route("/portals/{portalId}/objects/{type}/{recordId}", record_page),
         route("/requests", requests_page),

@@ -198,3 +198,11 @@ def test_the_static_files_are_served(ui):
 def test_every_page_says_how_long_it_took_in_the_server(ui):
     timing = ui.get("/requests").headers["server-timing"]
     assert timing.startswith("render;dur=") and float(timing.partition("dur=")[2]) >= 0
+
+
+def test_the_type_picker_opens_the_chosen_types_records(ui, new_portal):
+    portal_id, _ = new_portal()
+    answer = ui.get(f"/portals/{portal_id}/objects", params={"type": "line_items"})
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"/_localspot/ui/portals/{portal_id}/objects/line_items"
+    assert ui.get(answer.headers["location"].removeprefix("/_localspot/ui")).status_code == 200

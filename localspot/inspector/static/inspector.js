@@ -1,4 +1,4 @@
-// The localspot inspector's few behaviours: confirmations, the type picker, and the live request journal.
+// The localspot inspector's few behaviours: confirmations and the live request journal.
 // Everything it inserts is HTML the server rendered (and escaped); it never builds markup from data itself.
 "use strict";
 
@@ -6,13 +6,6 @@ document.addEventListener("submit", (event) => {
   const form = event.target;
   if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
     event.preventDefault();
-  }
-});
-
-document.addEventListener("change", (event) => {
-  const select = event.target;
-  if (select instanceof HTMLSelectElement && select.dataset.navigate) {
-    window.location.href = select.dataset.navigate + select.value;
   }
 });
 

@@ -3,13 +3,16 @@ about it from /proc (CPU, resident memory)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -160,3 +163,17 @@ class Server:
             if key in ("VmRSS", "VmHWM"):
                 found["rss_mb" if key == "VmRSS" else "peak_rss_mb"] = int(value.split()[0]) / 1024
         return found
+
+
+@contextlib.contextmanager
+def fresh_server(label: str, admin_url: str | None) -> Iterator[tuple[Server, Storage]]:
+    """A started server on a fresh database (SQLite in a temporary directory, or PostgreSQL through
+    `admin_url`), stopped and dropped afterwards."""
+    with tempfile.TemporaryDirectory() as work:
+        storage = Storage.fresh(Path(work), admin_url, label=label)
+        server = Server(storage).start()
+        try:
+            yield server, storage
+        finally:
+            server.stop()
+            storage.drop()

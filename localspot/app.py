@@ -88,6 +88,10 @@ from localspot.crm.subscriptions.service import SubscriptionLifecycle
 from localspot.crm.timeline import routes as timeline
 from localspot.crm.timeline.events import TimelineEvents
 from localspot.crm.timeline.templates import TimelineTemplates
+from localspot.inspector import routes as inspector_routes
+from localspot.inspector.access import UiAccess
+from localspot.inspector.console import Console
+from localspot.inspector.records import RecordViews
 from localspot.kernel.portals.auth import Authenticator
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.portals.schema_cache import SchemaCache
@@ -247,6 +251,17 @@ class Control:
         )
 
 
+def inspector(services: Services, control: Control, *, threaded: bool) -> list[BaseRoute]:
+    """`/_localspot/ui/`: the web inspector, under the admin API's access rule."""
+    console = Console(
+        control.portals, control.snapshots, control.faults, control.rate_limits, control.clock, control.journal
+    )
+    records = RecordViews(
+        services.database, services.schemas, services.record_reads, services.search, services.associations
+    )
+    return inspector_routes.routes(UiAccess(control.access), console, records, control.journal, threaded=threaded)
+
+
 def create_app(services: Services, settings: Settings | None = None) -> TrafficGate:
     settings = settings or Settings()
     threaded = services.database.dialect.runs_in_threads
@@ -285,6 +300,8 @@ def create_app(services: Services, settings: Settings | None = None) -> TrafficG
             (control.faults, control.rate_limits, control.journal),
         )
         admin.extend(app_admin_routes.routes(admin_api, control.apps))
+        # Before the admin API's mount, which takes every path under /_localspot.
+        routes.extend(inspector(services, control, threaded=threaded))
         routes.extend(under_prefixes([(admin, ("/_localspot",))]))
     routes.extend(oauth_routes.routes(control.oauth, threaded=threaded))
     webhooks_api = Api(lambda authorization: authorization, threaded=threaded, max_body_bytes=settings.max_body_bytes)

@@ -5,6 +5,9 @@ sent and what it got back. Admin calls (`/_localspot/...`) are not recorded; nei
 
 With several worker processes each keeps its own journal, and an admin call reads the journal of the worker
 that happens to answer it (docs/control-plane.md).
+
+`subscribe` registers a callback run after each recorded exchange (the inspector's live journal wakes its
+server-sent event streams with it); `newer_than` reads what came after a given id.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import collections
 import fnmatch
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -53,6 +57,7 @@ class Journal:
         self.size = size
         self._entries: collections.deque[Exchange] = collections.deque(maxlen=max(size, 1))
         self._ids = itertools.count(1)
+        self._listeners: list[Callable[[], None]] = []
 
     @property
     def enabled(self) -> bool:
@@ -60,6 +65,14 @@ class Journal:
 
     def record(self, exchange: Exchange) -> None:
         self._entries.append(exchange)
+        for listener in tuple(self._listeners):
+            listener()
+
+    def subscribe(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Calls `listener` (with no argument, on the recording thread) after each recorded exchange; returns
+        the function that unsubscribes it. A listener must be quick and must not raise."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
     def next_id(self) -> int:
         return next(self._ids)
@@ -74,24 +87,50 @@ class Journal:
         limit: int = DEFAULT_LIMIT,
     ) -> dict[str, Any]:
         """Newest first. `path` is a glob (`*` matches any characters) when it holds one, else a prefix."""
-        pattern = path if path is None or any(c in path for c in "*?[") else path + "*"
         found = []
         for entry in reversed(self._entries):
-            if portal_id is not None and entry.portal_id != portal_id:
-                continue
-            if method is not None and entry.method != method:
-                continue
-            if status is not None and entry.status != status:
-                continue
-            if pattern is not None and not fnmatch.fnmatchcase(entry.path, pattern):
+            if not matches(entry, portal_id=portal_id, method=method, path=path, status=status):
                 continue
             found.append(entry)
             if len(found) == limit:
                 break
         return {"results": [render(entry) for entry in found], "size": self.size, "recorded": len(self._entries)}
 
+    def newer_than(self, entry_id: int, limit: int = DEFAULT_LIMIT) -> list[Exchange]:
+        """The exchanges recorded after `entry_id`, oldest first, at most the `limit` newest of them."""
+        found: list[Exchange] = []
+        for entry in reversed(self._entries):
+            if entry.id <= entry_id or len(found) == limit:
+                break
+            found.append(entry)
+        return found[::-1]
+
+    @property
+    def last_id(self) -> int:
+        return self._entries[-1].id if self._entries else 0
+
     def clear(self) -> None:
         self._entries.clear()
+
+
+def matches(
+    entry: Exchange,
+    *,
+    portal_id: int | None = None,
+    method: str | None = None,
+    path: str | None = None,
+    status: int | None = None,
+) -> bool:
+    """Whether an exchange passes the journal's filters (None: any)."""
+    if portal_id is not None and entry.portal_id != portal_id:
+        return False
+    if method is not None and entry.method != method:
+        return False
+    if status is not None and entry.status != status:
+        return False
+    if path is None:
+        return True
+    return fnmatch.fnmatchcase(entry.path, path if any(c in path for c in "*?[") else path + "*")
 
 
 def parse_filters(query: Any) -> dict[str, Any]:

@@ -36,7 +36,7 @@ ENTRY_POINTS = (
     "localspot.__main__",
 )
 # The product parts beside the CRM areas: they may use the areas' services; no area uses them.
-PARTS = ("localspot.control", "localspot.apps")
+PARTS = ("localspot.control", "localspot.apps", "localspot.inspector")
 # The testing kit sits on top, beside the entry points: it may import them (server, app, config); nothing in
 # the package imports it.
 ON_TOP = ("localspot.testing",)

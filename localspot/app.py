@@ -28,12 +28,14 @@ from localspot.control.clock import ClockAdmin
 from localspot.control.faults import FaultAdmin
 from localspot.control.journal import Journal
 from localspot.control.portals import PortalAdmin
-from localspot.control.rate_limits import RateLimits
+from localspot.control.rate_limits import TIERS, RateLimits
 from localspot.control.seed import Seeder
 from localspot.control.snapshots import SnapshotAdmin
 from localspot.control.state import ControlState
 from localspot.control.traffic import TrafficGate
 from localspot.control.transfer import Transfer
+from localspot.crm.account_info import routes as account_info
+from localspot.crm.account_info.service import AccountInfoService
 from localspot.crm.associations import labels as association_labels
 from localspot.crm.associations import routes as associations
 from localspot.crm.associations.labels import AssociationLabelService
@@ -49,6 +51,8 @@ from localspot.crm.legacy.catalog import LegacyCatalog
 from localspot.crm.legacy.engagements import LegacyEngagements
 from localspot.crm.legacy.objects import LegacyObjects
 from localspot.crm.legacy.records import LegacyRecords
+from localspot.crm.limits import routes as limits
+from localspot.crm.limits.service import LimitsService
 from localspot.crm.lists import routes as lists
 from localspot.crm.lists.folders import FolderService
 from localspot.crm.lists.memberships import MembershipService
@@ -116,6 +120,9 @@ class Services:
         self.list_folders = FolderService(self.lists)
         self.imports = ImportService(database, self.schemas)
         self.exports = ExportService(database, self.schemas, self.record_reads, self.search, self.list_members)
+        self.limits = LimitsService(
+            database, self.schemas, self.record_reads, self.object_schemas, self.association_usage
+        )
         self.legacy_catalog = LegacyCatalog(self.properties, self.property_groups, self.pipelines, self.owners)
         legacy_records = LegacyRecords(self.record_reads, self.properties, self.search)
         self.legacy_objects = LegacyObjects(legacy_records)
@@ -161,6 +168,7 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
         lambda api, s: exports.routes(api, s.exports),
         ("/crm/v3/exports", "/crm/exports/{version}"),
     ),
+    (lambda api, s: limits.routes(api, s.limits), ("/crm/v3/limits", "/crm/limits/{version}")),
     # HubSpot's legacy paths (docs/decisions.md, "Legacy paths"), in their legacy shapes.
     (lambda api, s: legacy.properties_routes(api, s.legacy_catalog), ("/properties/v1", "/properties/v2")),
     (lambda api, s: legacy.companies_routes(api, s.legacy_catalog, s.legacy_objects), ("/companies/v2",)),
@@ -239,6 +247,13 @@ def create_app(services: Services, settings: Settings | None = None) -> TrafficG
     webhooks_api = Api(lambda authorization: authorization, threaded=threaded, max_body_bytes=settings.max_body_bytes)
     routes.extend(webhook_routes.routes(webhooks_api, control.webhooks))
     routes.extend(under_prefixes([(build(api, services), versioned(prefixes)) for build, prefixes in AREAS]))
+    # Account info reports what the rate limits counted: handed in here, so the area needs no control plane.
+    account = AccountInfoService(services.database, control.rate_limits.daily_usage, TIERS["enterprise"]["daily"])
+    routes.extend(
+        under_prefixes(
+            [(account_info.routes(api, account), versioned(("/account-info/v3", "/account-info/{version}")))]
+        )
+    )
     runner = ImportRunner(services.database, services.schemas, services.records, services.record_reads)
 
     @contextlib.asynccontextmanager

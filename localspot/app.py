@@ -28,12 +28,14 @@ from localspot.control.clock import ClockAdmin
 from localspot.control.faults import FaultAdmin
 from localspot.control.journal import Journal
 from localspot.control.portals import PortalAdmin
-from localspot.control.rate_limits import RateLimits
+from localspot.control.rate_limits import TIERS, RateLimits
 from localspot.control.seed import Seeder
 from localspot.control.snapshots import SnapshotAdmin
 from localspot.control.state import ControlState
 from localspot.control.traffic import TrafficGate
 from localspot.control.transfer import Transfer
+from localspot.crm.account_info import routes as account_info
+from localspot.crm.account_info.service import AccountInfoService
 from localspot.crm.associations import labels as association_labels
 from localspot.crm.associations import routes as associations
 from localspot.crm.associations.labels import AssociationLabelService
@@ -54,6 +56,8 @@ from localspot.crm.legacy.catalog import LegacyCatalog
 from localspot.crm.legacy.engagements import LegacyEngagements
 from localspot.crm.legacy.objects import LegacyObjects
 from localspot.crm.legacy.records import LegacyRecords
+from localspot.crm.limits import routes as limits
+from localspot.crm.limits.service import LimitsService
 from localspot.crm.lists import routes as lists
 from localspot.crm.lists.conversion import ListConversions
 from localspot.crm.lists.folders import FolderService
@@ -147,6 +151,9 @@ class Services:
         self.object_library = ObjectLibraryService(database, self.schemas)
         self.deal_splits = DealSplitService(database, self.record_reads, self.owners)
         self.subscription_lifecycle = SubscriptionLifecycle(self.records, self.record_reads)
+        self.limits = LimitsService(
+            database, self.schemas, self.record_reads, self.object_schemas, self.association_usage
+        )
         self.legacy_catalog = LegacyCatalog(self.properties, self.property_groups, self.pipelines, self.owners)
         legacy_records = LegacyRecords(self.record_reads, self.properties, self.search)
         self.legacy_objects = LegacyObjects(legacy_records)
@@ -216,6 +223,7 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
         lambda api, s: subscriptions.routes(api, s.subscription_lifecycle),
         ("/payments-subscriptions/v1", "/payments-subscriptions/{version}"),
     ),
+    (lambda api, s: limits.routes(api, s.limits), ("/crm/v3/limits", "/crm/limits/{version}")),
     # HubSpot's legacy paths (docs/decisions.md, "Legacy paths"), in their legacy shapes.
     (lambda api, s: legacy.properties_routes(api, s.legacy_catalog), ("/properties/v1", "/properties/v2")),
     (lambda api, s: legacy.companies_routes(api, s.legacy_catalog, s.legacy_objects), ("/companies/v2",)),
@@ -313,6 +321,13 @@ def create_app(services: Services, settings: Settings | None = None) -> TrafficG
         under_prefixes([(timeline_routes, versioned(("/integrators/timeline/v3", "/integrators/timeline/{version}")))])
     )
     routes.extend(under_prefixes([(build(api, services), versioned(prefixes)) for build, prefixes in AREAS]))
+    # Account info reports what the rate limits counted: handed in here, so the area needs no control plane.
+    account = AccountInfoService(services.database, control.rate_limits.daily_usage, TIERS["enterprise"]["daily"])
+    routes.extend(
+        under_prefixes(
+            [(account_info.routes(api, account), versioned(("/account-info/v3", "/account-info/{version}")))]
+        )
+    )
     runner = services.import_runner
 
     @contextlib.asynccontextmanager

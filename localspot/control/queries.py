@@ -116,6 +116,14 @@ class ControlQueries(Queries):
         )
         return int(row[0])
 
+    def window_count(self, portal_id: int, policy: str, window_start: int) -> int:
+        """The requests counted so far in the portal's window for the policy (counting none)."""
+        row = self.fetchone(
+            "SELECT used FROM rate_counters WHERE portal_id = ? AND policy = ? AND window_start = ?",
+            (portal_id, policy, window_start),
+        )
+        return 0 if row is None else int(row[0])
+
     def forget_windows(self, portal_id: int, policy: str, before: int) -> None:
         self.execute(
             "DELETE FROM rate_counters WHERE portal_id = ? AND policy = ? AND window_start < ?",

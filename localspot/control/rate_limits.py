@@ -108,6 +108,16 @@ class RateLimits:
     def limits_of(self, portal_id: int) -> dict[str, Any] | None:
         return self.state.current.settings.get(RATE_LIMITS, {}).get(str(portal_id))
 
+    def daily_usage(self, portal_id: int) -> tuple[int, int] | None:
+        """The portal's daily limit and the requests counted today, if its limits are on (account info)."""
+        limits = self.limits_of(portal_id)
+        if limits is None:
+            return None
+        with self.database.session(write=False) as session:
+            now = session.clock.now_ms()
+            used = ControlQueries.of(session).window_count(portal_id, "DAILY", now - now % DAY_MS)
+        return limits["daily"], used
+
     def count(self, portal_id: int, limits: dict[str, Any], *, search: bool) -> Verdict:
         """Counts one request of the portal (a write: call it where the backend may block)."""
         with self.database.session(write=True) as session:

@@ -20,6 +20,7 @@ from localspot.kernel.batch import MAX_BATCH_INPUTS, BatchOutcome
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.schema import ObjectType, PortalSchema
 from localspot.kernel.storage import Database, Session
+from localspot.kernel.storage.portal_data import PortalData
 from localspot.kernel.storage.records import RecordRow
 
 MAX_PAGE_SIZE = 100
@@ -121,6 +122,18 @@ class RecordReads:
             schema, object_type = self.records.open_type(session, principal, type_name, write=False)
             found = RecordQueries.of(session).fetch_records(principal.portal_id, object_type.object_type_id, ids)
             return self._render(session, schema, object_type, [found[i] for i in sorted(found)], options)
+
+    def counts(self, portal_id: int) -> dict[str, int]:
+        """Live records per object type id (for other areas: the limits they report)."""
+        with self.database.session(write=False) as session:
+            return PortalData.of(session).record_counts(portal_id)
+
+    def display_names(self, portal_id: int, object_type: ObjectType, ids: Sequence[int]) -> dict[int, str]:
+        """The primary display value of each live record among `ids` (its id where it has none)."""
+        with self.database.session(write=False) as session:
+            found = RecordQueries.of(session).fetch_records(portal_id, object_type.object_type_id, ids)
+        shown = object_type.primary_display_property
+        return {i: (shown and property_value(object_type, r, shown)) or str(i) for i, r in found.items()}
 
     # --- helpers ---------------------------------------------------------------------------------------
 

@@ -60,6 +60,16 @@ class ObjectSchemaService:
             definitions = ObjectSchemaQueries.of(session).object_schemas(principal.portal_id)
         return {"results": [self._render(schema, d) for d in definitions if bool(d.get("archived", False)) == archived]}
 
+    def labels(self, portal_id: int) -> dict[str, tuple[str, str]]:
+        """The singular and plural label of each of the portal's live custom object types (for other areas)."""
+        with self.database.session(write=False) as session:
+            definitions = ObjectSchemaQueries.of(session).object_schemas(portal_id)
+        return {
+            d["objectTypeId"]: (d["labels"]["singular"], d["labels"]["plural"])
+            for d in definitions
+            if not d.get("archived")
+        }
+
     def get(self, principal: Principal, type_name: str) -> dict[str, Any]:
         principal.require(Operation.SCHEMAS_READ)
         with self.database.session(write=False) as session:

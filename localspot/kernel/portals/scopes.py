@@ -1,7 +1,8 @@
 """Which scopes each operation accepts: ONE table, from the `security` of each operation in HubSpot's public
 API specs (HubSpot/HubSpot-public-api-spec-collection: CRM Properties, Pipelines, Associations v4, Associations
-Schema v4, Schemas and Owners, v3/v4 and the date-versioned 2026-03 files, which list the same scopes). Any one
-accepted scope suffices, as in the spec's `security` alternatives. Every `Principal.require` goes through it.
+Schema v4, Schemas, Owners, Lists, Imports, Exports, Limits Tracking and Account Info, v3/v4 and the
+date-versioned 2026-03 files, which list the same scopes). Any one accepted scope suffices, as in the spec's
+`security` alternatives. Every `Principal.require` goes through it.
 
 The specs list every object type's scopes together for an operation on `{objectType}`; HubSpot's own 403s name
 only the path's type (`crm.schemas.deals.read`, `crm.objects.deals.read`, ... for deals). So an operation on one
@@ -106,6 +107,14 @@ _FORECAST_TYPE_READS = _scopes("forecast-read forecasting-access")
 _DEAL_SPLITS = _scopes("crm.dealsplits.read_write")
 # Cancel, pause and unpause a commerce subscription.
 _SUBSCRIPTION_LIFECYCLE = _scopes("crm.objects.subscriptions.write crm.schemas.subscriptions.write")
+# Limits tracking: every report takes the association operations' scopes (the spec lists the same 80); the
+# custom object types report only the custom object and schema scopes, reads and writes alike.
+_LIMITS = _ASSOCIATIONS
+_CUSTOM_OBJECT_LIMITS = _CUSTOM_SCHEMA_READS | _scopes(
+    "crm.objects.custom.highly_sensitive.write.v2 crm.objects.custom.sensitive.write.v2 crm.objects.custom.write "
+    "crm.schemas.custom.write"
+)
+_ACCOUNT_INFO = _scopes("oauth")
 
 
 class Operation(enum.Enum):
@@ -130,6 +139,9 @@ class Operation(enum.Enum):
     OBJECT_LIBRARY_READ = "object-library.read"
     DEAL_SPLITS = "deal-splits"
     SUBSCRIPTION_LIFECYCLE = "subscription-lifecycle"
+    LIMITS_READ = "limits.read"
+    CUSTOM_OBJECT_LIMITS_READ = "custom-object-limits.read"
+    ACCOUNT_INFO_READ = "account-info.read"
 
 
 @dataclass(frozen=True)
@@ -162,6 +174,9 @@ TABLE: dict[Operation, _Rule] = {
     Operation.OBJECT_LIBRARY_READ: _Rule(_ASSOCIATIONS, write=False),
     Operation.DEAL_SPLITS: _Rule(_DEAL_SPLITS, write=True),
     Operation.SUBSCRIPTION_LIFECYCLE: _Rule(_SUBSCRIPTION_LIFECYCLE, write=True),
+    Operation.LIMITS_READ: _Rule(_LIMITS, write=False),
+    Operation.CUSTOM_OBJECT_LIMITS_READ: _Rule(_CUSTOM_OBJECT_LIMITS, write=False),
+    Operation.ACCOUNT_INFO_READ: _Rule(_ACCOUNT_INFO, write=False),
 }
 
 # Scopes that name no object type: accepted for every type where the spec lists them.

@@ -4,40 +4,18 @@ or deletes associations in a write session. In-process, on SQLite (PostgreSQL wr
 
 from __future__ import annotations
 
-import msgspec
 import pytest
 
 from localspot.app import Services
 from localspot.crm.associations.queries.associations import AssociationQueries
 from localspot.crm.objects.inputs import CreateInput
-from localspot.kernel.portals.principal import Principal
 from localspot.kernel.storage import open_database
-from localspot.kernel.storage.migrate import upgrade
-from localspot.kernel.storage.portals import ALL_SCOPES
-
-PRINCIPAL = Principal(1, frozenset({ALL_SCOPES}))
-TASK_TO_CONTACT = 204
+from tests.support.in_process import PRINCIPAL, create_tasks_on, services_on
 
 
 @pytest.fixture
 def services(tmp_path):
-    database = open_database(None, str(tmp_path / "pending.db"))
-    upgrade(database)
-    services = Services(database)
-    yield services
-    database.close()
-
-
-def create_tasks_on(services: Services, contact: int, count: int) -> list[int]:
-    association = {
-        "to": {"id": str(contact)},
-        "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": TASK_TO_CONTACT}],
-    }
-    inputs = [
-        msgspec.convert({"properties": {"hs_timestamp": "0"}, "associations": [association]}, CreateInput)
-        for _ in range(count)
-    ]
-    return [int(r["id"]) for r in services.records.batch_create(PRINCIPAL, "tasks", inputs).results]
+    yield from services_on(tmp_path / "pending.db")
 
 
 def create_contact(services: Services) -> int:

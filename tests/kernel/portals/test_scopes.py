@@ -109,6 +109,13 @@ CASES = [
     Case(
         Operation.SUBSCRIPTION_LIFECYCLE, None, "POST", "/payments-subscriptions/v1/subscriptions/crm/999999999/cancel"
     ),
+    Case(Operation.LIMITS_READ, None, "GET", "/crm/v3/limits/records"),
+    Case(Operation.LIMITS_READ, None, "GET", "/crm/limits/2026-03/associations/labels"),
+    Case(Operation.LIMITS_READ, None, "GET", "/crm/v3/limits/associations/records/0-1/0-2"),
+    Case(Operation.CUSTOM_OBJECT_LIMITS_READ, None, "GET", "/crm/v3/limits/custom-object-types"),
+    Case(Operation.ACCOUNT_INFO_READ, None, "GET", "/account-info/v3/details"),
+    Case(Operation.ACCOUNT_INFO_READ, None, "GET", "/account-info/2026-03/api-usage/daily/private-apps"),
+    Case(Operation.ACCOUNT_INFO_READ, None, "GET", "/account-info/v3/api-usage/daily"),
     # Newer catalogue types: their own scopes, and where the spec lists none naming the type for an
     # operation (leads' property writes, contracts' property reads), the type's record scopes.
     Case(Operation.OBJECTS_READ, "feedback_submissions", "GET", "/crm/v3/objects/feedback_submissions"),

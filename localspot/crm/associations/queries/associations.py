@@ -156,6 +156,25 @@ class AssociationQueries(Queries):
                 counts.update(((owner, to_type, category, type_id), n) for owner, n in rows)
         return counts
 
+    def crowded_records(
+        self, portal_id: int, at_least: int, *, by_type: bool
+    ) -> list[tuple[str, str, int, tuple[str, int] | None, int]]:
+        """(from type, to type, from id, association type, live records associated) of each live record
+        associated with at least `at_least` live records of one object type (`by_type`: under one association
+        type; else under any, the type being None), in that order."""
+        self.settle_associations()
+        keys = "a.from_type, a.to_type, a.from_id" + (", a.category, a.type_id" if by_type else "")
+        rows = self.fetchall(
+            f"SELECT {keys}, COUNT(DISTINCT a.to_id) FROM associations a "
+            "JOIN records f ON f.portal_id = a.portal_id AND f.id = a.from_id AND f.archived = ? "
+            "JOIN records t ON t.portal_id = a.portal_id AND t.id = a.to_id AND t.archived = ? "
+            f"WHERE a.portal_id = ? GROUP BY {keys} HAVING COUNT(DISTINCT a.to_id) >= ? ORDER BY {keys}",
+            (False, False, portal_id, at_least),
+        )
+        if by_type:
+            return [(r[0], r[1], int(r[2]), (r[3], int(r[4])), int(r[5])) for r in rows]
+        return [(r[0], r[1], int(r[2]), None, int(r[3])) for r in rows]
+
     def association_type_in_use(self, portal_id: int, category: str, type_ids: Sequence[int]) -> bool:
         self.settle_associations()
         row = self.fetchone(

@@ -3,8 +3,9 @@ each area under each path family HubSpot's clients use. This is the one module t
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -17,6 +18,8 @@ from localspot import __version__
 from localspot.apps import admin_routes as app_admin_routes
 from localspot.apps import routes as oauth_routes
 from localspot.apps import webhook_routes
+from localspot.apps.delivery import DeliveryWorker
+from localspot.apps.events import WebhookEvents
 from localspot.apps.oauth import OAuthService
 from localspot.apps.registry import AppRegistry
 from localspot.apps.webhooks import WebhookSettings
@@ -88,9 +91,11 @@ class Services:
             ),
         )
         self.auth = Authenticator(database)
-        self.associations = AssociationService(database, self.schemas)
+        # Every record and association change is told to the webhooks' outbox, in the change's transaction.
+        self.webhook_events = WebhookEvents(database)
+        self.associations = AssociationService(database, self.schemas, self.webhook_events)
         self.association_labels = AssociationLabelService(database, self.schemas)
-        self.records = RecordService(database, self.schemas)
+        self.records = RecordService(database, self.schemas, self.webhook_events)
         self.record_reads = RecordReads(database, self.records)
         self.lifecycle = RecordLifecycle(database, self.records, self.associations)
         self.properties = PropertyService(database, self.schemas)
@@ -157,10 +162,19 @@ class Control:
         self.clock = ClockAdmin(database, self.state)
         self.transfer = Transfer(database, services.schemas)
         self.apps = AppRegistry(database, self.portals)
-        self.webhooks = WebhookSettings(database)
+        events = services.webhook_events
+        # Any change of the shared settings (subscriptions, installs, an app deleted...) may change who listens.
+        self.state.on_change(events.forget)
+        self.webhooks = WebhookSettings(database, self.state, events.forget)
         self.oauth = OAuthService(
-            database, auto_approve=settings.oauth_auto_approve, default_portal_id=settings.portal_id
+            database,
+            auto_approve=settings.oauth_auto_approve,
+            default_portal_id=settings.portal_id,
+            installs=self.state,
+            forget=events.forget,
         )
+        self.deliveries = DeliveryWorker(database, retry_scale=settings.webhook_retry_scale)
+        events.wake = self.deliveries.wake
 
 
 def create_app(services: Services, settings: Settings | None = None) -> TrafficGate:
@@ -200,13 +214,25 @@ def create_app(services: Services, settings: Settings | None = None) -> TrafficG
             control.transfer,
             (control.faults, control.rate_limits, control.journal),
         )
-        admin.extend(app_admin_routes.routes(admin_api, control.apps))
+        admin.extend(app_admin_routes.routes(admin_api, control.apps, control.webhooks))
         routes.extend(under_prefixes([(admin, ("/_localspot",))]))
     routes.extend(oauth_routes.routes(control.oauth, threaded=threaded))
     webhooks_api = Api(lambda authorization: authorization, threaded=threaded, max_body_bytes=settings.max_body_bytes)
     routes.extend(webhook_routes.routes(webhooks_api, control.webhooks))
     routes.extend(under_prefixes([(build(api, services), versioned(prefixes)) for build, prefixes in AREAS]))
-    starlette = Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: unexpected})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        # The webhook delivery worker runs while the server serves (each worker process has its own).
+        control.deliveries.start()
+        try:
+            yield
+        finally:
+            await run_in_threadpool(control.deliveries.stop)
+
+    starlette = Starlette(
+        routes=routes, exception_handlers={HTTPException: http_error, Exception: unexpected}, lifespan=lifespan
+    )
     return TrafficGate(
         starlette,
         state=control.state,

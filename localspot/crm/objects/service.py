@@ -24,6 +24,7 @@ from localspot.kernel.portals.schema_cache import SchemaCache
 from localspot.kernel.portals.scopes import Operation
 from localspot.kernel.schema import ObjectType, PortalSchema
 from localspot.kernel.storage import Database, Session, UniqueViolation
+from localspot.kernel.storage.events import CREATION, DELETION, PROPERTY_CHANGE, Change, EventSink, NoEvents, emit
 from localspot.kernel.storage.records import RecordRow
 
 SOURCE_API = "API"
@@ -32,9 +33,11 @@ UPSERT_ATTEMPTS = 5
 
 
 class RecordService:
-    def __init__(self, database: Database, schemas: SchemaCache) -> None:
+    def __init__(self, database: Database, schemas: SchemaCache, events: EventSink | None = None) -> None:
         self.database = database
         self.schemas = schemas
+        # Told of every record change, in the change's transaction (webhook events).
+        self.events: EventSink = events or NoEvents()
 
     # --- helpers shared by every operation -------------------------------------------------------------
 
@@ -120,6 +123,14 @@ class RecordService:
             for row in inline_associations.association_rows(rid, type_id, p.staged_associations or ())
         ]
         inline_associations.insert_associations(session, portal_id, association_rows, now)
+        if self.events.watches(session, portal_id, type_id):
+            emit(
+                self.events,
+                session,
+                portal_id,
+                type_id,
+                [Change(CREATION, rid, p.values) for rid, p in zip(ids, pending, strict=True)],
+            )
         return {
             p.index: RecordRow(rid, type_id, now, now, False, None, p.values)
             for rid, p in zip(ids, pending, strict=True)
@@ -217,6 +228,17 @@ class RecordService:
         HistoryQueries.of(session).insert_history(portal_id, history_rows)
         UniqueValueQueries.of(session).release_unique_values(portal_id, type_id, released)
         UniqueValueQueries.of(session).claim_unique_values(portal_id, type_id, claimed)
+        if changes and self.events.watches(session, portal_id, type_id):
+            changed: dict[int, dict[str, str]] = {}
+            for record, name, _, value in changes:
+                changed.setdefault(record.id, {})[name] = value
+            emit(
+                self.events,
+                session,
+                portal_id,
+                type_id,
+                [Change(PROPERTY_CHANGE, rid, values) for rid, values in changed.items()],
+            )
         return updated
 
     # --- batch upsert ----------------------------------------------------------------------------------
@@ -334,6 +356,14 @@ class RecordService:
                 principal.portal_id, object_type.object_type_id, parsed, self.database.clock.now_ms()
             )
             UniqueValueQueries.of(session).release_all_unique_values(principal.portal_id, archived)
+            if archived and self.events.watches(session, principal.portal_id, object_type.object_type_id):
+                emit(
+                    self.events,
+                    session,
+                    principal.portal_id,
+                    object_type.object_type_id,
+                    [Change(DELETION, record_id) for record_id in archived],
+                )
 
     # --- single-record writes: the batch paths with one input ------------------------------------------
 

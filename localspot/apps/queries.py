@@ -180,6 +180,14 @@ class OutboxQueries(Queries):
             rows,
         )
 
+    def any_due(self, now: int) -> bool:
+        row = self.fetchone(
+            "SELECT id FROM webhook_events WHERE status = 'pending' AND next_attempt_at <= ? "
+            "AND (claimed_until IS NULL OR claimed_until < ?) LIMIT 1",
+            (now, now),
+        )
+        return row is not None
+
     def claim(self, worker: str, now: int, until: int, limit: int) -> list[tuple[int, int, int, str, int]]:
         """Due events no live claim holds, now claimed by `worker` until `until`: (id, app, portal, payload,
         attempts). PostgreSQL skips rows another worker is claiming at the same moment."""

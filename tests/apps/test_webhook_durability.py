@@ -73,3 +73,28 @@ def test_a_kill_9_under_load_loses_no_committed_event(tmp_path_factory):
     finally:
         server.stop()
         storage.drop()
+
+
+def test_several_workers_deliver_each_event_once(tmp_path_factory):
+    """Two worker processes write and deliver: each claims its events atomically, so every event arrives, once."""
+    storage = storage_or_skip(tmp_path_factory.mktemp("workers"))
+    server = LocalspotServer(storage, TOKEN, extra_args=["--workers", "2", "--webhook-retry-scale", "0.001"]).start()
+    try:
+        with Receiver() as receiver, httpx.Client(base_url=f"{server.url}/_localspot", timeout=30) as admin:
+            subscribe(server, admin, receiver.url, {"eventType": "contact.creation"})
+            ids: list[int] = []
+            for round_ in range(20):
+                # A new connection each time, so the requests spread over both workers.
+                with make_client(server.url, TOKEN) as client:
+                    inputs = [{"properties": {"lastname": f"r{round_}-{i}"}} for i in range(50)]
+                    answer = client.post("/crm/v3/objects/contacts/batch/create", json={"inputs": inputs})
+                assert answer.status_code == 201, answer.text
+                ids.extend(int(r["id"]) for r in answer.json()["results"])
+            events = receiver.wait_for(lambda got: len(got) >= len(ids))
+            time.sleep(0.5)
+            events = receiver.events()
+            assert sorted(e["objectId"] for e in events) == sorted(ids)
+            assert len({e["eventId"] for e in events}) == len(events)
+    finally:
+        server.stop()
+        storage.drop()

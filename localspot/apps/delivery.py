@@ -1,11 +1,12 @@
 """The delivery worker: a thread per server process that sends the outbox's due events to each app's
 `targetUrl`, signed as HubSpot signs, and retries failures on HubSpot's schedule.
 
-Each round claims due events atomically (`claimed_by`/`claimed_until`), so with several workers or servers each
-event is sent by one process at a time; a claim a killed process left behind expires after CLAIM_S and the
-event is sent again (at least once: `eventId` lets receivers deduplicate). Events go out per (app, portal) in
-batches of up to 100, at most `maxConcurrentRequests` requests in flight per (app, portal). A non-2xx answer,
-a timeout or a refused connection schedules each event of the batch again, `85 s * 2^(k-1)` (+-20%) after its
+Each round claims due outbox rows (one write's events for one app, up to 100 a row) atomically
+(`claimed_by`/`claimed_until`), so with several workers or servers each event is sent by one process at a
+time; a claim a killed process left behind expires after CLAIM_S and the row is sent again (at least once:
+`eventId` lets receivers deduplicate). Rows go out per (app, portal), packed into requests of up to 100 events,
+at most `maxConcurrentRequests` requests in flight per (app, portal). A non-2xx answer, a timeout or a refused
+connection schedules each row of the request again, `85 s * 2^(k-1)` (+-20%) after its
 k-th failure, times `--webhook-retry-scale`; after the tenth retry the event is failed for good."""
 
 from __future__ import annotations
@@ -20,14 +21,16 @@ import time
 import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
 
 import httpx
+import msgspec
 
+from localspot.apps.events import BATCH_SIZE
 from localspot.apps.queries import OutboxQueries
 from localspot.kernel.storage import Database
 from localspot.kernel.storage.session import encode_json
 
-BATCH_SIZE = 100
 MAX_RETRIES = 10
 RETRY_BASE_S = 85.0
 JITTER = 0.2
@@ -68,10 +71,40 @@ def signed_headers(secret: str, uri: str, body: bytes, timestamp_ms: int) -> dic
     }
 
 
-def _with_attempt(payload: str, attempts: int) -> bytes:
+class Row(NamedTuple):
+    """One outbox row: up to BATCH_SIZE events of one write for one app, as a JSON array."""
+
+    id: int
+    payload: str
+    attempts: int
+    count: int
+
+
+class _EventId(msgspec.Struct):
+    eventId: int
+
+
+_event_ids = msgspec.json.Decoder(list[_EventId]).decode
+
+
+def _packed(rows: list[Row]) -> list[list[Row]]:
+    """The rows, in order, packed into requests of at most BATCH_SIZE events."""
+    packed: list[list[Row]] = []
+    count = BATCH_SIZE
+    for row in rows:
+        if count + row.count > BATCH_SIZE:
+            packed.append([])
+            count = 0
+        packed[-1].append(row)
+        count += row.count
+    return packed
+
+
+def _with_attempt(events: str, attempts: int) -> bytes:
+    """A property value is a JSON string, whose quotes are escaped: only the field itself matches."""
     if attempts:
-        payload = payload.replace('"attemptNumber":0,', f'"attemptNumber":{attempts},', 1)
-    return payload.encode()
+        events = events.replace('"attemptNumber":0,', f'"attemptNumber":{attempts},')
+    return events.encode()
 
 
 def retry_delay_s(failures: int, scale: float) -> float:
@@ -147,24 +180,24 @@ class DeliveryWorker:
             if not claimed:
                 return 0
             targets = queries.targets(sorted({row[1] for row in claimed}))
-            groups: dict[tuple[int, int], list[tuple[int, str, int]]] = defaultdict(list)
-            for event_id, app_id, portal_id, payload, attempts in claimed:
-                groups[(app_id, portal_id)].append((event_id, payload, attempts))
-            batches: list[tuple[tuple[int, int], list[tuple[int, str, int]]]] = []
+            groups: dict[tuple[int, int], list[Row]] = defaultdict(list)
+            for row_id, app_id, portal_id, payload, attempts, count in claimed:
+                groups[(app_id, portal_id)].append(Row(row_id, payload, attempts, count))
+            batches: list[tuple[tuple[int, int], list[Row]]] = []
             unsent: list[int] = []
             no_target: list[int] = []
             with self._lock:
-                for key, events in groups.items():
+                for key, rows in groups.items():
                     if key[0] not in targets:
-                        no_target.extend(event_id for event_id, _, _ in events)
+                        no_target.extend(row.id for row in rows)
                         continue
                     limit = targets[key[0]][0].get("throttling", {}).get("maxConcurrentRequests", DEFAULT_CONCURRENCY)
-                    for start in range(0, len(events), BATCH_SIZE):
+                    for packed in _packed(rows):
                         if self._in_flight[key] >= limit:
-                            unsent.extend(event_id for event_id, _, _ in events[start:])
-                            break
+                            unsent.extend(row.id for row in packed)
+                            continue
                         self._in_flight[key] += 1
-                        batches.append((key, events[start : start + BATCH_SIZE]))
+                        batches.append((key, packed))
             # Events of an app whose settings went since wait (HubSpot pauses them), claimed again next round.
             queries.release(self.name, unsent + no_target)
         assert self._pool is not None
@@ -173,7 +206,7 @@ class DeliveryWorker:
             self._pool.submit(self._deliver, key, settings["targetUrl"], secret, events)
         return len(batches)
 
-    def _deliver(self, key: tuple[int, int], target: str, secret: str, events: list[tuple[int, str, int]]) -> None:
+    def _deliver(self, key: tuple[int, int], target: str, secret: str, events: list[Row]) -> None:
         try:
             self._send(key, target, secret, events)
         except Exception:
@@ -183,10 +216,11 @@ class DeliveryWorker:
                 self._in_flight[key] -= 1
             self._wake.set()
 
-    def _send(self, key: tuple[int, int], target: str, secret: str, events: list[tuple[int, str, int]]) -> None:
-        attempt = max(attempts for _, _, attempts in events)
-        # Stored payloads say `"attemptNumber":0`; a retry's number is put in their text, keeping the key order.
-        body = b"[" + b",".join(_with_attempt(payload, attempts) for _, payload, attempts in events) + b"]"
+    def _send(self, key: tuple[int, int], target: str, secret: str, rows: list[Row]) -> None:
+        attempt = max(row.attempts for row in rows)
+        # Each row is a JSON array of events saying `"attemptNumber":0`; a retry's number is put in their text
+        # (keeping the key order), and the rows' events are joined into one array.
+        body = b"[" + b",".join(_with_attempt(row.payload[1:-1], row.attempts) for row in rows) + b"]"
         started = time.time()
         status_code: int | None = None
         error: str | None = None
@@ -203,28 +237,28 @@ class DeliveryWorker:
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}"[:500]
         latency_ms = int((time.time() - started) * 1000)
-        ids = [event_id for event_id, _, _ in events]
+        ids = [row.id for row in rows]
         now = int(time.time() * 1000)
         with self.database.session(write=True, settle=False) as session:
             queries = OutboxQueries.of(session)
             if error is None:
                 queries.delivered(ids)
             else:
-                rows = []
-                for event_id, _, attempts in events:
-                    failures = attempts + 1
+                changes = []
+                for row in rows:
+                    failures = row.attempts + 1
                     if failures > MAX_RETRIES:
-                        rows.append(("failed", failures, now, event_id))
+                        changes.append(("failed", failures, now, row.id))
                     else:
                         delay = retry_delay_s(failures, self.retry_scale)
-                        rows.append(("pending", failures, now + int(delay * 1000), event_id))
-                queries.retry(rows)
+                        changes.append(("pending", failures, now + int(delay * 1000), row.id))
+                queries.retry(changes)
             queries.insert_delivery(
                 session.reserve_ids(1)[0],
                 (
                     key[0],
                     key[1],
-                    encode_json(ids).decode(),
+                    encode_json([e.eventId for e in _event_ids(body)]).decode(),
                     target,
                     "delivered" if error is None else "failed",
                     status_code,

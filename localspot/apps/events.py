@@ -23,6 +23,8 @@ from localspot.kernel.storage.session import encode_json
 # The classic subscription subjects and the object types they stand for.
 SUBJECTS = {"0-1": "contact", "0-2": "company", "0-3": "deal", "0-5": "ticket", "0-7": "product", "0-8": "line_item"}
 TYPE_OF_SUBJECT = {subject: type_id for type_id, subject in SUBJECTS.items()}
+# The most events one delivery carries (HubSpot's), and so one outbox row.
+BATCH_SIZE = 100
 # What HubSpot reports as the source of a change made through the API (as in property history).
 CHANGE_SOURCE = "API"
 _FLAGS = {CREATION: "CREATED", DELETION: "DELETED"}
@@ -91,37 +93,50 @@ class WebhookEvents:
         events: list[tuple[int, dict[str, Any]]] = []
         for change in changes:
             for listener in listeners:
-                for payload in _payloads(listener, change, object_type_id):
+                payload = _payload(listener, change, object_type_id, portal_id, occurred_at)
+                if payload is not None:
                     events.append((listener.app_id, payload))
         if not events:
             return
         ids = session.reserve_ids(len(events))
         now = int(time.time() * 1000)
-        rows = []
+        by_app: dict[int, list[bytes]] = {}
+        first_ids: dict[int, list[int]] = {}
         for event_id, (app_id, payload) in zip(ids, events, strict=True):
-            head = {
-                "eventId": event_id,
-                "subscriptionId": payload.pop("subscriptionId"),
-                "portalId": portal_id,
-                "appId": app_id,
-                "occurredAt": occurred_at,
-            }
-            rows.append((event_id, app_id, portal_id, encode_json({**head, **payload}).decode(), now, now))
+            payload["eventId"] = event_id
+            texts = by_app.setdefault(app_id, [])
+            if len(texts) % BATCH_SIZE == 0:
+                first_ids.setdefault(app_id, []).append(event_id)
+            texts.append(encode_json(payload))
+        # One row per app and up to BATCH_SIZE events (a delivery's most), keyed by its first event's id.
+        rows = [
+            (row_id, app_id, portal_id, (b"[" + b",".join(part) + b"]").decode(), len(part), now, now)
+            for app_id, texts in by_app.items()
+            for row_id, part in zip(
+                first_ids[app_id], (texts[i : i + BATCH_SIZE] for i in range(0, len(texts), BATCH_SIZE)), strict=True
+            )
+        ]
         OutboxQueries.of(session).insert_events(rows)
         self.wake()
 
 
-def _payloads(listener: Listener, change: Change, object_type_id: str) -> list[dict[str, Any]]:
-    """The events one change makes for one listener (none, one, or one per subscribed property)."""
+def _payload(
+    listener: Listener, change: Change, object_type_id: str, portal_id: int, occurred_at: int
+) -> dict[str, Any] | None:
+    """The event one change makes for one listener, if any (its `eventId` is set once the ids are reserved)."""
     kind = change.kind
     wanted = listener.kind
     if kind == CREATION and wanted == PROPERTY_CHANGE:
         kind = PROPERTY_CHANGE  # a creation also reports each subscribed property it sets
     elif kind != wanted:
-        return []
+        return None
     subject = "object" if listener.generic else SUBJECTS[object_type_id]
     base: dict[str, Any] = {
+        "eventId": 0,
         "subscriptionId": listener.subscription_id,
+        "portalId": portal_id,
+        "appId": listener.app_id,
+        "occurredAt": occurred_at,
         "subscriptionType": f"{subject}.{wanted}",
         "attemptNumber": 0,
         "objectId": change.object_id,
@@ -129,10 +144,10 @@ def _payloads(listener: Listener, change: Change, object_type_id: str) -> list[d
     if kind == PROPERTY_CHANGE:
         name = listener.property_name
         if name is None or change.properties is None or name not in change.properties:
-            return []
+            return None
         value = change.properties[name]
         if change.kind == CREATION and value == "":
-            return []
+            return None
         base.update(propertyName=name, propertyValue=value)
     if kind in _FLAGS:
         base["changeFlag"] = _FLAGS[kind]
@@ -141,4 +156,4 @@ def _payloads(listener: Listener, change: Change, object_type_id: str) -> list[d
         base["objectTypeId"] = object_type_id
     if change.details:
         base.update(change.details)
-    return [base]
+    return base

@@ -172,11 +172,12 @@ class OutboxQueries(Queries):
         )
         return [(row[0], row[1], _decode(row[2])) for row in rows]
 
-    def insert_events(self, rows: list[tuple[int, int, int, str, int, int]]) -> None:
-        """(id, app id, portal id, payload, next attempt at, created at) of new pending events."""
+    def insert_events(self, rows: list[tuple[int, int, int, str, int, int, int]]) -> None:
+        """(id, app id, portal id, payload (a JSON array), event count, next attempt at, created at) of new
+        pending rows of events."""
         self.executemany(
-            "INSERT INTO webhook_events (id, app_id, portal_id, payload, status, attempts, next_attempt_at, "
-            "created_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)",
+            "INSERT INTO webhook_events (id, app_id, portal_id, payload, event_count, status, attempts, "
+            "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
             rows,
         )
 
@@ -188,18 +189,18 @@ class OutboxQueries(Queries):
         )
         return row is not None
 
-    def claim(self, worker: str, now: int, until: int, limit: int) -> list[tuple[int, int, int, str, int]]:
-        """Due events no live claim holds, now claimed by `worker` until `until`: (id, app, portal, payload,
-        attempts). PostgreSQL skips rows another worker is claiming at the same moment."""
+    def claim(self, worker: str, now: int, until: int, limit: int) -> list[tuple[int, int, int, str, int, int]]:
+        """Due rows no live claim holds, now claimed by `worker` until `until`: (id, app, portal, payload,
+        attempts, event count). PostgreSQL skips rows another worker is claiming at the same moment."""
         skip = " FOR UPDATE SKIP LOCKED" if self.dialect.name != "sqlite" else ""
         rows = self.fetchall(
             "UPDATE webhook_events SET claimed_by = ?, claimed_until = ? WHERE id IN ("
             "SELECT id FROM webhook_events WHERE status = 'pending' AND next_attempt_at <= ? "
             f"AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY next_attempt_at, id LIMIT ?{skip}) "
-            "RETURNING id, app_id, portal_id, payload, attempts",
+            "RETURNING id, app_id, portal_id, payload, attempts, event_count",
             (worker, until, now, now, limit),
         )
-        return sorted((row[0], row[1], row[2], row[3], row[4]) for row in rows)
+        return sorted((row[0], row[1], row[2], row[3], row[4], row[5]) for row in rows)
 
     def release(self, worker: str, ids: list[int]) -> None:
         for part in chunks(ids):
@@ -258,5 +259,5 @@ class OutboxQueries(Queries):
 
     def event_counts(self, app_id: int | None) -> dict[str, int]:
         where, params = ("WHERE app_id = ?", (app_id,)) if app_id is not None else ("", ())
-        rows = self.fetchall(f"SELECT status, count(*) FROM webhook_events {where} GROUP BY status", params)
-        return {row[0]: row[1] for row in rows}
+        rows = self.fetchall(f"SELECT status, sum(event_count) FROM webhook_events {where} GROUP BY status", params)
+        return {row[0]: int(row[1]) for row in rows}

@@ -1,6 +1,7 @@
-"""The webhook outbox: each event a CRM write makes for an app's subscription, written in that write's
-transaction (`webhook_events`), and each delivery attempt of a batch of them (`webhook_deliveries`). A worker
-claims due events with `claimed_by`/`claimed_until`, so each is sent by one process at a time.
+"""The webhook outbox: the events a CRM write makes for an app's subscriptions, written in that write's
+transaction (`webhook_events`: one row per write and app, holding up to 100 events as a JSON array), and each
+delivery attempt (`webhook_deliveries`). A worker claims due rows with `claimed_by`/`claimed_until`, so each is
+sent by one process at a time.
 
 Revision ID: 0017
 Revises: 0015, 0016
@@ -18,7 +19,7 @@ def upgrade() -> None:
     integer = "BIGINT" if op.get_bind().dialect.name == "postgresql" else "INTEGER"
     op.execute(
         f"CREATE TABLE webhook_events (id {integer} PRIMARY KEY, app_id {integer} NOT NULL, "
-        f"portal_id {integer} NOT NULL, payload TEXT NOT NULL, status TEXT NOT NULL, "
+        f"portal_id {integer} NOT NULL, payload TEXT NOT NULL, event_count {integer} NOT NULL, status TEXT NOT NULL, "
         f"attempts {integer} NOT NULL, next_attempt_at {integer} NOT NULL, claimed_by TEXT, "
         f"claimed_until {integer}, created_at {integer} NOT NULL)"
     )

@@ -258,3 +258,24 @@ def test_generic_object_subscriptions_and_inactive_ones(subscribed, hooks_admin,
     assert [(e["subscriptionType"], e["objectTypeId"], e["objectId"]) for e in events] == [
         ("object.creation", "0-2", int(company))
     ]
+
+
+def test_an_unreachable_target_is_retried_and_listed(hooks_server, hooks_admin, crm):
+    from tests.support.server import free_port
+
+    app = subscribe(
+        hooks_server, hooks_admin, f"http://127.0.0.1:{free_port()}/gone", {"eventType": "contact.creation"}
+    )
+    try:
+        crm.post("/crm/v3/objects/contacts", json={"properties": {"lastname": "nobody listens"}})
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            listed = hooks_admin.get("/webhooks/deliveries", params={"appId": app["appId"]}).json()["results"]
+            if len(listed) >= 3:
+                break
+            time.sleep(0.05)
+        assert [d["attempt"] for d in reversed(listed)][:3] == [0, 1, 2]
+        assert {(d["status"], d["statusCode"]) for d in listed} == {("failed", None)}
+        assert "ConnectionRefusedError" in listed[0]["error"]
+    finally:
+        hooks_admin.delete(f"/apps/{app['appId']}")

@@ -30,7 +30,7 @@ import msgspec
 
 from localspot.apps.events import BATCH_SIZE
 from localspot.apps.queries import OutboxQueries
-from localspot.kernel.storage import Database
+from localspot.kernel.storage import Database, Session
 from localspot.kernel.storage.session import encode_json
 
 MAX_RETRIES = 10
@@ -128,6 +128,10 @@ class Row(NamedTuple):
     count: int
 
 
+# A finished request: its rows, whether it was delivered, and its webhook_deliveries row.
+Outcome = tuple[list[Row], bool, tuple[Any, ...]]
+
+
 class _EventId(msgspec.Struct):
     eventId: int
 
@@ -171,6 +175,8 @@ class DeliveryWorker:
         self._thread: threading.Thread | None = None
         self._pool: ThreadPoolExecutor | None = None
         self._connections = _Connections(timeout_s)
+        # Finished requests, recorded by the next round's transaction (or at stop).
+        self._outcomes: list[Outcome] = []
         self._in_flight: dict[tuple[int, int], int] = defaultdict(int)
         self._lock = threading.Lock()
 
@@ -193,6 +199,7 @@ class DeliveryWorker:
         self._thread.join(timeout=5)
         assert self._pool is not None
         self._pool.shutdown(wait=True, cancel_futures=False)
+        self._flush()
         self._thread = None
 
     # --- the loop ------------------------------------------------------------------------------------
@@ -216,12 +223,17 @@ class DeliveryWorker:
     def round(self) -> int:
         """Claims what is due and can be sent now, and hands each batch to the pool. Returns how many batches."""
         now = int(time.time() * 1000)
-        # A read first: an idle poll takes no write lock from the API's writers.
-        with self.database.session(write=False, settle=False) as session:
-            if not OutboxQueries.of(session).any_due(now):
-                return 0
+        with self._lock:
+            outcomes, self._outcomes = self._outcomes, []
+        if not outcomes:
+            # A read first: an idle poll takes no write lock from the API's writers.
+            with self.database.session(write=False, settle=False) as session:
+                if not OutboxQueries.of(session).any_due(now):
+                    return 0
+        # One transaction records the requests that finished and claims what is due next.
         with self.database.session(write=True, settle=False) as session:
             queries = OutboxQueries.of(session)
+            self._record(session, outcomes, now)
             claimed = queries.claim(self.name, now, now + int(CLAIM_S * 1000), CLAIM_LIMIT)
             if not claimed:
                 return 0
@@ -281,34 +293,42 @@ class DeliveryWorker:
         except (OSError, http.client.HTTPException, ValueError) as exc:
             error = f"{type(exc).__name__}: {exc}"[:500]
         latency_ms = int((time.time() - started) * 1000)
-        ids = [row.id for row in rows]
-        now = int(time.time() * 1000)
-        with self.database.session(write=True, settle=False) as session:
-            queries = OutboxQueries.of(session)
-            if error is None:
-                queries.delivered(ids)
+        delivery = (
+            key[0],
+            key[1],
+            encode_json([e.eventId for e in _event_ids(body)]).decode(),
+            target,
+            "delivered" if error is None else "failed",
+            status_code,
+            attempt,
+            latency_ms,
+            error,
+            int(started * 1000),
+        )
+        with self._lock:
+            self._outcomes.append((rows, error is None, delivery))
+
+    def _record(self, session: Session, outcomes: list[Outcome], now: int) -> None:
+        """What the finished requests did to their rows (delivered, or due again later), and the attempts."""
+        if not outcomes:
+            return
+        queries = OutboxQueries.of(session)
+        queries.delivered([row.id for rows, ok, _ in outcomes if ok for row in rows])
+        changes = []
+        for row in (row for rows, ok, _ in outcomes if not ok for row in rows):
+            failures = row.attempts + 1
+            if failures > MAX_RETRIES:
+                changes.append(("failed", failures, now, row.id))
             else:
-                changes = []
-                for row in rows:
-                    failures = row.attempts + 1
-                    if failures > MAX_RETRIES:
-                        changes.append(("failed", failures, now, row.id))
-                    else:
-                        delay = retry_delay_s(failures, self.retry_scale)
-                        changes.append(("pending", failures, now + int(delay * 1000), row.id))
-                queries.retry(changes)
-            queries.insert_delivery(
-                session.reserve_ids(1)[0],
-                (
-                    key[0],
-                    key[1],
-                    encode_json([e.eventId for e in _event_ids(body)]).decode(),
-                    target,
-                    "delivered" if error is None else "failed",
-                    status_code,
-                    attempt,
-                    latency_ms,
-                    error,
-                    int(started * 1000),
-                ),
-            )
+                delay = retry_delay_s(failures, self.retry_scale)
+                changes.append(("pending", failures, now + int(delay * 1000), row.id))
+        queries.retry(changes)
+        for delivery_id, (_, _, delivery) in zip(session.reserve_ids(len(outcomes)), outcomes, strict=True):
+            queries.insert_delivery(delivery_id, delivery)
+
+    def _flush(self) -> None:
+        with self._lock:
+            outcomes, self._outcomes = self._outcomes, []
+        if outcomes:
+            with self.database.session(write=True, settle=False) as session:
+                self._record(session, outcomes, int(time.time() * 1000))

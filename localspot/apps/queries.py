@@ -211,6 +211,7 @@ class OutboxQueries(Queries):
             )
 
     def delivered(self, ids: list[int]) -> None:
+        """The rows, delivered."""
         for part in chunks(ids):
             self.execute(
                 "UPDATE webhook_events SET status = 'delivered', attempts = attempts + 1, claimed_by = NULL, "

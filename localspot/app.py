@@ -18,6 +18,8 @@ from localspot import __version__
 from localspot.apps import admin_routes as app_admin_routes
 from localspot.apps import routes as oauth_routes
 from localspot.apps import webhook_routes
+from localspot.apps.delivery import DeliveryWorker
+from localspot.apps.events import WebhookEvents
 from localspot.apps.oauth import OAuthService
 from localspot.apps.registry import AppRegistry
 from localspot.apps.webhooks import WebhookSettings
@@ -125,10 +127,12 @@ class Services:
             ),
         )
         self.auth = Authenticator(database)
-        self.associations = AssociationService(database, self.schemas)
+        # Every record and association change is told to the webhooks' outbox, in the change's transaction.
+        self.webhook_events = WebhookEvents(database)
+        self.associations = AssociationService(database, self.schemas, self.webhook_events)
         self.v3_associations = V3RecordAssociations(self.associations)
         self.association_labels = AssociationLabelService(database, self.schemas)
-        self.records = RecordService(database, self.schemas)
+        self.records = RecordService(database, self.schemas, self.webhook_events)
         self.record_reads = RecordReads(database, self.records)
         self.lifecycle = RecordLifecycle(database, self.records, self.associations)
         self.properties = PropertyService(database, self.schemas)
@@ -253,10 +257,19 @@ class Control:
         self.clock = ClockAdmin(database, self.state)
         self.transfer = Transfer(database, services.schemas)
         self.apps = AppRegistry(database, self.portals)
-        self.webhooks = WebhookSettings(database)
+        events = services.webhook_events
+        # Any change of the shared settings (subscriptions, installs, an app deleted...) may change who listens.
+        self.state.on_change(events.forget)
+        self.webhooks = WebhookSettings(database, self.state, events.forget)
         self.oauth = OAuthService(
-            database, auto_approve=settings.oauth_auto_approve, default_portal_id=settings.portal_id
+            database,
+            auto_approve=settings.oauth_auto_approve,
+            default_portal_id=settings.portal_id,
+            installs=self.state,
+            forget=events.forget,
         )
+        self.deliveries = DeliveryWorker(database, retry_scale=settings.webhook_retry_scale)
+        events.wake = self.deliveries.wake
 
 
 def inspector(services: Services, control: Control, *, threaded: bool) -> list[BaseRoute]:
@@ -307,7 +320,7 @@ def create_app(services: Services, settings: Settings | None = None) -> TrafficG
             control.transfer,
             (control.faults, control.rate_limits, control.journal),
         )
-        admin.extend(app_admin_routes.routes(admin_api, control.apps))
+        admin.extend(app_admin_routes.routes(admin_api, control.apps, control.webhooks))
         # Before the admin API's mount, which takes every path under /_localspot.
         routes.extend(inspector(services, control, threaded=threaded))
         routes.extend(under_prefixes([(admin, ("/_localspot",))]))
@@ -331,12 +344,15 @@ def create_app(services: Services, settings: Settings | None = None) -> TrafficG
     runner = services.import_runner
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        # Background work of this process: imports left to run (its own, and those of a process that died).
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        # Background work of this process: imports left to run (its own, and those of a process that died),
+        # and the webhook delivery worker (each worker process has its own of both).
         runner.start()
+        control.deliveries.start()
         try:
             yield
         finally:
+            await run_in_threadpool(control.deliveries.stop)
             runner.stop()
 
     starlette = Starlette(

@@ -108,6 +108,16 @@ def _seconds(text: str) -> float:
 _positive_int = _int_at_least(1)
 
 
+def _scale(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value <= 1000:
+        raise argparse.ArgumentTypeError("must be from 0 to 1000")
+    return value
+
+
 def _journal_size(text: str) -> int:
     size = _int_at_least(0)(text)
     if size > MAX_JOURNAL_SIZE:
@@ -236,6 +246,13 @@ def _serve_options(serve: argparse.ArgumentParser) -> None:
     )
     _option(
         serve,
+        "--webhook-retry-scale",
+        "multiply HubSpot's webhook retry delays (85 s doubling, 10 retries over a day) by this; 0.001 for tests",
+        type=_scale,
+        default=Settings.webhook_retry_scale,
+    )
+    _option(
+        serve,
         "--rate-limits",
         "enforce HubSpot's rate limits of this product tier on the default portal (off by default)",
         choices=TIER_NAMES,
@@ -342,6 +359,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         export_on_exit=args.export_on_exit,
         journal_size=args.journal_size,
         rate_limits=args.rate_limits,
+        webhook_retry_scale=args.webhook_retry_scale,
     )
 
 

@@ -57,6 +57,8 @@ class Settings:
     journal_size: int = DEFAULT_JOURNAL_SIZE
     # HubSpot's rate limits of a product tier, applied to the default portal at start (`off`: none).
     rate_limits: str | None = None
+    # Webhook retry delays are multiplied by this (`serve --webhook-retry-scale`; 0.001 for tests).
+    webhook_retry_scale: float = 1.0
 
     def database_options(self) -> dict[str, Any]:
         """What `open_database` takes besides where the database is."""

@@ -1,1 +1,2 @@
-"""The app platform: apps, their OAuth 2.0 installs and tokens (webhooks are still to come)."""
+"""The app platform: apps, their OAuth 2.0 installs and tokens, and webhooks (settings, subscriptions, events and
+their deliveries)."""

@@ -5,13 +5,14 @@ plane's clock; refresh tokens until revoked or the app goes (docs/decisions.md, 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from localspot.apps import errors
 from localspot.apps.errors import ConsentProblem
+from localspot.apps.events import WEBHOOKS_VERSION, Changes
 from localspot.apps.queries import AppQueries, Grant
 from localspot.kernel.portals.auth import hash_token
 from localspot.kernel.storage import Database, Session
@@ -43,10 +44,21 @@ def _scopes(form: Form, name: str) -> list[str]:
 
 
 class OAuthService:
-    def __init__(self, database: Database, *, auto_approve: bool, default_portal_id: int) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        auto_approve: bool,
+        default_portal_id: int,
+        installs: Changes | None = None,
+        forget: Callable[[], None] = lambda: None,
+    ) -> None:
         self.database = database
         self.auto_approve = auto_approve
         self.default_portal_id = default_portal_id
+        # Told of each install (an exchanged code), so the webhooks' listeners are looked up again.
+        self.installs = installs
+        self.forget = forget
 
     # --- authorize ----------------------------------------------------------------------------------
 
@@ -104,6 +116,14 @@ class OAuthService:
     # --- the token endpoint ---------------------------------------------------------------------------
 
     def token(self, form: Form, *, client_credentials: bool) -> dict[str, Any]:
+        answer = self._token(form, client_credentials=client_credentials)
+        if _one(form, "grant_type") == "authorization_code":
+            self.forget()
+            if self.installs is not None:
+                self.installs.settle()
+        return answer
+
+    def _token(self, form: Form, *, client_credentials: bool) -> dict[str, Any]:
         with self.database.session(write=True) as session:
             queries = AppQueries.of(session)
             app = queries.app_by_client_id(_one(form, "client_id"))
@@ -121,6 +141,8 @@ class OAuthService:
                     raise errors.bad_redirect_uri()
                 refresh = "na1-" + secrets.token_urlsafe(32)
                 queries.insert_refresh_token(hash_token(refresh), grant, now)
+                if self.installs is not None:
+                    self.installs.touch(session, WEBHOOKS_VERSION)
                 return self._access_answer(session, grant, refresh, now)
             if grant_type == "refresh_token":
                 refresh = _one(form, "refresh_token")

@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 
-from localspot.kernel.storage.session import Queries, encode_json
+from localspot.kernel.storage.session import Queries, chunks, encode_json, placeholders
 
 _decode = msgspec.json.decode
 
@@ -47,6 +47,8 @@ class AppQueries(Queries):
             "tokens",
             "webhook_settings",
             "webhook_subscriptions",
+            "webhook_events",
+            "webhook_deliveries",
         ):
             self.execute(f"DELETE FROM {table} WHERE app_id = ?", (app_id,))
         return bool(self.fetchall("DELETE FROM apps WHERE id = ? RETURNING id", (app_id,)))
@@ -154,3 +156,109 @@ class WebhookQueries(Queries):
                 "DELETE FROM webhook_subscriptions WHERE app_id = ? AND id = ? RETURNING id", (app_id, subscription_id)
             )
         )
+
+
+class OutboxQueries(Queries):
+    """The webhook outbox: events waiting for delivery, claimed by one worker at a time, and the attempts."""
+
+    def listening(self, portal_id: int) -> list[tuple[int, int, dict[str, Any]]]:
+        """(app id, subscription id, subscription) of every subscription of the apps installed in the portal
+        (a refresh token of it) that have webhook settings."""
+        rows = self.fetchall(
+            "SELECT s.app_id, s.id, s.subscription FROM webhook_subscriptions s "
+            "JOIN webhook_settings w ON w.app_id = s.app_id "
+            "WHERE s.app_id IN (SELECT app_id FROM oauth_refresh_tokens WHERE portal_id = ?) ORDER BY s.id",
+            (portal_id,),
+        )
+        return [(row[0], row[1], _decode(row[2])) for row in rows]
+
+    def insert_events(self, rows: list[tuple[int, int, int, str, int, int, int]]) -> None:
+        """(id, app id, portal id, payload (a JSON array), event count, next attempt at, created at) of new
+        pending rows of events."""
+        self.executemany(
+            "INSERT INTO webhook_events (id, app_id, portal_id, payload, event_count, status, attempts, "
+            "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
+            rows,
+        )
+
+    def any_due(self, now: int) -> bool:
+        row = self.fetchone(
+            "SELECT id FROM webhook_events WHERE status = 'pending' AND next_attempt_at <= ? "
+            "AND (claimed_until IS NULL OR claimed_until < ?) LIMIT 1",
+            (now, now),
+        )
+        return row is not None
+
+    def claim(self, worker: str, now: int, until: int, limit: int) -> list[tuple[int, int, int, str, int, int]]:
+        """Due rows no live claim holds, now claimed by `worker` until `until`: (id, app, portal, payload,
+        attempts, event count). PostgreSQL skips rows another worker is claiming at the same moment."""
+        skip = " FOR UPDATE SKIP LOCKED" if self.dialect.name != "sqlite" else ""
+        rows = self.fetchall(
+            "UPDATE webhook_events SET claimed_by = ?, claimed_until = ? WHERE id IN ("
+            "SELECT id FROM webhook_events WHERE status = 'pending' AND next_attempt_at <= ? "
+            f"AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY next_attempt_at, id LIMIT ?{skip}) "
+            "RETURNING id, app_id, portal_id, payload, attempts, event_count",
+            (worker, until, now, now, limit),
+        )
+        return sorted((row[0], row[1], row[2], row[3], row[4], row[5]) for row in rows)
+
+    def release(self, worker: str, ids: list[int]) -> None:
+        for part in chunks(ids):
+            self.execute(
+                f"UPDATE webhook_events SET claimed_by = NULL, claimed_until = NULL "
+                f"WHERE claimed_by = ? AND id IN ({placeholders(len(part))})",
+                (worker, *part),
+            )
+
+    def delivered(self, ids: list[int]) -> None:
+        """The rows, delivered."""
+        for part in chunks(ids):
+            self.execute(
+                "UPDATE webhook_events SET status = 'delivered', attempts = attempts + 1, claimed_by = NULL, "
+                f"claimed_until = NULL WHERE id IN ({placeholders(len(part))})",
+                tuple(part),
+            )
+
+    def retry(self, rows: list[tuple[str, int, int, int]]) -> None:
+        """(status, attempts, next attempt at, id): pending again later, or failed for good."""
+        self.executemany(
+            "UPDATE webhook_events SET status = ?, attempts = ?, next_attempt_at = ?, claimed_by = NULL, "
+            "claimed_until = NULL WHERE id = ?",
+            rows,
+        )
+
+    def targets(self, app_ids: list[int]) -> dict[int, tuple[dict[str, Any], str]]:
+        """Each app's webhook settings and client secret."""
+        rows = self.fetchall(
+            "SELECT w.app_id, w.settings, a.definition FROM webhook_settings w JOIN apps a ON a.id = w.app_id "
+            f"WHERE w.app_id IN ({placeholders(len(app_ids)) or 'NULL'})",
+            tuple(app_ids),
+        )
+        return {row[0]: (_decode(row[1]), _decode(row[2])["clientSecret"]) for row in rows}
+
+    def insert_delivery(self, delivery_id: int, row: tuple[Any, ...]) -> None:
+        """(app id, portal id, event ids, target, status, status code, attempt, latency ms, error, started at)."""
+        self.execute(
+            "INSERT INTO webhook_deliveries (id, app_id, portal_id, event_ids, target, status, status_code, "
+            "attempt, latency_ms, error, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (delivery_id, *row),
+        )
+
+    def deliveries(self, app_id: int | None, status: str | None, limit: int) -> list[tuple[Any, ...]]:
+        where, params = ["1 = 1"], []
+        if app_id is not None:
+            where.append("app_id = ?")
+            params.append(app_id)
+        if status is not None:
+            where.append("status = ?")
+            params.append(status)
+        return self.fetchall(
+            "SELECT id, app_id, portal_id, event_ids, target, status, status_code, attempt, latency_ms, error, "
+            f"started_at FROM webhook_deliveries WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?",
+            (*params, limit),
+        )
+
+    def event_counts(self, app_id: int | None) -> dict[str, int]:
+        where, params = ("WHERE app_id = ?", (app_id,)) if app_id is not None else ("", ())
+        rows = self.fetchall(f"SELECT status, sum(event_count) FROM webhook_events {where} GROUP BY status", params)
+        return {row[0]: int(row[1]) for row in rows}

@@ -1,23 +1,29 @@
 """The webhooks v3 management API of an app: its settings (the target URL and throttling) and its
 subscriptions, authenticated by the app's developer API key as HubSpot's clients send it (`?hapikey=`, or as
-a bearer token). Deliveries are still to come (issue #16): this stores what they will follow."""
+a bearer token), and the admin API's listing of delivery attempts. The events themselves are written by
+`events.py` and sent by `delivery.py`."""
 
 from __future__ import annotations
 
+import contextlib
 import secrets
+from collections.abc import Iterator
 from typing import Any
 
 import msgspec
 
 from localspot.apps import errors
-from localspot.apps.queries import AppQueries, WebhookQueries
+from localspot.apps.events import WEBHOOKS_VERSION, Changes
+from localspot.apps.queries import AppQueries, OutboxQueries, WebhookQueries
 from localspot.kernel.batch import MAX_BATCH_INPUTS
 from localspot.kernel.errors import ApiError
 from localspot.kernel.numbers import Int32
-from localspot.kernel.storage import Database
+from localspot.kernel.storage import Database, Session
 from localspot.kernel.timeutil import iso_from_ms
 
 MAX_SUBSCRIPTIONS = 1000
+DELIVERY_STATUSES = ("delivered", "failed")
+EVENT_STATUSES = ("pending", "delivered", "failed")
 # Each object's subscription types, and the scope the app must declare for them (HubSpot's webhooks spec).
 _OBJECTS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "contact": (
@@ -102,8 +108,50 @@ def subscriptions_not_found(ids: list[str]) -> ApiError:
 
 
 class WebhookSettings:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, changes: Changes | None = None, forget: Any = None) -> None:
         self.database = database
+        self.changes = changes
+        self.forget = forget or (lambda: None)
+
+    @contextlib.contextmanager
+    def _changing(self) -> Iterator[Session]:
+        with self.database.session(write=True) as session:
+            yield session
+            if self.changes is not None:
+                self.changes.touch(session, WEBHOOKS_VERSION)
+        self.forget()
+        if self.changes is not None:
+            self.changes.settle()
+
+    def deliveries(self, raw_app_id: str | None, status: str | None, raw_limit: str | None) -> dict[str, Any]:
+        """The latest delivery attempts, newest first (`/_localspot/webhooks/deliveries`)."""
+        if raw_app_id is not None and (not raw_app_id.isdigit() or len(raw_app_id) > 18):
+            raise errors.invalid_app("appId", "must be an app id")
+        if status is not None and status not in DELIVERY_STATUSES:
+            raise errors.invalid_app("status", f"must be one of {', '.join(DELIVERY_STATUSES)}")
+        limit = int(raw_limit) if raw_limit and raw_limit.isdigit() else 100
+        app_id = int(raw_app_id) if raw_app_id is not None else None
+        with self.database.session(write=False) as session:
+            queries = OutboxQueries.of(session)
+            rows = queries.deliveries(app_id, status, min(max(limit, 1), 1000))
+            counts = queries.event_counts(app_id)
+        results = [
+            {
+                "id": str(row[0]),
+                "appId": row[1],
+                "portalId": row[2],
+                "eventIds": msgspec.json.decode(row[3]),
+                "target": row[4],
+                "status": row[5],
+                "statusCode": row[6],
+                "attempt": row[7],
+                "latencyMs": row[8],
+                "error": row[9],
+                "startedAt": iso_from_ms(row[10]),
+            }
+            for row in rows
+        ]
+        return {"results": results, "events": {name: counts.get(name, 0) for name in EVENT_STATUSES}}
 
     def app_for(self, raw_app_id: str, key: str | None) -> dict[str, Any]:
         """The app, when `key` is its developer API key; otherwise HubSpot's 401 for a bad key."""
@@ -133,7 +181,7 @@ class WebhookSettings:
         throttling: dict[str, Any] = {"maxConcurrentRequests": concurrency}
         if body.throttling is not None and body.throttling.period is not None:
             throttling["period"] = body.throttling.period
-        with self.database.session(write=True) as session:
+        with self._changing() as session:
             queries = WebhookQueries.of(session)
             now = iso_from_ms(session.clock.now_ms())
             before = queries.settings(app["appId"])
@@ -147,7 +195,7 @@ class WebhookSettings:
         return settings
 
     def delete_settings(self, app: dict[str, Any]) -> None:
-        with self.database.session(write=True) as session:
+        with self._changing() as session:
             WebhookQueries.of(session).delete_settings(app["appId"])
 
     # --- subscriptions -------------------------------------------------------------------------------
@@ -158,7 +206,7 @@ class WebhookSettings:
 
     def create_subscription(self, app: dict[str, Any], body: SubscriptionCreate) -> tuple[int, dict[str, Any]]:
         _check_subscription(app, body)
-        with self.database.session(write=True) as session:
+        with self._changing() as session:
             queries = WebhookQueries.of(session)
             if queries.count_subscriptions(app["appId"]) >= MAX_SUBSCRIPTIONS:
                 raise ApiError(
@@ -189,21 +237,21 @@ class WebhookSettings:
         return found[0]
 
     def set_active(self, app: dict[str, Any], raw_id: str, body: SubscriptionPatch) -> dict[str, Any]:
-        with self.database.session(write=True) as session:
+        with self._changing() as session:
             changed = self._toggle(session, app, {_subscription_id(raw_id): body.active})
         if not changed:
             raise subscriptions_not_found([raw_id])
         return changed[0]
 
     def delete_subscription(self, app: dict[str, Any], raw_id: str) -> None:
-        with self.database.session(write=True) as session:
+        with self._changing() as session:
             if not WebhookQueries.of(session).delete_subscription(app["appId"], _subscription_id(raw_id)):
                 raise subscriptions_not_found([raw_id])
 
     def batch_update(self, app: dict[str, Any], body: SubscriptionBatch) -> tuple[int, dict[str, Any]]:
         if len(body.inputs) > MAX_BATCH_INPUTS:
             raise errors.invalid_app("inputs", f"at most {MAX_BATCH_INPUTS} inputs")
-        with self.database.session(write=True) as session:
+        with self._changing() as session:
             started = iso_from_ms(session.clock.now_ms())
             wanted = {item.id: item.active for item in body.inputs}
             results = self._toggle(session, app, wanted)

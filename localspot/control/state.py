@@ -71,6 +71,12 @@ class ControlState:
         applies the change as soon as it commits (the version moved, so others reload on their next check)."""
         self._load(session, ControlQueries.of(session).version())
 
+    def touch(self, session: Session, name: str) -> None:
+        """Moves the counter `name` (for other parts whose own data every worker caches: webhooks' listeners)."""
+        queries = ControlQueries.of(session)
+        queries.save_setting(name, queries.settings().get(name, 0) + 1)
+        self.changed(session)
+
     def settle(self) -> None:
         """After a change: wait until every other worker has had the time to see it."""
         if self.workers > 1:

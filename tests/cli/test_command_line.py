@@ -146,6 +146,11 @@ def test_a_bad_journal_size_or_rate_limit_tier_is_refused():
     _assert_refused(run_localspot("serve", env={"LOCALSPOT_RATE_LIMITS": "gold"}), "LOCALSPOT_RATE_LIMITS")
 
 
+def test_a_bad_webhook_retry_scale_is_refused():
+    _assert_refused(run_localspot("serve", "--webhook-retry-scale", "fast"), "--webhook-retry-scale", "not a number")
+    _assert_refused(run_localspot("serve", "--webhook-retry-scale", "-1"), "--webhook-retry-scale", "0 to 1000")
+
+
 def test_a_port_in_use_is_refused(tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -30,6 +30,7 @@ from localspot.kernel.portals.scopes import Operation
 from localspot.kernel.schema import ObjectType, PortalSchema
 from localspot.kernel.schema.model import ASSOCIATION_CATEGORIES, HUBSPOT_DEFINED, AssociationType
 from localspot.kernel.storage import Database, Session
+from localspot.kernel.storage.events import EventSink, NoEvents
 
 MAX_WRITE_INPUTS = 2000
 MAX_READ_INPUTS = 1000
@@ -104,9 +105,11 @@ class _Pair:
 
 
 class AssociationService:
-    def __init__(self, database: Database, schemas: SchemaCache) -> None:
+    def __init__(self, database: Database, schemas: SchemaCache, events: EventSink | None = None) -> None:
         self.database = database
         self.schemas = schemas
+        # Told of every association added or removed, in the change's transaction (webhook events).
+        self.events: EventSink = events or NoEvents()
         # SQLite's new association rows wait in association_pending until something reads associations.
         database.defer(
             "associations",
@@ -127,6 +130,9 @@ class AssociationService:
         AssociationQueries.of(session).delete_associations_of(portal_id, record_ids)
 
     # --- shared --------------------------------------------------------------------------------------
+
+    def _writer(self, session: Session, pair: _Pair, portal_id: int) -> AssociationWriter:
+        return AssociationWriter(session, pair.schema, portal_id, pair.from_type, pair.to_type, self.events)
 
     def open_pair(self, session: Session, principal: Principal, from_name: str, to_name: str, *, write: bool) -> _Pair:
         """Reads need one of the from-type's read scopes, writes one of its write scopes."""
@@ -164,9 +170,9 @@ class AssociationService:
             pair = self.open_pair(session, principal, from_name, to_name, write=True)
             default = pair.default_type()
             from_id, to_id = self.record_pair(session, principal.portal_id, pair, from_raw, to_raw)
-            failures, _ = AssociationWriter(
-                session, pair.schema, principal.portal_id, pair.from_type, pair.to_type
-            ).apply([PairChange(from_id, to_id, add=[default])])
+            failures, _ = self._writer(session, pair, principal.portal_id).apply(
+                [PairChange(from_id, to_id, add=[default])]
+            )
             if failures:
                 raise failures[0]
         outcome.results = _default_results(from_id, to_id, default)
@@ -189,9 +195,9 @@ class AssociationService:
             if isinstance(types, ApiError):
                 raise types
             from_id, to_id = self.record_pair(session, principal.portal_id, pair, from_raw, to_raw)
-            failures, state = AssociationWriter(
-                session, pair.schema, principal.portal_id, pair.from_type, pair.to_type
-            ).apply([PairChange(from_id, to_id, add=types, replace_labels=True)])
+            failures, state = self._writer(session, pair, principal.portal_id).apply(
+                [PairChange(from_id, to_id, add=types, replace_labels=True)]
+            )
             if failures:
                 raise failures[0]
         return 201, pair.labels_between(from_id, to_id, state[(from_id, to_id)])
@@ -224,10 +230,10 @@ class AssociationService:
     def archive(self, principal: Principal, from_name: str, from_raw: str, to_name: str, to_raw: str) -> None:
         """Removes every association between the two records; 204 whether or not there was one."""
         with self.database.session(write=True) as session:
-            self.open_pair(session, principal, from_name, to_name, write=True)
+            pair = self.open_pair(session, principal, from_name, to_name, write=True)
             from_id, to_id = parse_record_id(from_raw), parse_record_id(to_raw)
             if from_id is not None and to_id is not None:
-                AssociationQueries.of(session).delete_association_pairs(principal.portal_id, [(from_id, to_id)])
+                self._writer(session, pair, principal.portal_id).clear([(from_id, to_id)])
 
     # --- v4 batch API --------------------------------------------------------------------------------
 
@@ -325,7 +331,7 @@ class AssociationService:
                         failures[index] = change
                     else:
                         planned.append((index, change))
-            writer = AssociationWriter(session, pair.schema, portal_id, pair.from_type, pair.to_type)
+            writer = self._writer(session, pair, portal_id)
             limit_failures, state = writer.apply([change for _, change in planned])
         for position, (index, change) in enumerate(planned):
             if position in limit_failures:
@@ -402,8 +408,8 @@ class AssociationService:
                 if from_id is not None and to_id is not None:
                     pairs.append((from_id, to_id))
         with self.database.session(write=True) as session:
-            self.open_pair(session, principal, from_name, to_name, write=True)
-            AssociationQueries.of(session).delete_association_pairs(principal.portal_id, pairs)
+            pair = self.open_pair(session, principal, from_name, to_name, write=True)
+            self._writer(session, pair, principal.portal_id).clear(pairs)
 
     def batch_archive_labels(
         self, principal: Principal, from_name: str, to_name: str, inputs: list[LabeledPair]
@@ -420,7 +426,7 @@ class AssociationService:
                 from_id, to_id = parse_record_id(item.from_.id), parse_record_id(item.to.id)
                 if from_id is not None and to_id is not None and types:
                     changes.append(PairChange(from_id, to_id, remove=types))
-            AssociationWriter(session, pair.schema, principal.portal_id, pair.from_type, pair.to_type).apply(changes)
+            self._writer(session, pair, principal.portal_id).apply(changes)
 
     # --- v3 ------------------------------------------------------------------------------------------
 
@@ -442,7 +448,7 @@ class AssociationService:
                 from_id, to_id = parse_record_id(item.from_.id), parse_record_id(item.to.id)
                 if from_id is not None and to_id is not None:
                     changes.append(PairChange(from_id, to_id, remove=[definition]))
-            AssociationWriter(session, pair.schema, principal.portal_id, pair.from_type, pair.to_type).apply(changes)
+            self._writer(session, pair, principal.portal_id).apply(changes)
 
 
 def cursor_of(after: str | None) -> int:

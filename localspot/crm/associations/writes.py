@@ -18,6 +18,7 @@ from localspot.kernel.errors import ApiError
 from localspot.kernel.schema import ObjectType, PortalSchema
 from localspot.kernel.schema.model import AssociationType
 from localspot.kernel.storage import Session
+from localspot.kernel.storage.events import ASSOCIATION_CHANGE, Change, EventSink, NoEvents
 
 
 @dataclass
@@ -44,9 +45,17 @@ class _Limits:
 
 class AssociationWriter:
     def __init__(
-        self, session: Session, schema: PortalSchema, portal_id: int, from_type: ObjectType, to_type: ObjectType
+        self,
+        session: Session,
+        schema: PortalSchema,
+        portal_id: int,
+        from_type: ObjectType,
+        to_type: ObjectType,
+        events: EventSink | None = None,
     ) -> None:
         self.session = session
+        self.events: EventSink = events or NoEvents()
+        self.types = (from_type, to_type)
         self.schema = schema
         self.portal_id = portal_id
         self.from_type = from_type.object_type_id
@@ -155,6 +164,41 @@ class AssociationWriter:
         AssociationQueries.of(self.session).delete_association_pairs(self.portal_id, cleared)
         AssociationQueries.of(self.session).delete_associations(self.portal_id, deletes)
         AssociationQueries.of(self.session).insert_associations(self.portal_id, inserts, self.session.clock.now_ms())
+        added = [pair for pair, before in original.items() if not before and state[pair]]
+        self._report(added, removed=False)
+        self._report(cleared, removed=True)
+
+    def clear(self, pairs: Sequence[tuple[int, int]]) -> None:
+        """Every association between each pair, in both directions."""
+        queries = AssociationQueries.of(self.session)
+        if self._watched():
+            stored = queries.association_types_between(self.portal_id, self.to_type, sorted(set(pairs)))
+            self._report([pair for pair in sorted(stored) if stored[pair]], removed=True)
+        queries.delete_association_pairs(self.portal_id, pairs)
+
+    def _watched(self) -> bool:
+        return any(self.events.watches(self.session, self.portal_id, t.object_type_id) for t in self.types)
+
+    def _report(self, pairs: Sequence[tuple[int, int]], *, removed: bool) -> None:
+        """An associationChange for each side of each pair (HubSpot sends one per direction)."""
+        if not pairs or not self._watched():
+            return
+        for (one, other), flip in ((self.types, False), (self.types[::-1], True)):
+            if not self.events.watches(self.session, self.portal_id, one.object_type_id):
+                continue
+            name = f"{one.error_name}_TO_{other.error_name}"
+            changes = []
+            for pair in pairs:
+                from_id, to_id = pair[::-1] if flip else pair
+                details = {
+                    "associationType": name,
+                    "fromObjectId": from_id,
+                    "toObjectId": to_id,
+                    "associationRemoved": removed,
+                    "isPrimaryAssociation": False,
+                }
+                changes.append(Change(ASSOCIATION_CHANGE, from_id, None, details))
+            self.events.record(self.session, self.portal_id, one.object_type_id, changes)
 
     def _inverse_key(self, key: TypeKey) -> TypeKey | None:
         definition = self.schema.association_type(self.from_type, self.to_type, key[0], key[1])

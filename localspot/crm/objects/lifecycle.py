@@ -18,6 +18,7 @@ from localspot.crm.objects.service import RecordService
 from localspot.kernel import errors
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.storage import Database
+from localspot.kernel.storage.events import DELETION, MERGE, PRIVACY_DELETION, Change
 
 
 class RecordLifecycle:
@@ -52,6 +53,17 @@ class RecordLifecycle:
             self.associations.move_all(session, portal_id, merged.id, primary.id)
             missing = {name: value for name, value in merged.properties.items() if not primary.properties.get(name)}
             survivor = self.records.apply_changes(session, portal_id, object_type, primary, missing)
+            events = self.records.events
+            if events.watches(session, portal_id, object_type.object_type_id):
+                details = {
+                    "primaryObjectId": primary.id,
+                    "mergedObjectIds": [merged.id],
+                    "newObjectId": primary.id,
+                    "numberOfPropertiesMoved": len(missing),
+                }
+                events.record(
+                    session, portal_id, object_type.object_type_id, [Change(MERGE, primary.id, None, details)]
+                )
         return render_record(object_type, survivor)
 
     def gdpr_delete(self, principal: Principal, type_name: str, body: GdprDeleteInput) -> None:
@@ -79,3 +91,7 @@ class RecordLifecycle:
             HistoryQueries.of(session).delete_history(portal_id, doomed)
             UniqueValueQueries.of(session).release_all_unique_values(portal_id, doomed)
             LifecycleQueries.of(session).delete_records(portal_id, doomed)
+            if self.records.events.watches(session, portal_id, type_id):
+                # HubSpot sends both: the privacy deletion and the ordinary deletion.
+                changes = [Change(PRIVACY_DELETION, record_id), Change(DELETION, record_id)]
+                self.records.events.record(session, portal_id, type_id, changes)

@@ -8,16 +8,15 @@ from typing import Any
 
 from localspot.crm.associations import inline as inline_associations
 from localspot.crm.objects import identity
+from localspot.crm.objects.batch_steps import collect, start_batch, validate_creates
 from localspot.crm.objects.inputs import CreateInput, PropertyValue, UpdateInput
 from localspot.crm.objects.pending import Pending
 from localspot.crm.objects.queries.history import HistoryQueries
 from localspot.crm.objects.queries.records import RecordQueries
 from localspot.crm.objects.queries.unique import UniqueValueQueries
-from localspot.crm.objects.rendering import render_record
-from localspot.crm.objects.values import stored_as_given, validate_properties
+from localspot.crm.objects.values import validate_properties
 from localspot.kernel import errors
-from localspot.kernel.batch import MAX_BATCH_INPUTS, BatchOutcome, with_trace_id
-from localspot.kernel.clock import Clock
+from localspot.kernel.batch import MAX_BATCH_INPUTS, BatchOutcome
 from localspot.kernel.errors import ApiError
 from localspot.kernel.errors import object_types as object_type_errors
 from localspot.kernel.portals.principal import Principal
@@ -25,6 +24,7 @@ from localspot.kernel.portals.schema_cache import SchemaCache
 from localspot.kernel.portals.scopes import Operation
 from localspot.kernel.schema import ObjectType, PortalSchema
 from localspot.kernel.storage import Database, Session, UniqueViolation
+from localspot.kernel.storage.events import CREATION, DELETION, PROPERTY_CHANGE, Change, EventSink, NoEvents, emit
 from localspot.kernel.storage.records import RecordRow
 
 SOURCE_API = "API"
@@ -36,9 +36,11 @@ UPSERT_ATTEMPTS = 5
 
 
 class RecordService:
-    def __init__(self, database: Database, schemas: SchemaCache) -> None:
+    def __init__(self, database: Database, schemas: SchemaCache, events: EventSink | None = None) -> None:
         self.database = database
         self.schemas = schemas
+        # Told of every record change, in the change's transaction (webhook events).
+        self.events: EventSink = events or NoEvents()
 
     # --- helpers shared by every operation -------------------------------------------------------------
 
@@ -63,7 +65,7 @@ class RecordService:
         """All-or-nothing, unless every input carries an objectWriteTraceId: then valid inputs are
         created and invalid ones reported in a 207. `inside(session, failures)` runs in the write's own
         transaction, after it (an import records its progress with the rows it wrote)."""
-        outcome, partial = _start_batch(inputs, self.database.clock)
+        outcome, partial = start_batch(inputs, self.database.clock)
         portal_id = principal.portal_id
         # Values are checked before the write lock is taken, against the schema this process last loaded,
         # so other writers wait only for what needs the database; if the schema moved meanwhile (another
@@ -72,12 +74,12 @@ class RecordService:
         early_type = cached.find(type_name) if cached is not None else None
         if early_type is not None and early_type.unsupported_writes(["create"]):
             early_type = None  # refused once the type is opened below
-        checked = _validate_creates(early_type, inputs, portal_id) if early_type is not None else None
+        checked = validate_creates(early_type, inputs, portal_id) if early_type is not None else None
         try:
             with self.database.session(write=True) as session:
                 schema, object_type = self.open_type(session, principal, type_name, write=True, operations=["create"])
                 if checked is None or object_type is not early_type:
-                    checked = _validate_creates(object_type, inputs, portal_id)
+                    checked = validate_creates(object_type, inputs, portal_id)
                 pending, failures = checked
                 targets = inline_associations.lookup_targets(
                     session, portal_id, [inputs[p.index].associations for p in pending]
@@ -105,7 +107,7 @@ class RecordService:
                     inside(session, failures, set(created))
         except UniqueViolation:
             raise self._conflict_after_race(principal, type_name, [p.values for p in pending]) from None
-        _collect(outcome, object_type, created, failures, [item.object_write_trace_id for item in inputs])
+        collect(outcome, object_type, created, failures, [item.object_write_trace_id for item in inputs])
         return outcome
 
     def _insert(
@@ -136,6 +138,14 @@ class RecordService:
             for row in inline_associations.association_rows(rid, type_id, p.staged_associations or ())
         ]
         inline_associations.insert_associations(session, portal_id, association_rows, now)
+        if self.events.watches(session, portal_id, type_id):
+            emit(
+                self.events,
+                session,
+                portal_id,
+                type_id,
+                [Change(CREATION, rid, p.values) for rid, p in zip(ids, pending, strict=True)],
+            )
         return {
             p.index: RecordRow(rid, type_id, now, now, False, None, p.values)
             for rid, p in zip(ids, pending, strict=True)
@@ -148,7 +158,7 @@ class RecordService:
     ) -> BatchOutcome:
         """Missing records come back as one OBJECT_NOT_FOUND error in a 207; invalid values fail the
         whole batch unless every input carries an objectWriteTraceId."""
-        outcome, partial = _start_batch(inputs, self.database.clock)
+        outcome, partial = start_batch(inputs, self.database.clock)
         portal_id = principal.portal_id
         failures: dict[int, ApiError] = {}
         missing: list[int] = []
@@ -181,7 +191,7 @@ class RecordService:
                     inside(session, {**failures, **missed}, set())
         except UniqueViolation:
             raise self._conflict_after_race(principal, type_name, [p.values for p in pending]) from None
-        _collect(outcome, object_type, updated, failures, [item.object_write_trace_id for item in inputs])
+        collect(outcome, object_type, updated, failures, [item.object_write_trace_id for item in inputs])
         if missing:
             outcome.errors.append(
                 errors.objects_not_found(
@@ -238,6 +248,17 @@ class RecordService:
         HistoryQueries.of(session).insert_history(portal_id, history_rows)
         UniqueValueQueries.of(session).release_unique_values(portal_id, type_id, released)
         UniqueValueQueries.of(session).claim_unique_values(portal_id, type_id, claimed)
+        if changes and self.events.watches(session, portal_id, type_id):
+            changed: dict[int, dict[str, str]] = {}
+            for record, name, _, value in changes:
+                changed.setdefault(record.id, {})[name] = value
+            emit(
+                self.events,
+                session,
+                portal_id,
+                type_id,
+                [Change(PROPERTY_CHANGE, rid, values) for rid, values in changed.items()],
+            )
         return updated
 
     # --- batch upsert ----------------------------------------------------------------------------------
@@ -263,7 +284,7 @@ class RecordService:
     def _upsert(
         self, principal: Principal, type_name: str, inputs: Sequence[UpdateInput], inside: InTransaction
     ) -> BatchOutcome:
-        outcome, partial = _start_batch(inputs, self.database.clock)
+        outcome, partial = start_batch(inputs, self.database.clock)
         portal_id = principal.portal_id
         failures: dict[int, ApiError] = {}
         pending: list[Pending] = []
@@ -306,7 +327,7 @@ class RecordService:
             written.update(self._insert(session, portal_id, object_type, [p for p in pending if not p.record]))
             if inside is not None:
                 inside(session, failures, {p.index for p in pending if p.record is None})
-        _collect(outcome, object_type, written, failures, [item.object_write_trace_id for item in inputs])
+        collect(outcome, object_type, written, failures, [item.object_write_trace_id for item in inputs])
         created = {p.index for p in pending if p.record is None}
         for index, result in zip(sorted(written), outcome.results, strict=True):
             result["new"] = index in created
@@ -362,6 +383,14 @@ class RecordService:
                 principal.portal_id, object_type.object_type_id, parsed, self.database.clock.now_ms()
             )
             UniqueValueQueries.of(session).release_all_unique_values(principal.portal_id, archived)
+            if archived and self.events.watches(session, principal.portal_id, object_type.object_type_id):
+                emit(
+                    self.events,
+                    session,
+                    principal.portal_id,
+                    object_type.object_type_id,
+                    [Change(DELETION, record_id) for record_id in archived],
+                )
 
     # --- single-record writes: the batch paths with one input ------------------------------------------
 
@@ -446,44 +475,3 @@ class RecordService:
                 for value, owner in owners.items():
                     return errors.unique_value_conflict(object_type.object_type_id, prop.name, value, str(owner))
         return ApiError(409, "CONFLICT", "A unique value was taken by a concurrent write; retry the request.")
-
-
-def _validate_creates(
-    object_type: ObjectType, inputs: Sequence[CreateInput], portal_id: int
-) -> tuple[list[Pending], dict[int, ApiError]]:
-    """Each input's stored values (a create stores no empty ones), or its validation error."""
-    if stored_as_given(object_type, [item.properties for item in inputs]):
-        return [Pending(index, item.object_write_trace_id, item.properties) for index, item in enumerate(inputs)], {}  # type: ignore[arg-type]
-    pending: list[Pending] = []
-    failures: dict[int, ApiError] = {}
-    for index, item in enumerate(inputs):
-        try:
-            values = validate_properties(object_type, item.properties, portal_id=portal_id, creating=True)
-        except ApiError as error:
-            failures[index] = error
-            continue
-        if "" in values.values():
-            values = {name: value for name, value in values.items() if value != ""}
-        pending.append(Pending(index, item.object_write_trace_id, values))
-    return pending, failures
-
-
-def _start_batch(inputs: Sequence[CreateInput] | Sequence[UpdateInput], clock: Clock) -> tuple[BatchOutcome, bool]:
-    """The outcome to fill, and whether invalid inputs become 207 errors (every input has a trace id)."""
-    if len(inputs) > MAX_BATCH_INPUTS:
-        raise errors.too_many_inputs(MAX_BATCH_INPUTS)
-    return BatchOutcome(clock), bool(inputs) and all(item.object_write_trace_id for item in inputs)
-
-
-def _collect(
-    outcome: BatchOutcome,
-    object_type: ObjectType,
-    written: dict[int, RecordRow],
-    failures: dict[int, ApiError],
-    trace_ids: Sequence[str | None],
-) -> None:
-    """Results and errors in input order, each naming its input's objectWriteTraceId."""
-    outcome.results = [
-        render_record(object_type, written[index], trace_id=trace_ids[index]) for index in sorted(written)
-    ]
-    outcome.errors = [with_trace_id(failures[index], trace_ids[index]) for index in sorted(failures)]

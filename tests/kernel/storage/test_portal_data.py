@@ -9,8 +9,17 @@ from localspot.kernel.storage.portal_data import DERIVED_TABLES, JOB_TABLES, POR
 
 # Tables with a portal_id that reset and snapshots leave alone: the portal's tokens and its apps' installs
 # (OAuth codes and refresh tokens), and the control plane's own records of the portal (its snapshots, its
-# rate-limit counters), which it clears itself.
-KEPT_APART = {"tokens", "oauth_codes", "oauth_refresh_tokens", "portal_snapshots", "rate_counters"}
+# rate-limit counters), which it clears itself; and the apps' webhook outbox and delivery log, which the app
+# platform owns (a reset does not take back events already committed).
+KEPT_APART = {
+    "tokens",
+    "oauth_codes",
+    "oauth_refresh_tokens",
+    "portal_snapshots",
+    "rate_counters",
+    "webhook_events",
+    "webhook_deliveries",
+}
 
 
 def test_every_table_with_a_portal_id_is_known(tmp_path):

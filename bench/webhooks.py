@@ -1,0 +1,139 @@
+"""What webhooks cost a write, and how soon they arrive: batch creates of 100 tasks against a server where an
+installed app subscribes to task creation (`object.creation`, objectTypeId 0-27) and delivers to a local
+receiver, and against one without subscriptions, in the same run (blocks of 10 creates alternate), as records
+per second, their ratio
+(issue #16 asks for within 10%), and the commit-to-delivery latency of the events (receiver arrival minus the
+moment the create's answer came back, p50 and p95; issue #16 asks for a p50 within 50 ms).
+
+    python -m bench.webhooks [--rounds 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import statistics
+import tempfile
+import time
+from multiprocessing.connection import Connection
+
+import httpx
+
+from tests.apps.test_webhook_deliveries import subscribe
+from tests.support.receiver import Receiver
+from tests.support.server import LocalspotServer, Storage
+
+TOKEN = "bench-token"
+BLOCK = 10
+PATH = "/crm/v3/objects/tasks/batch/create"
+BATCH = {
+    "inputs": [{"properties": {"hs_timestamp": "2026-01-01T00:00:00Z", "hs_task_subject": f"t{i}"}} for i in range(100)]
+}
+
+
+def _create(api: httpx.Client) -> tuple[float, list[int]]:
+    """When the answer came back, and the ids created."""
+    response = api.post(PATH, json=BATCH)
+    assert response.status_code == 201, response.text
+    return time.time(), [int(r["id"]) for r in response.json()["results"]]
+
+
+def _receive(conn: Connection) -> None:
+    """The receiver, in a process of its own (so its parsing takes no time from the bench's client): answers
+    `count` with the events received, `arrivals` with (received at, object id) of each."""
+    with Receiver() as receiver:
+        conn.send(receiver.url)
+        while (asked := conn.recv()) != "stop":
+            if asked == "count":
+                conn.send(len(receiver.events()))
+            else:
+                conn.send([(d.received_at, e["objectId"]) for d in list(receiver.deliveries) for e in d.events])
+
+
+class RemoteReceiver:
+    def __init__(self) -> None:
+        self.conn, child = multiprocessing.Pipe()
+        self.process = multiprocessing.Process(target=_receive, args=(child,), daemon=True)
+        self.process.start()
+        self.url: str = self.conn.recv()
+
+    def ask(self, what: str):
+        self.conn.send(what)
+        return self.conn.recv()
+
+    def wait_for(self, count: int, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while self.ask("count") < count:
+            assert time.monotonic() < deadline, "the receiver did not get every event"
+            time.sleep(0.01)
+
+    def __enter__(self) -> RemoteReceiver:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.conn.send("stop")
+        self.process.join(timeout=5)
+
+
+def run(rounds: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as work_dir, RemoteReceiver() as receiver:
+        servers = {
+            label: LocalspotServer(Storage(["--db", f"{work_dir}/{label}.db"]), TOKEN, extra_args=["--quiet"]).start()
+            for label in ("none", "one subscription")
+        }
+        clients = {
+            label: httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60)
+            for label, server in servers.items()
+        }
+        subscribed = servers["one subscription"]
+        with httpx.Client(base_url=f"{subscribed.url}/_localspot", timeout=30) as admin:
+            subscribe(subscribed, admin, receiver.url, {"eventType": "object.creation", "objectTypeId": "0-27"})
+        try:
+            for api in clients.values():
+                for _ in range(5):  # warm up
+                    _create(api)
+            receiver.wait_for(500)
+            warm = receiver.ask("count")
+            # Blocks of BLOCK creates back to back, alternating between the servers: a block's time includes the
+            # deliveries its server makes meanwhile (on the same two cores), not the other server's.
+            seconds: dict[str, float] = dict.fromkeys(clients, 0.0)
+            answered: dict[int, float] = {}
+            for _ in range(max(rounds // BLOCK, 1)):
+                for label, api in clients.items():
+                    started = time.perf_counter()
+                    for _ in range(BLOCK):
+                        at, ids = _create(api)
+                        if label == "one subscription":
+                            answered.update(dict.fromkeys(ids, at))
+                    seconds[label] += time.perf_counter() - started
+                    receiver.wait_for(warm + len(answered))
+            latencies = [
+                (at - answered[object_id]) * 1000 for at, object_id in receiver.ask("arrivals") if object_id in answered
+            ]
+        finally:
+            for api in clients.values():
+                api.close()
+            for server in servers.values():
+                server.stop()
+    records = max(rounds // BLOCK, 1) * BLOCK * 100
+    none, one = (records / seconds[label] for label in ("none", "one subscription"))
+    quantiles = statistics.quantiles(latencies, n=20)
+    return {
+        "records/s, no subscription": none,
+        "records/s, one subscription": one,
+        "throughput ratio (one / none)": one / none,
+        "commit to delivery p50 (ms)": statistics.median(latencies),
+        "commit to delivery p95 (ms)": quantiles[18],
+        "events delivered": len(latencies),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=200)
+    for name, value in run(parser.parse_args().rounds).items():
+        print(f"{name:<40}{value:>10.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,334 @@
+"""The delivery worker: a thread per server process that sends the outbox's due events to each app's
+`targetUrl`, signed as HubSpot signs, and retries failures on HubSpot's schedule.
+
+Each round claims due outbox rows (one write's events for one app, up to 100 a row) atomically
+(`claimed_by`/`claimed_until`), so with several workers or servers each event is sent by one process at a
+time; a claim a killed process left behind expires after CLAIM_S and the row is sent again (at least once:
+`eventId` lets receivers deduplicate). Rows go out per (app, portal), packed into requests of up to 100 events,
+at most `maxConcurrentRequests` requests in flight per (app, portal). A non-2xx answer, a timeout or a refused
+connection schedules each row of the request again, `85 s * 2^(k-1)` (+-20%) after its
+k-th failure, times `--webhook-retry-scale`; after the tenth retry the event is failed for good."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import http.client
+import logging
+import random
+import ssl
+import threading
+import time
+import uuid
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
+
+import msgspec
+
+from localspot.apps.events import BATCH_SIZE
+from localspot.apps.queries import OutboxQueries
+from localspot.kernel.storage import Database, Session
+from localspot.kernel.storage.session import encode_json
+
+MAX_RETRIES = 10
+RETRY_BASE_S = 85.0
+JITTER = 0.2
+TIMEOUT_S = 5.0
+CLAIM_S = TIMEOUT_S + 2.0
+POLL_S = 0.25
+CLAIM_LIMIT = 1_000
+DEFAULT_CONCURRENCY = 10
+USER_AGENT = "HubSpot Connect 2.0 (http://dev.hubspot.com/) (namespace: webhooks-nio-http-client) - localspot"
+# The escapes HubSpot decodes in the target URL before signing it (v3).
+_DECODED = {
+    "%3A": ":", "%2F": "/", "%3F": "?", "%40": "@", "%21": "!", "%24": "$",
+    "%27": "'", "%28": "(", "%29": ")", "%2A": "*", "%2C": ",", "%3B": ";",
+}  # fmt: skip
+
+log = logging.getLogger("localspot.webhooks")
+
+
+def signed_headers(secret: str, uri: str, body: bytes, timestamp_ms: int) -> dict[str, str]:
+    """HubSpot's headers for a delivery: the v1 signature (sha256 of secret + body, hex) and the v3 one (HMAC-SHA256
+    of method + uri + body + timestamp keyed by the client secret, base64)."""
+    timestamp = str(timestamp_ms)
+    v1 = hashlib.sha256(secret.encode() + body).hexdigest()
+    signed_uri = uri
+    for escape, char in _DECODED.items():
+        signed_uri = signed_uri.replace(escape, char).replace(escape.lower(), char)
+    message = b"POST" + signed_uri.encode() + body + timestamp.encode()
+    v3 = base64.b64encode(hmac.new(secret.encode(), message, hashlib.sha256).digest()).decode()
+    return {
+        "Content-Type": "application/json",
+        "Accept": "*/*",
+        "User-Agent": USER_AGENT,
+        "X-HubSpot-Signature": v1,
+        "X-HubSpot-Signature-Version": "v1",
+        "X-HubSpot-Signature-v3": v3,
+        "X-HubSpot-Request-Timestamp": timestamp,
+        "X-HubSpot-Timeout-Millis": str(int(TIMEOUT_S * 1000)),
+    }
+
+
+class _Connections:
+    """Keep-alive connections to the targets, one set per sending thread (the standard library's client: a
+    delivery costs half the CPU httpx's takes, and the worker shares the server's interpreter)."""
+
+    def __init__(self, timeout_s: float) -> None:
+        self.timeout_s = timeout_s
+        self.local = threading.local()
+
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        """The answer's status; raises OSError (TimeoutError for a timeout) or HTTPException on failure."""
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.hostname, parts.port)
+        pool: dict[tuple[Any, ...], http.client.HTTPConnection] = self.local.__dict__.setdefault("pool", {})
+        connection = pool.pop(key, None)
+        for fresh in (False, True) if connection is not None else (True,):
+            if fresh:
+                connection = self._open(parts.scheme, parts.hostname or "", parts.port)
+            assert connection is not None
+            try:
+                path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+                connection.request("POST", path, body=body, headers=headers)
+                answer = connection.getresponse()
+                answer.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                connection.close()
+                if fresh:
+                    raise
+                continue  # a kept-alive connection the target closed meanwhile: once more on a new one
+            except BaseException:
+                connection.close()
+                raise
+            if answer.will_close:
+                connection.close()
+            else:
+                pool[key] = connection
+            return answer.status
+        raise AssertionError("unreachable")
+
+    def _open(self, scheme: str, host: str, port: int | None) -> http.client.HTTPConnection:
+        if scheme == "https":
+            return http.client.HTTPSConnection(host, port, timeout=self.timeout_s, context=ssl.create_default_context())
+        if scheme != "http":
+            raise ValueError(f"not an http or https URL: {scheme}")
+        return http.client.HTTPConnection(host, port, timeout=self.timeout_s)
+
+
+class Row(NamedTuple):
+    """One outbox row: up to BATCH_SIZE events of one write for one app, as a JSON array."""
+
+    id: int
+    payload: str
+    attempts: int
+    count: int
+
+
+# A finished request: its rows, whether it was delivered, and its webhook_deliveries row.
+Outcome = tuple[list[Row], bool, tuple[Any, ...]]
+
+
+class _EventId(msgspec.Struct):
+    eventId: int
+
+
+_event_ids = msgspec.json.Decoder(list[_EventId]).decode
+
+
+def _packed(rows: list[Row]) -> list[list[Row]]:
+    """The rows, in order, packed into requests of at most BATCH_SIZE events."""
+    packed: list[list[Row]] = []
+    count = BATCH_SIZE
+    for row in rows:
+        if count + row.count > BATCH_SIZE:
+            packed.append([])
+            count = 0
+        packed[-1].append(row)
+        count += row.count
+    return packed
+
+
+def _with_attempt(events: str, attempts: int) -> bytes:
+    """A property value is a JSON string, whose quotes are escaped: only the field itself matches."""
+    if attempts:
+        events = events.replace('"attemptNumber":0,', f'"attemptNumber":{attempts},')
+    return events.encode()
+
+
+def retry_delay_s(failures: int, scale: float) -> float:
+    """How long after its `failures`-th failed attempt an event is tried again."""
+    return RETRY_BASE_S * 2 ** (failures - 1) * random.uniform(1 - JITTER, 1 + JITTER) * scale
+
+
+class DeliveryWorker:
+    def __init__(self, database: Database, *, retry_scale: float = 1.0, timeout_s: float = TIMEOUT_S) -> None:
+        self.database = database
+        self.retry_scale = retry_scale
+        self.timeout_s = timeout_s
+        self.name = f"worker-{uuid.uuid4().hex[:12]}"
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._connections = _Connections(timeout_s)
+        # Finished requests, recorded by the next round's transaction (or at stop).
+        self._outcomes: list[Outcome] = []
+        self._in_flight: dict[tuple[int, int], int] = defaultdict(int)
+        self._lock = threading.Lock()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="localspot-webhooks")
+        self._thread = threading.Thread(target=self._run, name="localspot-webhook-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread is None:
+            return
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout=5)
+        assert self._pool is not None
+        self._pool.shutdown(wait=True, cancel_futures=False)
+        self._flush()
+        self._thread = None
+
+    # --- the loop ------------------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        quick = 0
+        while not self._stop.is_set():
+            try:
+                sent = self.round()
+            except Exception:  # a database hiccup must not end deliveries; the next round tries again
+                log.exception("webhook delivery round failed")
+                sent = 0
+            if sent:
+                quick = 3
+                continue
+            # After a wake, look again soon: the write that woke us may not have committed yet.
+            woke = self._wake.wait(0.01 if quick else POLL_S)
+            quick = max(quick - 1, 0) if not woke else 3
+            self._wake.clear()
+
+    def round(self) -> int:
+        """Claims what is due and can be sent now, and hands each batch to the pool. Returns how many batches."""
+        now = int(time.time() * 1000)
+        with self._lock:
+            outcomes, self._outcomes = self._outcomes, []
+        if not outcomes:
+            # A read first: an idle poll takes no write lock from the API's writers.
+            with self.database.session(write=False, settle=False) as session:
+                if not OutboxQueries.of(session).any_due(now):
+                    return 0
+        # One transaction records the requests that finished and claims what is due next.
+        with self.database.session(write=True, settle=False) as session:
+            queries = OutboxQueries.of(session)
+            self._record(session, outcomes, now)
+            claimed = queries.claim(self.name, now, now + int(CLAIM_S * 1000), CLAIM_LIMIT)
+            if not claimed:
+                return 0
+            targets = queries.targets(sorted({row[1] for row in claimed}))
+            groups: dict[tuple[int, int], list[Row]] = defaultdict(list)
+            for row_id, app_id, portal_id, payload, attempts, count in claimed:
+                groups[(app_id, portal_id)].append(Row(row_id, payload, attempts, count))
+            batches: list[tuple[tuple[int, int], list[Row]]] = []
+            unsent: list[int] = []
+            no_target: list[int] = []
+            with self._lock:
+                for key, rows in groups.items():
+                    if key[0] not in targets:
+                        no_target.extend(row.id for row in rows)
+                        continue
+                    limit = targets[key[0]][0].get("throttling", {}).get("maxConcurrentRequests", DEFAULT_CONCURRENCY)
+                    for packed in _packed(rows):
+                        if self._in_flight[key] >= limit:
+                            unsent.extend(row.id for row in packed)
+                            continue
+                        self._in_flight[key] += 1
+                        batches.append((key, packed))
+            # Events of an app whose settings went since wait (HubSpot pauses them), claimed again next round.
+            queries.release(self.name, unsent + no_target)
+        assert self._pool is not None
+        for key, events in batches:
+            settings, secret = targets[key[0]]
+            self._pool.submit(self._deliver, key, settings["targetUrl"], secret, events)
+        return len(batches)
+
+    def _deliver(self, key: tuple[int, int], target: str, secret: str, events: list[Row]) -> None:
+        try:
+            self._send(key, target, secret, events)
+        except Exception:
+            log.exception("webhook delivery failed")
+        finally:
+            with self._lock:
+                self._in_flight[key] -= 1
+            self._wake.set()
+
+    def _send(self, key: tuple[int, int], target: str, secret: str, rows: list[Row]) -> None:
+        attempt = max(row.attempts for row in rows)
+        # Each row is a JSON array of events saying `"attemptNumber":0`; a retry's number is put in their text
+        # (keeping the key order), and the rows' events are joined into one array.
+        body = b"[" + b",".join(_with_attempt(row.payload[1:-1], row.attempts) for row in rows) + b"]"
+        started = time.time()
+        status_code: int | None = None
+        error: str | None = None
+        try:
+            status_code = self._connections.post(
+                target, body, signed_headers(secret, target, body, int(started * 1000))
+            )
+            if not 200 <= status_code < 300:
+                error = f"HTTP {status_code}"
+        except TimeoutError:
+            error = f"timed out after {self.timeout_s:g} s"
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            error = f"{type(exc).__name__}: {exc}"[:500]
+        latency_ms = int((time.time() - started) * 1000)
+        delivery = (
+            key[0],
+            key[1],
+            encode_json([e.eventId for e in _event_ids(body)]).decode(),
+            target,
+            "delivered" if error is None else "failed",
+            status_code,
+            attempt,
+            latency_ms,
+            error,
+            int(started * 1000),
+        )
+        with self._lock:
+            self._outcomes.append((rows, error is None, delivery))
+
+    def _record(self, session: Session, outcomes: list[Outcome], now: int) -> None:
+        """What the finished requests did to their rows (delivered, or due again later), and the attempts."""
+        if not outcomes:
+            return
+        queries = OutboxQueries.of(session)
+        queries.delivered([row.id for rows, ok, _ in outcomes if ok for row in rows])
+        changes = []
+        for row in (row for rows, ok, _ in outcomes if not ok for row in rows):
+            failures = row.attempts + 1
+            if failures > MAX_RETRIES:
+                changes.append(("failed", failures, now, row.id))
+            else:
+                delay = retry_delay_s(failures, self.retry_scale)
+                changes.append(("pending", failures, now + int(delay * 1000), row.id))
+        queries.retry(changes)
+        for delivery_id, (_, _, delivery) in zip(session.reserve_ids(len(outcomes)), outcomes, strict=True):
+            queries.insert_delivery(delivery_id, delivery)
+
+    def _flush(self) -> None:
+        with self._lock:
+            outcomes, self._outcomes = self._outcomes, []
+        if outcomes:
+            with self.database.session(write=True, settle=False) as session:
+                self._record(session, outcomes, int(time.time() * 1000))

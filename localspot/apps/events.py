@@ -1,0 +1,159 @@
+"""Webhook events: the EventSink the CRM's write paths report their changes to. Each change that an active
+subscription of an app installed in the portal listens to becomes an event in HubSpot's payload, written to
+the outbox in the change's own transaction (a rolled-back write sends nothing; a committed one is never lost)
+and sent later by the delivery worker (`localspot/apps/delivery.py`).
+
+Which subscriptions listen where is cached per portal and forgotten whenever the control plane's shared
+version moves (a subscription, a setting or an install changed, in this process or another), so a write
+nobody listens to costs one dictionary lookup."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from localspot.apps.queries import OutboxQueries
+from localspot.kernel.storage import Database, Session
+from localspot.kernel.storage.events import CREATION, DELETION, PROPERTY_CHANGE, Change
+from localspot.kernel.storage.session import encode_json
+
+# The classic subscription subjects and the object types they stand for.
+SUBJECTS = {"0-1": "contact", "0-2": "company", "0-3": "deal", "0-5": "ticket", "0-7": "product", "0-8": "line_item"}
+TYPE_OF_SUBJECT = {subject: type_id for type_id, subject in SUBJECTS.items()}
+# The most events one delivery carries (HubSpot's), and so one outbox row.
+BATCH_SIZE = 100
+# What HubSpot reports as the source of a change made through the API (as in property history).
+CHANGE_SOURCE = "API"
+_FLAGS = {CREATION: "CREATED", DELETION: "DELETED"}
+# The control plane's shared setting moved whenever subscriptions, settings or installs change.
+WEBHOOKS_VERSION = "webhooksVersion"
+
+
+class Changes(Protocol):
+    """Tells every worker that subscriptions, settings or installs changed (the control plane's shared version),
+    so each forgets which subscriptions listen where."""
+
+    def touch(self, session: Session, name: str) -> None: ...
+
+    def settle(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Listener:
+    app_id: int
+    subscription_id: int
+    kind: str  # creation, propertyChange...
+    generic: bool  # an object.* subscription
+    property_name: str | None
+
+
+class WebhookEvents:
+    def __init__(self, database: Database, wake: Callable[[], None] = lambda: None) -> None:
+        self.database = database
+        self.wake = wake
+        # portal id -> object type id -> its listeners
+        self._cache: dict[int, dict[str, list[Listener]]] = {}
+        self._lock = threading.Lock()
+
+    def forget(self, *_: Any) -> None:
+        with self._lock:
+            self._cache = {}
+
+    def _listeners(self, session: Session, portal_id: int) -> dict[str, list[Listener]]:
+        found = self._cache.get(portal_id)
+        if found is None:
+            found = {}
+            for app_id, subscription_id, subscription in OutboxQueries.of(session).listening(portal_id):
+                if not subscription.get("active"):
+                    continue
+                subject, _, kind = subscription["eventType"].partition(".")
+                generic = subject == "object"
+                type_id = subscription.get("objectTypeId") if generic else TYPE_OF_SUBJECT.get(subject)
+                if type_id is None:
+                    continue
+                listener = Listener(app_id, subscription_id, kind, generic, subscription.get("propertyName"))
+                found.setdefault(type_id, []).append(listener)
+            with self._lock:
+                self._cache[portal_id] = found
+        return found
+
+    # --- the EventSink -------------------------------------------------------------------------------
+
+    def watches(self, session: Session, portal_id: int, object_type_id: str) -> bool:
+        return object_type_id in self._listeners(session, portal_id)
+
+    def record(self, session: Session, portal_id: int, object_type_id: str, changes: Sequence[Change]) -> None:
+        listeners = self._listeners(session, portal_id).get(object_type_id)
+        if not listeners:
+            return
+        occurred_at = session.clock.now_ms()
+        events: list[tuple[int, dict[str, Any]]] = []
+        for change in changes:
+            for listener in listeners:
+                payload = _payload(listener, change, object_type_id, portal_id, occurred_at)
+                if payload is not None:
+                    events.append((listener.app_id, payload))
+        if not events:
+            return
+        ids = session.reserve_ids(len(events))
+        now = int(time.time() * 1000)
+        by_app: dict[int, list[bytes]] = {}
+        first_ids: dict[int, list[int]] = {}
+        for event_id, (app_id, payload) in zip(ids, events, strict=True):
+            payload["eventId"] = event_id
+            texts = by_app.setdefault(app_id, [])
+            if len(texts) % BATCH_SIZE == 0:
+                first_ids.setdefault(app_id, []).append(event_id)
+            texts.append(encode_json(payload))
+        # One row per app and up to BATCH_SIZE events (a delivery's most), keyed by its first event's id.
+        rows = [
+            (row_id, app_id, portal_id, (b"[" + b",".join(part) + b"]").decode(), len(part), now, now)
+            for app_id, texts in by_app.items()
+            for row_id, part in zip(
+                first_ids[app_id], (texts[i : i + BATCH_SIZE] for i in range(0, len(texts), BATCH_SIZE)), strict=True
+            )
+        ]
+        OutboxQueries.of(session).insert_events(rows)
+        self.wake()
+
+
+def _payload(
+    listener: Listener, change: Change, object_type_id: str, portal_id: int, occurred_at: int
+) -> dict[str, Any] | None:
+    """The event one change makes for one listener, if any (its `eventId` is set once the ids are reserved)."""
+    kind = change.kind
+    wanted = listener.kind
+    if kind == CREATION and wanted == PROPERTY_CHANGE:
+        kind = PROPERTY_CHANGE  # a creation also reports each subscribed property it sets
+    elif kind != wanted:
+        return None
+    subject = "object" if listener.generic else SUBJECTS[object_type_id]
+    base: dict[str, Any] = {
+        "eventId": 0,
+        "subscriptionId": listener.subscription_id,
+        "portalId": portal_id,
+        "appId": listener.app_id,
+        "occurredAt": occurred_at,
+        "subscriptionType": f"{subject}.{wanted}",
+        "attemptNumber": 0,
+        "objectId": change.object_id,
+    }
+    if kind == PROPERTY_CHANGE:
+        name = listener.property_name
+        if name is None or change.properties is None or name not in change.properties:
+            return None
+        value = change.properties[name]
+        if change.kind == CREATION and value == "":
+            return None
+        base.update(propertyName=name, propertyValue=value)
+    if kind in _FLAGS:
+        base["changeFlag"] = _FLAGS[kind]
+    base["changeSource"] = CHANGE_SOURCE
+    if listener.generic:
+        base["objectTypeId"] = object_type_id
+    if change.details:
+        base.update(change.details)
+    return base

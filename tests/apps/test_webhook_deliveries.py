@@ -1,0 +1,281 @@
+"""Webhook deliveries over real HTTP: a receiver in the test gets HubSpot's payloads for creations, property
+changes, deletions, association changes, merges and GDPR deletes, signed v1 and v3 (checked with the official
+client's helper), in batches of up to 100; a rolled-back write sends nothing; a failed delivery is retried with
+the same eventId and the next attemptNumber; every attempt is listed by the admin API."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+import httpx
+import pytest
+
+from tests.apps.test_oauth import authorize_params, code_from, create_app, exchange
+from tests.conftest import TOKEN, make_client
+from tests.support.receiver import Delivery, Receiver
+from tests.support.server import LocalspotServer, storage_or_skip
+
+SCOPES = ["oauth", "crm.objects.contacts.read", "crm.objects.companies.read"]
+
+
+@pytest.fixture(scope="module")
+def hooks_server(tmp_path_factory) -> Iterator[LocalspotServer]:
+    storage = storage_or_skip(tmp_path_factory.mktemp("hooks"))
+    running = LocalspotServer(storage, TOKEN, extra_args=["--webhook-retry-scale", "0.001"]).start()
+    yield running
+    running.stop()
+    storage.drop()
+
+
+@pytest.fixture
+def crm(hooks_server) -> Iterator[httpx.Client]:
+    with make_client(hooks_server.url, TOKEN) as client:
+        yield client
+
+
+@pytest.fixture
+def hooks_admin(hooks_server) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=f"{hooks_server.url}/_localspot", timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    with Receiver() as serving:
+        yield serving
+
+
+@pytest.fixture
+def subscribed(hooks_server, hooks_admin, receiver) -> Iterator[Callable[..., dict]]:
+    """Apps installed in the default portal, sending to the receiver, deleted after the test."""
+    made: list[dict] = []
+
+    def make(*subscriptions: dict) -> dict:
+        made.append(subscribe(hooks_server, hooks_admin, receiver.url, *subscriptions))
+        return made[-1]
+
+    yield make
+    for app in made:
+        hooks_admin.delete(f"/apps/{app['appId']}")
+
+
+def subscribe(server: LocalspotServer, admin: httpx.Client, target: str, *subscriptions: dict) -> dict:
+    """An app installed in the default portal, its target URL set and the subscriptions made active."""
+    app = create_app(admin, autoApprove=True, scopes=SCOPES)
+    redirect = httpx.get(f"{server.url}/oauth/authorize", params=authorize_params(app, scope=" ".join(SCOPES)))
+    assert redirect.status_code == 302, redirect.text
+    assert exchange(server.url, app, code_from(redirect.headers["location"])["code"]).status_code == 200
+    key = {"hapikey": app["developerApiKey"]}
+    base = f"{server.url}/webhooks/v3/{app['appId']}"
+    put = httpx.put(
+        f"{base}/settings", params=key, json={"targetUrl": target, "throttling": {"maxConcurrentRequests": 5}}
+    )
+    assert put.status_code == 200, put.text
+    for subscription in subscriptions:
+        created = httpx.post(f"{base}/subscriptions", params=key, json={"active": True, **subscription})
+        assert created.status_code == 201, created.text
+    return app
+
+
+def assert_signed(delivery: Delivery, app: dict, url: str) -> None:
+    from hubspot.utils.signature import Signature
+
+    body = delivery.body.decode()
+    headers = delivery.headers
+    assert headers["Content-Type"] == "application/json"
+    assert headers["X-HubSpot-Signature-Version"] == "v1"
+    assert Signature.is_valid(
+        signature=headers["X-HubSpot-Signature-v3"],
+        client_secret=app["clientSecret"],
+        request_body=body,
+        http_uri=url,
+        signature_version="v3",
+        timestamp=headers["X-HubSpot-Request-Timestamp"],
+    )
+    assert Signature.is_valid(
+        signature=headers["X-HubSpot-Signature"],
+        client_secret=app["clientSecret"],
+        request_body=body,
+        signature_version="v1",
+    )
+
+
+def of_type(events: list[dict], subscription_type: str) -> list[dict]:
+    return [e for e in events if e["subscriptionType"] == subscription_type]
+
+
+def test_creation_property_change_and_deletion_arrive_signed(subscribed, hooks_admin, crm, receiver):
+    app = subscribed(
+        {"eventType": "contact.creation"},
+        {"eventType": "contact.propertyChange", "propertyName": "firstname"},
+        {"eventType": "contact.deletion"},
+    )
+    created = crm.post("/crm/v3/objects/contacts", json={"properties": {"firstname": "Zoë", "lastname": "L"}})
+    assert created.status_code == 201, created.text
+    contact_id = int(created.json()["id"])
+    events = receiver.wait_for(lambda got: len(got) >= 2)
+    creation = of_type(events, "contact.creation")[0]
+    assert list(creation) == [
+        "eventId", "subscriptionId", "portalId", "appId", "occurredAt", "subscriptionType", "attemptNumber",
+        "objectId", "changeFlag", "changeSource",
+    ]  # fmt: skip
+    assert (creation["objectId"], creation["portalId"], creation["appId"]) == (contact_id, 1, app["appId"])
+    assert (creation["changeFlag"], creation["changeSource"], creation["attemptNumber"]) == ("CREATED", "API", 0)
+    change = of_type(events, "contact.propertyChange")[0]
+    assert (change["propertyName"], change["propertyValue"], change["objectId"]) == ("firstname", "Zoë", contact_id)
+
+    crm.patch(f"/crm/v3/objects/contacts/{contact_id}", json={"properties": {"lastname": "M"}})  # not subscribed
+    crm.patch(f"/crm/v3/objects/contacts/{contact_id}", json={"properties": {"firstname": "Ada"}})
+    assert crm.delete(f"/crm/v3/objects/contacts/{contact_id}").status_code == 204
+    events = receiver.wait_for(lambda got: len(got) >= 4)
+    assert [e["propertyValue"] for e in of_type(events, "contact.propertyChange")] == ["Zoë", "Ada"]
+    deletion = of_type(events, "contact.deletion")[0]
+    assert (deletion["objectId"], deletion["changeFlag"]) == (contact_id, "DELETED")
+    assert len(events) == 4
+    assert len({e["eventId"] for e in events}) == 4
+    for delivery in receiver.deliveries:
+        assert_signed(delivery, app, receiver.url)
+        assert delivery.path == "/hubspot/webhooks"
+
+
+def test_a_batch_create_arrives_in_batches_of_up_to_100(subscribed, hooks_admin, crm, receiver):
+    app = subscribed({"eventType": "contact.creation"})
+    inputs = [{"properties": {"email": f"batch{i}-{app['appId']}@example.com"}} for i in range(100)]
+    ids = []
+    for _ in range(3):
+        answer = crm.post("/crm/v3/objects/contacts/batch/create", json={"inputs": inputs[:100]})
+        assert answer.status_code == 201, answer.text
+        ids.extend(int(r["id"]) for r in answer.json()["results"])
+        inputs = [{"properties": {"email": "x" + i["properties"]["email"]}} for i in inputs]
+    events = receiver.wait_for(lambda got: len(got) >= 300)
+    assert sorted(e["objectId"] for e in events) == sorted(ids)
+    assert all(len(d.events) <= 100 for d in receiver.deliveries)
+    for delivery in receiver.deliveries:
+        assert_signed(delivery, app, receiver.url)
+    listed = hooks_admin.get("/webhooks/deliveries", params={"appId": app["appId"]}).json()
+    assert sum(len(d["eventIds"]) for d in listed["results"]) == 300
+    assert {d["status"] for d in listed["results"]} == {"delivered"}
+    assert listed["events"]["delivered"] == 300
+    first = listed["results"][0]
+    assert set(first) >= {"eventIds", "target", "status", "statusCode", "attempt", "latencyMs", "error"}
+    assert (first["target"], first["statusCode"], first["attempt"], first["error"]) == (receiver.url, 204, 0, None)
+
+
+def test_a_rolled_back_write_sends_nothing(subscribed, hooks_admin, crm, receiver):
+    app = subscribed({"eventType": "contact.creation"})
+    bad = [{"properties": {"email": "ok@example.com"}}, {"properties": {"no_such_property": "x"}}]
+    assert crm.post("/crm/v3/objects/contacts/batch/create", json={"inputs": bad}).status_code == 400
+    good = crm.post("/crm/v3/objects/contacts", json={"properties": {"lastname": "after"}})
+    receiver.wait_for(lambda got: len(got) >= 1)
+    time.sleep(0.3)
+    assert [e["objectId"] for e in receiver.events()] == [int(good.json()["id"])]
+    assert hooks_admin.get("/webhooks/deliveries", params={"appId": app["appId"]}).json()["events"] == {
+        "pending": 0,
+        "delivered": 1,
+        "failed": 0,
+    }
+
+
+def test_a_failed_delivery_is_retried_with_the_same_event_id(subscribed, hooks_admin, crm, receiver):
+    app = subscribed({"eventType": "contact.creation"})
+    receiver.statuses = [500, 503]
+    created = crm.post("/crm/v3/objects/contacts", json={"properties": {"lastname": "retried"}})
+    events = receiver.wait_for(lambda got: len(got) >= 3)
+    assert [e["attemptNumber"] for e in events] == [0, 1, 2]
+    assert len({e["eventId"] for e in events}) == 1
+    assert events[0]["objectId"] == int(created.json()["id"])
+    timestamps = [d.headers["X-HubSpot-Request-Timestamp"] for d in receiver.deliveries]
+    assert len(set(timestamps)) == 3  # each attempt signed afresh
+    for delivery in receiver.deliveries:
+        assert_signed(delivery, app, receiver.url)
+    listed = hooks_admin.get("/webhooks/deliveries", params={"appId": app["appId"]}).json()["results"]
+    assert [(d["status"], d["statusCode"], d["attempt"]) for d in reversed(listed)] == [
+        ("failed", 500, 0),
+        ("failed", 503, 1),
+        ("delivered", 204, 2),
+    ]
+    failed = hooks_admin.get("/webhooks/deliveries", params={"appId": app["appId"], "status": "failed"})
+    assert [d["error"] for d in failed.json()["results"]] == ["HTTP 503", "HTTP 500"]
+    assert hooks_admin.get("/webhooks/deliveries", params={"status": "nope"}).status_code == 400
+
+
+def test_association_changes_arrive_for_each_side(subscribed, hooks_admin, crm, receiver):
+    subscribed(
+        {"eventType": "contact.associationChange"},
+        {"eventType": "company.associationChange"},
+    )
+    contact = crm.post("/crm/v3/objects/contacts", json={"properties": {"lastname": "A"}}).json()["id"]
+    company = crm.post("/crm/v3/objects/companies", json={"properties": {"name": "C"}}).json()["id"]
+    put = crm.put(f"/crm/v4/objects/contacts/{contact}/associations/default/companies/{company}")
+    assert put.status_code == 200, put.text
+    events = receiver.wait_for(lambda got: len(got) >= 2)
+    by_type = {e["subscriptionType"]: e for e in events}
+    assert by_type["contact.associationChange"]["associationType"] == "CONTACT_TO_COMPANY"
+    assert by_type["company.associationChange"]["associationType"] == "COMPANY_TO_CONTACT"
+    assert (
+        by_type["contact.associationChange"]["fromObjectId"],
+        by_type["contact.associationChange"]["toObjectId"],
+    ) == (int(contact), int(company))
+    assert {e["associationRemoved"] for e in events} == {False}
+    assert crm.delete(f"/crm/v4/objects/contacts/{contact}/associations/companies/{company}").status_code == 204
+    events = receiver.wait_for(lambda got: len(got) >= 4)
+    assert [e["associationRemoved"] for e in events[2:]] == [True, True]
+    assert len(events) == 4
+
+
+def test_merge_and_gdpr_delete(subscribed, hooks_admin, crm, receiver):
+    subscribed(
+        {"eventType": "contact.merge"},
+        {"eventType": "contact.privacyDeletion"},
+        {"eventType": "contact.deletion"},
+    )
+    one = crm.post("/crm/v3/objects/contacts", json={"properties": {"lastname": "one"}}).json()["id"]
+    two = crm.post("/crm/v3/objects/contacts", json={"properties": {"firstname": "two"}}).json()["id"]
+    merged = crm.post("/crm/v3/objects/contacts/merge", json={"primaryObjectId": one, "objectIdToMerge": two})
+    assert merged.status_code == 200, merged.text
+    merge = receiver.wait_for(lambda got: len(got) >= 1)[0]
+    assert merge["subscriptionType"] == "contact.merge"
+    assert (merge["primaryObjectId"], merge["mergedObjectIds"], merge["numberOfPropertiesMoved"]) == (
+        int(one),
+        [int(two)],
+        1,
+    )
+    gdpr = crm.post("/crm/v3/objects/contacts/gdpr-delete", json={"objectId": one})
+    assert gdpr.status_code == 204, gdpr.text
+    events = receiver.wait_for(lambda got: len(got) >= 3)
+    assert sorted(e["subscriptionType"] for e in events[1:]) == ["contact.deletion", "contact.privacyDeletion"]
+
+
+def test_generic_object_subscriptions_and_inactive_ones(subscribed, hooks_admin, crm, receiver):
+    subscribed(
+        {"eventType": "object.creation", "objectTypeId": "0-2"},
+        {"eventType": "contact.creation", "active": False},
+    )
+    crm.post("/crm/v3/objects/contacts", json={"properties": {"lastname": "ignored"}})
+    company = crm.post("/crm/v3/objects/companies", json={"properties": {"name": "generic"}}).json()["id"]
+    events = receiver.wait_for(lambda got: len(got) >= 1)
+    assert [(e["subscriptionType"], e["objectTypeId"], e["objectId"]) for e in events] == [
+        ("object.creation", "0-2", int(company))
+    ]
+
+
+def test_an_unreachable_target_is_retried_and_listed(hooks_server, hooks_admin, crm):
+    from tests.support.server import free_port
+
+    app = subscribe(
+        hooks_server, hooks_admin, f"http://127.0.0.1:{free_port()}/gone", {"eventType": "contact.creation"}
+    )
+    try:
+        crm.post("/crm/v3/objects/contacts", json={"properties": {"lastname": "nobody listens"}})
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            listed = hooks_admin.get("/webhooks/deliveries", params={"appId": app["appId"]}).json()["results"]
+            if len(listed) >= 3:
+                break
+            time.sleep(0.05)
+        assert [d["attempt"] for d in reversed(listed)][:3] == [0, 1, 2]
+        assert {(d["status"], d["statusCode"]) for d in listed} == {("failed", None)}
+        assert "ConnectionRefusedError" in listed[0]["error"]
+    finally:
+        hooks_admin.delete(f"/apps/{app['appId']}")

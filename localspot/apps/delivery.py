@@ -30,7 +30,8 @@ import msgspec
 
 from localspot.apps.events import BATCH_SIZE
 from localspot.apps.queries import OutboxQueries
-from localspot.kernel.storage import Database, Session
+from localspot.kernel.errors import ApiError
+from localspot.kernel.storage import Database, DatabaseUnavailable, Session, StorageFull
 from localspot.kernel.storage.session import encode_json
 
 MAX_RETRIES = 10
@@ -209,7 +210,9 @@ class DeliveryWorker:
         while not self._stop.is_set():
             try:
                 sent = self.round()
-            except Exception:  # a database hiccup must not end deliveries; the next round tries again
+            except (ApiError, DatabaseUnavailable, StorageFull):
+                sent = 0  # expected while the database is away, busy or full: the next round tries again
+            except Exception:  # a bug must not end deliveries either; its traceback is wanted
                 log.exception("webhook delivery round failed")
                 sent = 0
             if sent:

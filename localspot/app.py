@@ -280,7 +280,14 @@ def inspector(services: Services, control: Control, *, threaded: bool) -> list[B
     records = RecordViews(
         services.database, services.schemas, services.record_reads, services.search, services.associations
     )
-    return inspector_routes.routes(UiAccess(control.access), console, records, control.journal, threaded=threaded)
+    return inspector_routes.routes(
+        UiAccess(control.access),
+        console,
+        records,
+        control.journal,
+        threaded=threaded,
+        deliveries=control.webhooks.deliveries,
+    )
 
 
 def create_app(services: Services, settings: Settings | None = None) -> TrafficGate:

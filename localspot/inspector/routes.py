@@ -68,8 +68,19 @@ def problem(error: ApiError) -> Response:
     return page("problem.html", error.status, problem=error.message)
 
 
+# The app platform's delivery log (`WebhookSettings.deliveries`): (appId, status, limit) -> its listing.
+Deliveries = Callable[[str | None, str | None, str | None], dict[str, Any]]
+DELIVERY_FILTERS = ("", "delivered", "failed")
+
+
 def routes(
-    access: UiAccess, console: Console, records: RecordViews, journal: Journal, *, threaded: bool
+    access: UiAccess,
+    console: Console,
+    records: RecordViews,
+    journal: Journal,
+    *,
+    threaded: bool,
+    deliveries: Deliveries | None = None,
 ) -> list[BaseRoute]:
     async def blocking(work: Callable[[], T]) -> T:
         return await run_in_threadpool(work) if threaded else work()
@@ -169,6 +180,21 @@ def routes(
         filters, _ = journal_filters(request)
         return live.stream(request, journal, filters)
 
+    async def webhooks(request: Request) -> Response:
+        given = {name: request.query_params.get(name, "").strip() for name in ("appId", "status")}
+        found: dict[str, Any] = {"results": [], "events": {}}
+        if deliveries is not None:
+            found = await blocking(lambda: deliveries(given["appId"] or None, given["status"] or None, "100"))
+        return page(
+            "webhooks.html",
+            deliveries=found["results"],
+            events=found["events"],
+            given=given,
+            statuses=DELIVERY_FILTERS,
+            nav="webhooks",
+            **notices(request),
+        )
+
     async def controls(request: Request) -> Response:
         shown = await blocking(console.controls)
         return page("controls.html", nav="controls", **shown, **notices(request))
@@ -203,6 +229,7 @@ def routes(
         route("/requests", requests_page),
         route("/requests/stream", requests_stream),
         route("/controls", controls),
+        route("/webhooks", webhooks),
         route("/actions/{action}", act, "POST"),
         Mount(PREFIX + "/static", StaticFiles(packages=[("localspot.inspector", "static")]), name="inspector-static"),
     ]

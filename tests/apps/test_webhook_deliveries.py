@@ -279,3 +279,20 @@ def test_an_unreachable_target_is_retried_and_listed(hooks_server, hooks_admin, 
         assert "ConnectionRefusedError" in listed[0]["error"]
     finally:
         hooks_admin.delete(f"/apps/{app['appId']}")
+
+
+def test_the_inspector_lists_the_deliveries(subscribed, hooks_server, crm, receiver):
+    app = subscribed({"eventType": "contact.creation"})
+    crm.post("/crm/v3/objects/contacts", json={"properties": {"firstname": "<b>Shown</b>"}})
+    receiver.wait_for(lambda got: len(got) >= 1)
+    deadline = time.monotonic() + 10
+    while True:
+        page = httpx.get(f"{hooks_server.url}/_localspot/ui/webhooks", params={"appId": app["appId"]})
+        if "delivered" in page.text or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    # The receiver answers 204.
+    assert f"<code>{receiver.url}</code></td><td>delivered</td><td>204</td>" in page.text
+    other = httpx.get(f"{hooks_server.url}/_localspot/ui/webhooks", params={"appId": app["appId"], "status": "failed"})
+    assert "No delivery yet" in other.text

@@ -287,6 +287,7 @@ def inspector(services: Services, control: Control, *, threaded: bool) -> list[B
         control.journal,
         threaded=threaded,
         deliveries=control.webhooks.deliveries,
+        record_events=control.webhooks.events_of_record,
     )
 
 

@@ -181,6 +181,14 @@ class OutboxQueries(Queries):
             rows,
         )
 
+    def recent_payloads(self, portal_id: int, limit: int) -> list[tuple[str, str]]:
+        """(status, payload) of the portal's newest outbox rows, newest first."""
+        rows = self.fetchall(
+            "SELECT status, payload FROM webhook_events WHERE portal_id = ? ORDER BY id DESC LIMIT ?",
+            (portal_id, limit),
+        )
+        return [(row[0], row[1]) for row in rows]
+
     def any_due(self, now: int) -> bool:
         row = self.fetchone(
             "SELECT id FROM webhook_events WHERE status = 'pending' AND next_attempt_at <= ? "

@@ -153,6 +153,18 @@ class WebhookSettings:
         ]
         return {"results": results, "events": {name: counts.get(name, 0) for name in EVENT_STATUSES}}
 
+    def events_of_record(self, portal_id: int, object_id: int, *, scan: int = 1000) -> list[dict[str, Any]]:
+        """The webhook events about one record among the portal's newest outbox rows (the inspector's record
+        page), each with its row's delivery status, newest first."""
+        with self.database.session(write=False) as session:
+            rows = OutboxQueries.of(session).recent_payloads(portal_id, scan)
+        found = []
+        for status, payload in rows:
+            for event in reversed(msgspec.json.decode(payload)):
+                if event.get("objectId") == object_id or event.get("fromObjectId") == object_id:
+                    found.append({**event, "deliveryStatus": status})
+        return found
+
     def app_for(self, raw_app_id: str, key: str | None) -> dict[str, Any]:
         """The app, when `key` is its developer API key; otherwise HubSpot's 401 for a bad key."""
         if not key or not raw_app_id.isdigit() or len(raw_app_id) > 18:

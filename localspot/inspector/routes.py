@@ -70,6 +70,8 @@ def problem(error: ApiError) -> Response:
 
 # The app platform's delivery log (`WebhookSettings.deliveries`): (appId, status, limit) -> its listing.
 Deliveries = Callable[[str | None, str | None, str | None], dict[str, Any]]
+# The webhook events about one record (`WebhookSettings.events_of_record`): (portal id, record id) -> events.
+RecordEvents = Callable[[int, int], list[dict[str, Any]]]
 DELIVERY_FILTERS = ("", "delivered", "failed")
 
 
@@ -81,6 +83,7 @@ def routes(
     *,
     threaded: bool,
     deliveries: Deliveries | None = None,
+    record_events: RecordEvents | None = None,
 ) -> list[BaseRoute]:
     async def blocking(work: Callable[[], T]) -> T:
         return await run_in_threadpool(work) if threaded else work()
@@ -160,7 +163,11 @@ def routes(
         shown = await blocking(
             lambda: records.record(portal_id, request.path_params["type"], request.path_params["recordId"])
         )
-        return page("record.html", portal_id=portal_id, nav="portals", **shown, **notices(request))
+        record_id = int(shown["record"]["id"])
+        events = await blocking(lambda: record_events(portal_id, record_id)) if record_events is not None else []
+        return page(
+            "record.html", portal_id=portal_id, nav="portals", webhook_events=events, **shown, **notices(request)
+        )
 
     async def requests_page(request: Request) -> Response:
         filters, given = journal_filters(request)

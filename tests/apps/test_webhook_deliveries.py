@@ -281,10 +281,12 @@ def test_an_unreachable_target_is_retried_and_listed(hooks_server, hooks_admin, 
         hooks_admin.delete(f"/apps/{app['appId']}")
 
 
-def test_the_inspector_lists_the_deliveries(subscribed, hooks_server, crm, receiver):
-    app = subscribed({"eventType": "contact.creation"})
-    crm.post("/crm/v3/objects/contacts", json={"properties": {"firstname": "<b>Shown</b>"}})
-    receiver.wait_for(lambda got: len(got) >= 1)
+def test_the_inspector_lists_the_deliveries_and_a_records_events(subscribed, hooks_server, crm, receiver):
+    app = subscribed(
+        {"eventType": "contact.creation"}, {"eventType": "contact.propertyChange", "propertyName": "firstname"}
+    )
+    made = crm.post("/crm/v3/objects/contacts", json={"properties": {"firstname": "<b>Shown</b>"}}).json()
+    receiver.wait_for(lambda got: len(got) >= 2)
     deadline = time.monotonic() + 10
     while True:
         page = httpx.get(f"{hooks_server.url}/_localspot/ui/webhooks", params={"appId": app["appId"]})
@@ -296,3 +298,8 @@ def test_the_inspector_lists_the_deliveries(subscribed, hooks_server, crm, recei
     assert f"<code>{receiver.url}</code></td><td>delivered</td><td>204</td>" in page.text
     other = httpx.get(f"{hooks_server.url}/_localspot/ui/webhooks", params={"appId": app["appId"], "status": "failed"})
     assert "No delivery yet" in other.text
+    record = httpx.get(f"{hooks_server.url}/_localspot/ui/portals/1/objects/contacts/{made['id']}")
+    assert 'id="webhook-events"' in record.text, record.text[-1500:]
+    events = record.text[record.text.index('id="webhook-events"') :]
+    assert "<code>contact.creation</code>" in events and "<code>contact.propertyChange</code>" in events
+    assert "&lt;b&gt;Shown&lt;/b&gt;" in events and "<b>Shown</b>" not in events

@@ -215,3 +215,25 @@ def test_the_pages_fit_a_narrow_window(demo, driver):
         browser.screenshot(driver, "records-narrow")
     finally:
         browser.viewport(driver, 1280, 800)
+
+
+def test_webhook_deliveries_show_on_their_page_and_on_the_record(demo, driver):
+    from tests.apps.test_webhook_deliveries import subscribe
+    from tests.support.receiver import Receiver
+
+    server, api = demo
+    with Receiver() as receiver, httpx.Client(base_url=f"{server.url}/_localspot", timeout=30) as admin:
+        app = subscribe(server, admin, receiver.url, {"eventType": "contact.creation"})
+        try:
+            made = api.post(
+                "/crm/v3/objects/contacts", json={"properties": {"firstname": "Hedy", "lastname": "Lamarr"}}
+            )
+            receiver.wait_for(lambda got: len(got) >= 1)
+            driver.get(f"{server.url}{UI}/webhooks?appId={app['appId']}")
+            _wait(lambda: "delivered" in _css(driver, "#delivery-table").text or driver.refresh())
+            assert receiver.url in _css(driver, "#delivery-table").text
+            browser.screenshot(driver, "webhooks")
+            driver.get(f"{server.url}{UI}/portals/1/objects/contacts/{made.json()['id']}")
+            assert "contact.creation" in _css(driver, "#webhook-events").text
+        finally:
+            admin.delete(f"/apps/{app['appId']}")

@@ -113,7 +113,7 @@ def test_a_malformed_document_names_the_path_and_writes_nothing(admin, new_porta
     )
     assert body["context"] == {"path": ["records.contacts[1].properties.email"]}
     document["records"]["contacts"][1]["properties"]["email"] = "ok@export.example"
-    document["associations"][0]["toId"] = 1
+    document["associations"][0]["toId"] = 987_654_321_987  # an id the document does not hold
     body = assert_error(
         admin.post(f"/portals/{target}/import", params={"mode": "merge"}, json=document), 400, "VALIDATION_ERROR"
     )

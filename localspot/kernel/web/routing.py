@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
+from localspot.kernel.errors import internal_error
 from localspot.kernel.errors import routing as errors
 from localspot.kernel.web.responses import error_response
 
@@ -66,4 +67,4 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 
 async def unexpected(request: Request, exc: Exception) -> Response:
-    return error_response(errors.internal_error())
+    return error_response(internal_error())

@@ -112,7 +112,8 @@ def listed_when(admin: httpx.Client, app: dict, ready: Callable[[list[dict]], bo
 
 
 def of_type(events: list[dict], subscription_type: str) -> list[dict]:
-    return [e for e in events if e["subscriptionType"] == subscription_type]
+    """The events of that type in the order they were made (deliveries in flight at once may arrive in any)."""
+    return sorted((e for e in events if e["subscriptionType"] == subscription_type), key=lambda e: e["eventId"])
 
 
 def test_creation_property_change_and_deletion_arrive_signed(subscribed, hooks_admin, crm, receiver):
@@ -315,3 +316,31 @@ def test_the_inspector_lists_the_deliveries_and_a_records_events(subscribed, hoo
     events = record.text[record.text.index('id="webhook-events"') :]
     assert "<code>contact.creation</code>" in events and "<code>contact.propertyChange</code>" in events
     assert "&lt;b&gt;Shown&lt;/b&gt;" in events and "<b>Shown</b>" not in events
+
+
+def test_inline_associations_and_upserts_send_events(subscribed, crm, receiver):
+    subscribed(
+        {"eventType": "company.associationChange"},
+        {"eventType": "contact.creation"},
+        {"eventType": "contact.propertyChange", "propertyName": "lastname"},
+    )
+    company = crm.post("/crm/v3/objects/companies", json={"properties": {"name": "inline"}}).json()["id"]
+    inline = [{"to": {"id": company}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}]}]
+    created = crm.post("/crm/v3/objects/contacts", json={"properties": {}, "associations": inline})
+    assert created.status_code == 201, created.text
+    contact = int(created.json()["id"])
+    events = receiver.wait_for(lambda got: len(got) >= 2)
+    change = of_type(events, "company.associationChange")[0]
+    assert (change["objectId"], change["toObjectId"], change["associationType"]) == (
+        int(company),
+        contact,
+        "COMPANY_TO_CONTACT",
+    )
+    email = f"upsert-{contact}@example.com"
+    for lastname in ("first", "second"):
+        inputs = [{"id": email, "idProperty": "email", "properties": {"lastname": lastname}}]
+        answer = crm.post("/crm/v3/objects/contacts/batch/upsert", json={"inputs": inputs})
+        assert answer.status_code == 200, answer.text
+    events = receiver.wait_for(lambda got: len(got) >= 5)
+    assert [e["propertyValue"] for e in of_type(events, "contact.propertyChange")] == ["first", "second"]
+    assert len(of_type(events, "contact.creation")) == 2

@@ -7,11 +7,13 @@ from collections.abc import Sequence
 from localspot.crm.associations.inputs import InlineAssociation
 from localspot.crm.associations.queries.associations import AssociationQueries, AssociationRow
 from localspot.crm.associations.queries.labels import AssociationSchemaQueries
+from localspot.crm.associations.writes import association_change
 from localspot.kernel import errors
 from localspot.kernel.errors import ApiError
 from localspot.kernel.schema import ObjectType, PortalSchema
 from localspot.kernel.schema.model import ASSOCIATION_CATEGORIES, AssociationType
 from localspot.kernel.storage import Session
+from localspot.kernel.storage.events import Change, EventSink
 
 
 def parse_record_id(raw: str | int) -> int | None:
@@ -112,6 +114,19 @@ def association_rows(record_id: int, object_type_id: str, staged: Sequence[Stage
 def insert_associations(session: Session, portal_id: int, rows: Sequence[AssociationRow], now: int) -> None:
     """Stores the rows `association_rows` gave, for the records a batch just created."""
     AssociationQueries.of(session).insert_associations(portal_id, rows, now)
+
+
+def report(
+    events: EventSink, session: Session, portal_id: int, schema: PortalSchema, rows: Sequence[AssociationRow]
+) -> None:
+    """An associationChange for each side of each pair a create associated (both directions are in `rows`)."""
+    by_type: dict[str, list[Change]] = {}
+    for from_id, to_id, from_type, to_type in dict.fromkeys(row[:4] for row in rows):
+        if events.watches(session, portal_id, from_type):
+            change = association_change(schema.types[from_type], schema.types[to_type], from_id, to_id, removed=False)
+            by_type.setdefault(from_type, []).append(change)
+    for type_id, changes in by_type.items():
+        events.record(session, portal_id, type_id, changes)
 
 
 def limit_failures(

@@ -186,18 +186,9 @@ class AssociationWriter:
         for (one, other), flip in ((self.types, False), (self.types[::-1], True)):
             if not self.events.watches(self.session, self.portal_id, one.object_type_id):
                 continue
-            name = f"{one.error_name}_TO_{other.error_name}"
-            changes = []
-            for pair in pairs:
-                from_id, to_id = pair[::-1] if flip else pair
-                details = {
-                    "associationType": name,
-                    "fromObjectId": from_id,
-                    "toObjectId": to_id,
-                    "associationRemoved": removed,
-                    "isPrimaryAssociation": False,
-                }
-                changes.append(Change(ASSOCIATION_CHANGE, from_id, None, details))
+            changes = [
+                association_change(one, other, *(pair[::-1] if flip else pair), removed=removed) for pair in pairs
+            ]
             self.events.record(self.session, self.portal_id, one.object_type_id, changes)
 
     def _inverse_key(self, key: TypeKey) -> TypeKey | None:
@@ -207,6 +198,18 @@ class AssociationWriter:
     @staticmethod
     def _key(definition: AssociationType) -> TypeKey:
         return (definition.category, definition.type_id)
+
+
+def association_change(one: ObjectType, other: ObjectType, from_id: int, to_id: int, *, removed: bool) -> Change:
+    """What `one`'s record `from_id` reports of its association with `other`'s `to_id` (HubSpot's fields)."""
+    details = {
+        "associationType": f"{one.error_name}_TO_{other.error_name}",
+        "fromObjectId": from_id,
+        "toObjectId": to_id,
+        "associationRemoved": removed,
+        "isPrimaryAssociation": False,
+    }
+    return Change(ASSOCIATION_CHANGE, from_id, None, details)
 
 
 def labels_of(schema: PortalSchema, from_type: str, to_type: str, keys: set[TypeKey]) -> list[str]:

@@ -138,6 +138,9 @@ class RecordService:
             for row in inline_associations.association_rows(rid, type_id, p.staged_associations or ())
         ]
         inline_associations.insert_associations(session, portal_id, association_rows, now)
+        if association_rows:
+            schema = self.schemas.load(session, portal_id)
+            inline_associations.report(self.events, session, portal_id, schema, association_rows)
         if self.events.watches(session, portal_id, type_id):
             emit(
                 self.events,

@@ -14,7 +14,6 @@ import msgspec
 from localspot.crm.lists import errors
 from localspot.crm.lists.filters import search_groups
 from localspot.crm.lists.queries import ListQueries
-from localspot.crm.search.service import SearchService
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.storage import Database
 from localspot.kernel.timeutil import iso_from_ms, parse_instant_ms
@@ -29,9 +28,8 @@ class ListService(Protocol):
     """What conversions need of the list service (which calls `convert_if_due` itself)."""
 
     database: Database
-    search: SearchService
 
-    def members_principal(self, principal: Principal) -> Principal: ...
+    def matching_members(self, principal: Principal, definition: dict[str, Any], groups: list[Any]) -> list[int]: ...
 
     def find(self, principal: Principal, raw_id: str, *, write: bool = False) -> dict[str, Any]: ...
 
@@ -98,17 +96,7 @@ def convert_if_due(lists: ListService, principal: Principal, definition: dict[st
         return definition
     if lists.database.clock.now_ms() < scheduled["dueAt"]:
         return definition
-    members: list[int] = []
-    after: int | None = None
-    groups = search_groups(definition["filterBranch"])
-    while True:
-        _, ids = lists.search.matching_ids(
-            lists.members_principal(principal), definition["objectTypeId"], groups, after_id=after, limit=1000
-        )
-        members += ids
-        if len(ids) < 1000:
-            break
-        after = ids[-1]
+    members = lists.matching_members(principal, definition, search_groups(definition["filterBranch"]))
     with lists.database.session(write=True) as session:
         queries = ListQueries.of(session)
         current = queries.lists(principal.portal_id, [int(definition["listId"])])

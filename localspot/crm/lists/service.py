@@ -193,8 +193,8 @@ class ListService:
             self._snapshot_members(principal, definition, groups)
         return {"list": self.rendered(principal, definition, include_filters=True)}
 
-    def _snapshot_members(self, principal: Principal, definition: dict[str, Any], groups: list[Any]) -> None:
-        """A SNAPSHOT list's members: its filters evaluated once, at creation."""
+    def matching_members(self, principal: Principal, definition: dict[str, Any], groups: list[Any]) -> list[int]:
+        """Every record the filter groups match now, in id order (a list frozen from its filters)."""
         members: list[int] = []
         after: int | None = None
         while True:
@@ -203,8 +203,12 @@ class ListService:
             )
             members += ids
             if len(ids) < 1000:
-                break
+                return members
             after = ids[-1]
+
+    def _snapshot_members(self, principal: Principal, definition: dict[str, Any], groups: list[Any]) -> None:
+        """A SNAPSHOT list's members: its filters evaluated once, at creation."""
+        members = self.matching_members(principal, definition, groups)
         with self.database.session(write=True) as session:
             ListQueries.of(session).add_members(
                 principal.portal_id, int(definition["listId"]), members, session.clock.now_ms()

@@ -31,12 +31,11 @@ from localspot.control.journal import (
 )
 from localspot.control.rate_limits import RateLimits, Verdict
 from localspot.control.state import ControlState
-from localspot.kernel import errors as kernel_errors
 from localspot.kernel.errors import ApiError
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.storage import DatabaseUnavailable, StorageFull
 from localspot.kernel.timeutil import now_ms
-from localspot.kernel.web.api import PORTAL_ID_SCOPE_KEY
+from localspot.kernel.web.api import PORTAL_ID_SCOPE_KEY, storage_failure
 from localspot.kernel.web.responses import ABORT_EXTENSION, json_response
 
 T = TypeVar("T")
@@ -113,13 +112,13 @@ class _Exchange:
         try:
             await self._run()
         except (ApiError, DatabaseUnavailable, StorageFull) as failure:
-            await self._answer(_as_error(failure))
+            await self._answer(storage_failure(failure))
         finally:
             self._record()
 
     async def refuse(self, failure: Exception) -> None:
         try:
-            await self._answer(_as_error(failure))
+            await self._answer(storage_failure(failure))
         finally:
             self._record()
 
@@ -230,12 +229,3 @@ class _Exchange:
                 fault_id=self.fault_id,
             )
         )
-
-
-def _as_error(failure: Exception) -> ApiError:
-    """The answer to a storage failure met before the API ran (the storage kernel's own, for a busy pool)."""
-    if isinstance(failure, ApiError):
-        return failure
-    if isinstance(failure, StorageFull):
-        return kernel_errors.storage_full()
-    return kernel_errors.database_unavailable()

@@ -27,6 +27,7 @@ from localspot.inspector.records import PageRequest, RecordViews
 from localspot.kernel import errors as kernel_errors
 from localspot.kernel.errors import ApiError
 from localspot.kernel.storage import DatabaseUnavailable, StorageFull
+from localspot.kernel.web.api import storage_failure
 
 T = TypeVar("T")
 _log = logging.getLogger("localspot.inspector")
@@ -108,10 +109,8 @@ def routes(
             except ApiError as error:
                 answer = problem(error)
             # As the API answers them (Api.respond): a page, never an exception left to the server.
-            except DatabaseUnavailable:
-                answer = problem(kernel_errors.database_unavailable())
-            except StorageFull:
-                answer = problem(kernel_errors.storage_full())
+            except (DatabaseUnavailable, StorageFull) as failure:
+                answer = problem(storage_failure(failure))
             except Exception:
                 _log.exception("%s %s failed", request.method, request.url.path)
                 answer = problem(kernel_errors.internal_error())

@@ -72,6 +72,17 @@ class Call:
 Handler = Callable[[Call], Outcome]
 
 
+def storage_failure(failure: Exception) -> ApiError:
+    """HubSpot's answer to a storage failure: an ApiError the storage kernel raised itself (a busy pool) as it
+    is, a full disk as 507, anything else (the database away) as 503. Whatever answers requests outside
+    `Api.respond` (the traffic gate, the inspector's pages) answers them the same way."""
+    if isinstance(failure, ApiError):
+        return failure
+    if isinstance(failure, StorageFull):
+        return errors.storage_full()
+    return errors.database_unavailable()
+
+
 def developer_key(call: Call) -> str | None:
     """An app's developer API key, as HubSpot's developer calls take it: `?hapikey=`, or the bearer token of an
     Api that passes the Authorization header through as its principal."""
@@ -131,10 +142,8 @@ class Api:
             return error_response(error)
         # Every failure is answered here, never let through to the server: an exception that leaves the app
         # makes uvicorn log a traceback and close the client's keep-alive connection.
-        except DatabaseUnavailable:
-            return error_response(errors.database_unavailable())
-        except StorageFull:
-            return error_response(errors.storage_full())
+        except (DatabaseUnavailable, StorageFull) as failure:
+            return error_response(storage_failure(failure))
         except ClientDisconnect:
             return no_content()  # nobody is left to read it
         except Exception:

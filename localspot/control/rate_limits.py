@@ -125,7 +125,11 @@ class RateLimits:
             queries = ControlQueries.of(session)
 
             def used(policy: str, width: int) -> int:
-                return queries.count_request(portal_id, policy, now - now % width)
+                start = now - now % width
+                count = queries.count_request(portal_id, policy, start)
+                if count == 1:  # the window's first request: the policy's older windows are never read again
+                    queries.forget_windows(portal_id, policy, start)
+                return count
 
             interval = limits["intervalMs"]
             daily_used = used("DAILY", DAY_MS)
@@ -138,18 +142,11 @@ class RateLimits:
                     if secondly_used > limits["searchPerSecond"]
                     else None
                 )
-                _forget_old(queries, portal_id, now, (("DAILY", DAY_MS), ("SECONDLY", SECOND_MS)))
                 # "Responses from the search API endpoints will not include any of the rate limit headers."
                 return Verdict([], refusal)
             interval_used = used("TEN_SECONDLY_ROLLING", interval)
             per_second = math.ceil(limits["max"] * SECOND_MS / interval)
             second_used = used("BURST_SECONDLY", SECOND_MS)
-            _forget_old(
-                queries,
-                portal_id,
-                now,
-                (("DAILY", DAY_MS), ("TEN_SECONDLY_ROLLING", interval), ("BURST_SECONDLY", SECOND_MS)),
-            )
         refusal = (
             _over("DAILY")
             if daily_used > limits["daily"]
@@ -204,12 +201,6 @@ def tier_limits(tier: str) -> dict[str, Any] | None:
 
 def _over(policy: str) -> ApiError:
     return errors.rate_limited(policy)
-
-
-def _forget_old(queries: ControlQueries, portal_id: int, now: int, windows: tuple[tuple[str, int], ...]) -> None:
-    # Only the current window of each policy is ever read again.
-    for policy, width in windows:
-        queries.forget_windows(portal_id, policy, now - now % width)
 
 
 def _render(limits: dict[str, Any] | None) -> dict[str, Any]:

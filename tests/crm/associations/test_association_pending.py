@@ -27,6 +27,13 @@ def pending(services: Services) -> int:
         return session.fetchone("SELECT count(*) FROM association_pending")[0]
 
 
+def pending_tasks(services: Services) -> list[int]:
+    """The tasks whose association to their contact is still pending, oldest first."""
+    with services.database.session(write=True) as session:
+        rows = session.fetchall("SELECT from_id FROM association_pending WHERE from_type = '0-27' ORDER BY seq")
+    return [row[0] for row in rows]
+
+
 def test_a_batch_create_leaves_both_directions_pending_and_a_read_session_settles_them(services):
     contact = create_contact(services)
     tasks = create_tasks_on(services, contact, 3)
@@ -83,12 +90,38 @@ def test_an_association_given_twice_is_settled_once(services):
     assert rows == [(contact, task, 203), (task, contact, 204)]
 
 
-def test_a_writer_settles_once_pending_rows_pass_the_bound(services, monkeypatch):
+def test_past_the_bound_each_writer_settles_the_oldest_twice_what_it_appends(services, monkeypatch):
     monkeypatch.setattr("localspot.crm.associations.queries.associations.MAX_PENDING_ROWS", 5)
     contact = create_contact(services)
-    create_tasks_on(services, contact, 2)
+    first_two = create_tasks_on(services, contact, 2)
     assert pending(services) == 4
-    create_tasks_on(services, contact, 1)
+    third = create_tasks_on(services, contact, 1)  # 6 pending: the oldest 4 (the first two tasks) are settled
+    assert pending_tasks(services) == third
+    fourth = create_tasks_on(services, contact, 1)  # 4 pending: under the bound
+    assert pending_tasks(services) == third + fourth
+    fifth = create_tasks_on(services, contact, 1)  # 6 again: the third's and the fourth's rows are settled
+    assert pending_tasks(services) == fifth
+    with services.database.session(write=False) as session:
+        assert [row[1] for row in AssociationQueries.of(session).live_associations(1, [contact], ["0-27"])] == [
+            *first_two,
+            *third,
+            *fourth,
+            *fifth,
+        ]
     assert pending(services) == 0
-    create_tasks_on(services, contact, 1)
-    assert pending(services) == 2
+
+
+def test_a_duplicate_settled_in_a_later_chunk_is_dropped(services, monkeypatch):
+    monkeypatch.setattr("localspot.crm.associations.queries.associations.MAX_PENDING_ROWS", 2)
+    contact = create_contact(services)
+    task = create_tasks_on(services, contact, 1)[0]
+    with services.database.session(write=True) as session:
+        # 3 pending: the oldest 2 (the create's) are settled, the duplicate stays pending
+        AssociationQueries.of(session).insert_associations(
+            1, [(task, contact, "0-27", "0-1", "HUBSPOT_DEFINED", 204)], 5
+        )
+    assert pending(services) == 1
+    with services.database.session(write=False) as session:
+        rows = session.fetchall("SELECT from_id, to_id, type_id, created_at FROM associations ORDER BY from_id")
+    assert [row[:3] for row in rows] == [(contact, task, 203), (task, contact, 204)]
+    assert 5 not in [row[3] for row in rows]  # the first of the duplicates won

@@ -24,7 +24,11 @@ TypeKey = tuple[str, int]
 LimitSlot = tuple[int, str, str, int]
 
 _PAIR_CHUNK = 250
-MAX_PENDING_ROWS = 1_000_000
+# Past this many pending rows each write settles the oldest twice as many rows as it appends, so the table
+# shrinks back under the bound: the next reader waits at most the settling of MAX_PENDING_ROWS (about 0.2 s at
+# 2 µs a row), and no writer ever settles the whole table at once (which took two seconds at 1,000,000 rows
+# while every request in flight waited).
+MAX_PENDING_ROWS = 100_000
 _COLUMNS = "portal_id, from_id, to_id, from_type, to_type, category, type_id, created_at"
 
 
@@ -35,11 +39,8 @@ class AssociationQueries(Queries):
                 f"INSERT INTO association_pending ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(portal_id, *row, now) for row in rows],
             )
-            # Bounds what one settle costs (about 2 µs a row): after a long run of writes with no read, the
-            # next reader, or at worst this writer, waits about two seconds. seq restarts once the table is
-            # empty, so max(seq) counts the rows.
-            if rows and self.fetchone("SELECT max(seq) FROM association_pending")[0] > MAX_PENDING_ROWS:
-                self.settle_associations()
+            if rows:
+                self._settle_oldest_past_bound(2 * len(rows))
             return
         self.executemany(
             f"INSERT INTO associations ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
@@ -59,13 +60,27 @@ class AssociationQueries(Queries):
         settled them when it began (`SqliteDatabase.session`), and its snapshot sees no later ones."""
         if not self.write or not self.associations_pending():
             return
-        # `WHERE true`: SQLite's parser would otherwise read ON CONFLICT as a join constraint.
+        self._settle()
+
+    def _settle(self, through_seq: int | None = None) -> None:
+        """Settles every pending row, or those up to `through_seq`: the oldest first, so that of duplicates the
+        first still wins (a later one meets it in `associations`)."""
+        bound, parameters = ("seq <= ?", (through_seq,)) if through_seq is not None else ("true", ())
+        # The WHERE clause (`true` at least): SQLite's parser would otherwise read ON CONFLICT as a join
+        # constraint.
         self.execute(
-            f"INSERT INTO associations ({_COLUMNS}) SELECT {_COLUMNS} FROM association_pending WHERE true "
+            f"INSERT INTO associations ({_COLUMNS}) SELECT {_COLUMNS} FROM association_pending WHERE {bound} "
             "ORDER BY portal_id, from_id, to_type, to_id, category, type_id, seq "
-            "ON CONFLICT (portal_id, from_id, to_type, to_id, category, type_id) DO NOTHING"
+            "ON CONFLICT (portal_id, from_id, to_type, to_id, category, type_id) DO NOTHING",
+            parameters,
         )
-        self.execute("DELETE FROM association_pending")
+        self.execute(f"DELETE FROM association_pending WHERE {bound}", parameters)
+
+    def _settle_oldest_past_bound(self, count: int) -> None:
+        first, last = self.fetchone("SELECT min(seq), max(seq) FROM association_pending")
+        # Settling only ever removes the oldest rows or all of them, so the seqs stay contiguous.
+        if last - first + 1 > MAX_PENDING_ROWS:
+            self._settle(through_seq=first + count - 1)
 
     def delete_associations(self, portal_id: int, rows: Sequence[tuple[int, int, str, int]]) -> None:
         """rows: (from id, to id, category, type id); callers pass both directions."""

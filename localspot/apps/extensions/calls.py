@@ -10,6 +10,7 @@ import msgspec
 
 from localspot.apps.extensions import errors
 from localspot.apps.extensions.queries import ExtensionQueries
+from localspot.apps.oauth import INSTALLING_USER
 from localspot.crm.objects.inputs import CreateInput
 from localspot.crm.objects.reads import ReadOptions, RecordReads
 from localspot.crm.objects.service import RecordService
@@ -24,8 +25,6 @@ MAX_UTTERANCES = 10_000
 MAX_TEXT = 65_536
 # The call statuses of HubSpot's inbound calls that the call record's hs_call_status has no option for.
 STATUS_OF_CALL = {"HOLD": "IN_PROGRESS", "UNKNOWN": None}
-# The user localspot's calls are made as (docs/decisions.md, "OAuth").
-USER_ID = 1
 CallStatus = Literal[
     "BUSY", "CALLING_CRM_USER", "CANCELED", "COMPLETED", "CONNECTING", "FAILED", "HOLD", "IN_PROGRESS", "MISSED",
     "NO_ANSWER", "QUEUED", "RINGING", "UNKNOWN",
@@ -213,7 +212,7 @@ class CallExtensions:
 
     def my_connection_status(self, principal: Principal) -> dict[str, Any]:
         principal.require(Operation.CALLING_CONNECTIONS_READ)
-        return _connection(USER_ID)
+        return _connection(INSTALLING_USER["user_id"])
 
 
 PHONES = ("phone", "mobilephone")

@@ -10,13 +10,13 @@ import msgspec
 
 from localspot.apps.extensions import errors
 from localspot.apps.extensions.queries import ExtensionQueries
+from localspot.apps.extensions.settings import checked_url
+from localspot.apps.oauth import INSTALLING_USER
 from localspot.kernel.storage import Database
 from localspot.kernel.timeutil import iso_from_ms
 
 CARD = "card"
 MAX_CARDS = 25
-# The user localspot's calls are made as (docs/decisions.md, "OAuth").
-USER_ID = 1
 
 
 class ObjectTypeBody(msgspec.Struct, rename="camel"):
@@ -80,12 +80,6 @@ class MigrateViews(msgspec.Struct, rename="camel"):
     helpdesk_app_card_id: int | None = None
 
 
-def _url(field: str, url: str) -> str:
-    if not url.startswith(("https://", "http://")) or len(url) > 2_000:
-        raise errors.invalid(field, "must be an http or https URL")
-    return url
-
-
 def _title(title: str) -> str:
     if not 0 < len(title.strip()) <= 250:
         raise errors.invalid("title", "must be from 1 to 250 characters")
@@ -101,7 +95,7 @@ def _fetch(fetch: Fetch | FetchPatch, current: dict[str, Any] | None) -> dict[st
     target = fetch.target_url if fetch.target_url is not None else (current or {}).get("targetUrl")
     if target is None:
         raise errors.invalid("fetch.targetUrl", "is required")
-    return {"targetUrl": _url("fetch.targetUrl", target), "objectTypes": msgspec.to_builtins(fetch.object_types)}
+    return {"targetUrl": checked_url("fetch.targetUrl", target), "objectTypes": msgspec.to_builtins(fetch.object_types)}
 
 
 def _display(display: Display) -> dict[str, Any]:
@@ -112,7 +106,7 @@ def _display(display: Display) -> dict[str, Any]:
 
 
 def _actions(actions: Actions) -> dict[str, Any]:
-    return {"baseUrls": [_url("actions.baseUrls", url) for url in actions.base_urls]}
+    return {"baseUrls": [checked_url("actions.baseUrls", url) for url in actions.base_urls]}
 
 
 class CrmCards:
@@ -202,7 +196,7 @@ def _audit(app: dict[str, Any], card_id: int, action: str, now: int) -> dict[str
         "applicationId": app["appId"],
         "authSource": "APP",
         "changedAt": now,
-        "initiatingUserId": USER_ID,
+        "initiatingUserId": INSTALLING_USER["user_id"],
         "objectTypeId": card_id,
     }
 

@@ -106,11 +106,16 @@ VIDEO_CONFERENCING = Kind(
 )
 
 
+def checked_url(field: str, url: str) -> str:
+    if not url.startswith(("https://", "http://")) or len(url) > MAX_TEXT:
+        raise errors.invalid(field, "must be an http or https URL")
+    return url
+
+
 def checked(kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
     for field in kind.urls:
-        url = values.get(field)
-        if url is not None and (not url.startswith(("https://", "http://")) or len(url) > MAX_TEXT):
-            raise errors.invalid(field, "must be an http or https URL")
+        if values.get(field) is not None:
+            checked_url(field, values[field])
     for field in kind.sizes:
         if field in values and not 1 <= values[field] <= 10_000:
             raise errors.invalid(field, "must be a whole number of pixels from 1 to 10000")

@@ -164,8 +164,9 @@ def test_an_inbound_call_without_an_engagement_writes_nothing(new_portal):
 )
 def test_bad_inbound_calls_are_400s_and_log_nothing(new_portal, overrides, field):
     _, client = new_portal()
-    answer = assert_error(client.post("/crm/v3/extensions/calling/inbound-call", json=inbound(**overrides)), 400, "VALIDATION_ERROR")
-    assert field in answer["message"] or field in str(answer.get("errors"))
+    answer = client.post("/crm/v3/extensions/calling/inbound-call", json=inbound(**overrides))
+    body = assert_error(answer, 400, "VALIDATION_ERROR")
+    assert field in body["message"] or field in str(body.get("errors"))
     assert calls_of(client) == []
 
 

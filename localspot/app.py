@@ -20,6 +20,11 @@ from localspot.apps import routes as oauth_routes
 from localspot.apps import webhook_routes
 from localspot.apps.delivery import DeliveryWorker
 from localspot.apps.events import WebhookEvents
+from localspot.apps.extensions import routes as extension_routes
+from localspot.apps.extensions.calls import CallExtensions
+from localspot.apps.extensions.cards import CrmCards
+from localspot.apps.extensions.flags import FeatureFlags
+from localspot.apps.extensions.settings import AppSettings
 from localspot.apps.oauth import OAuthService
 from localspot.apps.registry import AppRegistry
 from localspot.apps.webhooks import WebhookSettings
@@ -341,7 +346,21 @@ def create_app(services: Services, settings: Settings | None = None) -> TrafficG
     routes.extend(
         under_prefixes([(timeline_routes, versioned(("/integrators/timeline/v3", "/integrators/timeline/{version}")))])
     )
-    routes.extend(under_prefixes([(build(api, services), versioned(prefixes)) for build, prefixes in AREAS]))
+    # App extensions: an app's settings (its developer key, checked by the webhooks' app lookup), what it writes
+    # into an account (the account's token), and its uninstall (the install's OAuth token). With the areas, in
+    # one set of mounts: `/crm/v3/extensions/...` is matched before the schemas' `/crm/v3`.
+    database = services.database
+    extensions = extension_routes.Extensions(
+        control.webhooks.app_for,
+        AppSettings(database),
+        FeatureFlags(database),
+        CrmCards(database),
+        CallExtensions(database, services.records, services.record_reads, services.search),
+        control.apps,
+    )
+    served = [(build(api, services), prefixes) for build, prefixes in AREAS]
+    served.extend(extension_routes.areas(api, webhooks_api, extensions))
+    routes.extend(under_prefixes([(area, versioned(prefixes)) for area, prefixes in served]))
     # Account info reports what the rate limits counted: handed in here, so the area needs no control plane.
     account = AccountInfoService(services.database, control.rate_limits.daily_usage, TIERS["enterprise"]["daily"])
     routes.extend(

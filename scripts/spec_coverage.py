@@ -25,15 +25,11 @@ from starlette.routing import BaseRoute, Match, Mount
 
 FAMILIES = ("classic", "2025-09", "2026-03", "2026-09")
 METHODS = ("get", "post", "put", "patch", "delete")
-# Why a folder (or a path prefix) is not served: where the work is tracked.
+# Why a folder (or a path prefix) is not served: where the work is tracked. (App Uninstalls, Calling
+# Extensions, Video Conferencing Extension, Public App Feature Flags V3, Public App Crm Cards and Transcriptions
+# are served by localspot/apps/extensions/.)
 REASONS: dict[str, str] = {
-    "App Uninstalls": "app platform, issue #16",
-    "Calling Extensions": "app extensions: not part of the CRM data localspot emulates",
     "Crm Extensions": "app extensions: not part of the CRM data localspot emulates",
-    "Video Conferencing Extension": "app extensions: not part of the CRM data localspot emulates",
-    "Public App Feature Flags V3": "app feature flags: app platform, issue #16",
-    "Public App Crm Cards": "app extensions: not part of the CRM data localspot emulates",
-    "Transcriptions": "calling extensions' transcripts: not part of the CRM data localspot emulates",
     "Timeline": "timeline: the 2026-03 project-type registration is not built (issue #14)",
     "Bucket_Test111": "a test folder in HubSpot's collection, not a documented API",
 }

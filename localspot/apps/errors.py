@@ -73,6 +73,14 @@ def app_not_found(app_id: str) -> ApiError:
     return ApiError(404, "OBJECT_NOT_FOUND", f"No app {app_id}.", context={"appId": [app_id]})
 
 
+def not_an_app_token() -> ApiError:
+    return ApiError(
+        401,
+        "INVALID_AUTHENTICATION",
+        "Uninstalling an app takes the OAuth access token of its install in the account.",
+    )
+
+
 def invalid_app(field: str, message: str) -> ApiError:
     return ApiError(400, "VALIDATION_ERROR", f"{field}: {message}", context={"path": [field]})
 

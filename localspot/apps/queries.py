@@ -49,9 +49,15 @@ class AppQueries(Queries):
             "webhook_subscriptions",
             "webhook_events",
             "webhook_deliveries",
+            "app_extensions",
         ):
             self.execute(f"DELETE FROM {table} WHERE app_id = ?", (app_id,))
         return bool(self.fetchall("DELETE FROM apps WHERE id = ? RETURNING id", (app_id,)))
+
+    def delete_install(self, app_id: int, portal_id: int) -> None:
+        """The app's install in one portal: its codes, refresh tokens and access tokens there."""
+        for table in ("oauth_codes", "oauth_refresh_tokens", "tokens"):
+            self.execute(f"DELETE FROM {table} WHERE app_id = ? AND portal_id = ?", (app_id, portal_id))
 
     # --- codes and refresh tokens -------------------------------------------------------------------
 

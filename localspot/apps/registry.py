@@ -11,6 +11,7 @@ import msgspec
 
 from localspot.apps import errors
 from localspot.apps.queries import AppQueries
+from localspot.kernel.portals.auth import hash_token
 from localspot.kernel.storage import Database, Session
 from localspot.kernel.timeutil import iso_from_ms
 
@@ -78,6 +79,18 @@ class AppRegistry:
         with self.database.session(write=True) as session:
             if not AppQueries.of(session).delete_app(_app_id(raw_id)):
                 raise errors.app_not_found(raw_id)
+            self.revocations.tokens_revoked(session)
+        self.revocations.settle()
+
+    def uninstall(self, access_token: str | None) -> None:
+        """The app whose OAuth access token this is leaves the token's portal: its tokens there stop working
+        (as when the app is deleted, for that one portal)."""
+        with self.database.session(write=True) as session:
+            queries = AppQueries.of(session)
+            grant = queries.access_token(hash_token(access_token)) if access_token else None
+            if grant is None or grant.expires_at <= session.clock.now_ms():
+                raise errors.not_an_app_token()
+            queries.delete_install(grant.app_id, grant.portal_id)
             self.revocations.tokens_revoked(session)
         self.revocations.settle()
 

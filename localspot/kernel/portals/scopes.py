@@ -115,6 +115,14 @@ _CUSTOM_OBJECT_LIMITS = _CUSTOM_SCHEMA_READS | _scopes(
     "crm.schemas.custom.write"
 )
 _ACCOUNT_INFO = _scopes("oauth")
+# Calling extensions and transcriptions (app extensions writing into the account).
+_CALL_TRANSCRIPTS_READ = _scopes("crm.extensions_calling_transcripts.read")
+_CALL_TRANSCRIPTS_WRITE = _scopes("crm.extensions_calling_transcripts.write")
+_CALLS_INBOUND = _scopes(
+    "crm.objects.contacts.highly_sensitive.write.v2 crm.objects.contacts.sensitive.write.v2 crm.objects.contacts.write "
+    "crm.schemas.contacts.write"
+)
+_CALLING_CONNECTIONS = _scopes("automation crm.objects.owners.read")
 
 
 class Operation(enum.Enum):
@@ -142,6 +150,10 @@ class Operation(enum.Enum):
     LIMITS_READ = "limits.read"
     CUSTOM_OBJECT_LIMITS_READ = "custom-object-limits.read"
     ACCOUNT_INFO_READ = "account-info.read"
+    CALL_TRANSCRIPTS_READ = "call-transcripts.read"
+    CALL_TRANSCRIPTS_WRITE = "call-transcripts.write"
+    CALLS_INBOUND = "calls.inbound"
+    CALLING_CONNECTIONS_READ = "calling-connections.read"
 
 
 @dataclass(frozen=True)
@@ -177,6 +189,10 @@ TABLE: dict[Operation, _Rule] = {
     Operation.LIMITS_READ: _Rule(_LIMITS, write=False),
     Operation.CUSTOM_OBJECT_LIMITS_READ: _Rule(_CUSTOM_OBJECT_LIMITS, write=False),
     Operation.ACCOUNT_INFO_READ: _Rule(_ACCOUNT_INFO, write=False),
+    Operation.CALL_TRANSCRIPTS_READ: _Rule(_CALL_TRANSCRIPTS_READ, write=False),
+    Operation.CALL_TRANSCRIPTS_WRITE: _Rule(_CALL_TRANSCRIPTS_WRITE, write=True),
+    Operation.CALLS_INBOUND: _Rule(_CALLS_INBOUND, write=True),
+    Operation.CALLING_CONNECTIONS_READ: _Rule(_CALLING_CONNECTIONS, write=False),
 }
 
 # Scopes that name no object type: accepted for every type where the spec lists them.

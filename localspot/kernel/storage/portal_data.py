@@ -36,6 +36,7 @@ PORTAL_TABLES = (
     "lists",
     "list_memberships",
     "timeline_events",
+    "call_transcripts",
 )
 # Kept per portal but rebuilt from the tables above (SQLite only): emptied on reset, never copied.
 DERIVED_TABLES = ("association_pending", "search_rows", "search_pending")

@@ -116,6 +116,10 @@ CASES = [
     Case(Operation.ACCOUNT_INFO_READ, None, "GET", "/account-info/v3/details"),
     Case(Operation.ACCOUNT_INFO_READ, None, "GET", "/account-info/2026-03/api-usage/daily/private-apps"),
     Case(Operation.ACCOUNT_INFO_READ, None, "GET", "/account-info/v3/api-usage/daily"),
+    Case(Operation.CALL_TRANSCRIPTS_READ, None, "GET", "/crm/v3/extensions/calling/transcripts/1"),
+    Case(Operation.CALL_TRANSCRIPTS_WRITE, None, "DELETE", "/crm/extensions/calling/2026-03/transcripts/1"),
+    Case(Operation.CALLS_INBOUND, None, "POST", "/crm/v3/extensions/calling/recordings/ready", {"engagementId": 1}),
+    Case(Operation.CALLING_CONNECTIONS_READ, None, "GET", "/crm/extensions/calling/v3/connection-statuses/me"),
     # Newer catalogue types: their own scopes, and where the spec lists none naming the type for an
     # operation (leads' property writes, contracts' property reads), the type's record scopes.
     Case(Operation.OBJECTS_READ, "feedback_submissions", "GET", "/crm/v3/objects/feedback_submissions"),

@@ -158,7 +158,9 @@ class Services:
         self.limits = LimitsService(
             database, self.schemas, self.record_reads, self.object_schemas, self.association_usage
         )
-        self.legacy_catalog = LegacyCatalog(self.properties, self.property_groups, self.pipelines, self.owners)
+        self.legacy_catalog = LegacyCatalog(
+            self.properties, self.property_groups, self.pipelines, self.owners, self.deal_splits
+        )
         legacy_records = LegacyRecords(self.record_reads, self.properties, self.search)
         self.legacy_objects = LegacyObjects(legacy_records)
         self.legacy_engagements = LegacyEngagements(legacy_records)

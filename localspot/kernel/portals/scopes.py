@@ -115,6 +115,8 @@ _CUSTOM_OBJECT_LIMITS = _CUSTOM_SCHEMA_READS | _scopes(
     "crm.schemas.custom.write"
 )
 _ACCOUNT_INFO = _scopes("oauth")
+# The marketing forms' definitions (their legacy property list: localspot serves no forms).
+_FORMS_READ = _scopes("forms")
 
 
 class Operation(enum.Enum):
@@ -142,6 +144,7 @@ class Operation(enum.Enum):
     LIMITS_READ = "limits.read"
     CUSTOM_OBJECT_LIMITS_READ = "custom-object-limits.read"
     ACCOUNT_INFO_READ = "account-info.read"
+    FORMS_READ = "forms.read"
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,7 @@ TABLE: dict[Operation, _Rule] = {
     Operation.LIMITS_READ: _Rule(_LIMITS, write=False),
     Operation.CUSTOM_OBJECT_LIMITS_READ: _Rule(_CUSTOM_OBJECT_LIMITS, write=False),
     Operation.ACCOUNT_INFO_READ: _Rule(_ACCOUNT_INFO, write=False),
+    Operation.FORMS_READ: _Rule(_FORMS_READ, write=False),
 }
 
 # Scopes that name no object type: accepted for every type where the spec lists them.

@@ -301,9 +301,12 @@ def create_app(services: Services, settings: Settings | None = None) -> TrafficG
 
     def authenticate(authorization: str | None) -> Principal:
         # Each request first catches up with the settings other workers may have changed (at most one query
-        # every REFRESH_S), so what it writes takes the clock every worker shares.
+        # every REFRESH_S), so what it writes takes the clock every worker shares; then it counts in its
+        # portal's daily API usage (account info's), before its handler runs.
         control.state.refresh()
-        return services.auth.authenticate(authorization)
+        principal = services.auth.authenticate(authorization)
+        control.rate_limits.count_usage(principal.portal_id)
+        return principal
 
     api = Api(authenticate, threaded=threaded, max_body_bytes=settings.max_body_bytes)
 

@@ -45,6 +45,7 @@ from localspot.crm.associations.service import AssociationService
 from localspot.crm.associations.usage import AssociationUsageService
 from localspot.crm.associations.v3_records import V3RecordAssociations
 from localspot.crm.deal_splits import routes as deal_splits
+from localspot.crm.deal_splits.objects import DealSplitObjects
 from localspot.crm.deal_splits.service import DealSplitService
 from localspot.crm.exports import routes as exports
 from localspot.crm.exports.service import ExportService
@@ -154,6 +155,7 @@ class Services:
         self.forecast_types = ForecastTypeService(database)
         self.object_library = ObjectLibraryService(database, self.schemas)
         self.deal_splits = DealSplitService(database, self.record_reads, self.owners)
+        self.deal_split_objects = DealSplitObjects(database)
         self.subscription_lifecycle = SubscriptionLifecycle(self.records, self.record_reads)
         self.limits = LimitsService(
             database, self.schemas, self.record_reads, self.object_schemas, self.association_usage
@@ -224,6 +226,10 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
     (
         lambda api, s: deal_splits.routes(api, s.deal_splits),
         ("/crm/objects/v3/deals/splits", "/crm/v3/objects/deals/splits", "/deal-splits/{version}"),
+    ),
+    (
+        lambda api, s: deal_splits.object_routes(api, s.deal_split_objects),
+        ("/crm/v3/objects/deal_split", "/crm/objects/v3/deal_split", "/crm/objects/{version}/deal_split"),
     ),
     (
         lambda api, s: subscriptions.routes(api, s.subscription_lifecycle),

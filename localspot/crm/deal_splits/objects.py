@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from localspot.crm.deal_splits.queries import SplitQueries, SplitRow
+from localspot.crm.objects.reads import parse_cursor
 from localspot.crm.search.service import SearchFilter, SearchRequest, SortRule, check_filters
 from localspot.kernel import errors
 from localspot.kernel.numbers import finite_decimal
@@ -20,7 +21,6 @@ from localspot.kernel.timeutil import iso_from_ms, parse_instant_ms
 
 LIST_DEFAULT, LIST_MAX = 10, 100
 SEARCH_DEFAULT, SEARCH_MAX, SEARCH_RESULTS = 10, 200, 10_000
-_MAX_CURSOR_DIGITS = 19
 
 Split = tuple[int, SplitRow]  # (deal id, split)
 # Each property's comparable value (dates in epoch ms), and how a filter's value converts to it.
@@ -66,7 +66,7 @@ class DealSplitObjects:
     def page(self, principal: Principal, *, after: str | None, limit: int, archived: bool) -> dict[str, Any]:
         """Splits by id from `after` (the id a page starts at), `limit` of them; none archived (a split is
         replaced, never archived)."""
-        start = _cursor(after)
+        start = parse_cursor(after)
         found = [s for s in self._all(principal) if s[1].id >= start and not archived]
         body: dict[str, Any] = {"results": [render_object(s) for s in found[:limit]]}
         if len(found) > limit:
@@ -91,15 +91,6 @@ class DealSplitObjects:
         if offset + limit < len(found):
             body["paging"] = {"next": {"after": str(offset + limit)}}
         return body
-
-
-def _cursor(after: str | None) -> int:
-    if after is None or after == "":
-        return 0
-    text = after.strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > _MAX_CURSOR_DIGITS:
-        raise errors.invalid_paging_cursor(after)
-    return int(text)
 
 
 def _offset(after: str | int | None) -> int:

@@ -157,28 +157,28 @@ def test_deal_splits_and_forms_have_property_lists_outside_the_crm_types(api, to
     forms' only the three every HubSpot type has (localspot serves no forms)."""
     splits = api.get("/properties/v2/deal_split/properties")
     assert splits.status_code == 200, splits.text
-    group = "dealsplitinformation"
-    assert splits.json() == [
-        legacy_only("hs_createdate", "Create date", "datetime", "date", group),
-        legacy_only("hs_deal_id", "Deal ID", "number", "number", group),
-        legacy_only("hs_deal_split_amount", "Split amount", "number", "number", group),
-        legacy_only("hs_deal_split_percentage", "Split percentage", "number", "number", group),
-        legacy_only("hs_lastmodifieddate", "Last modified date", "datetime", "date", group),
-        legacy_only("hs_object_id", "Record ID", "number", "number", group),
-        legacy_only("hubspot_owner_id", "Split owner", "enumeration", "select", group),
+    created, modified, record_id = (
+        ("hs_createdate", "Create date", "datetime", "date"),
+        ("hs_lastmodifieddate", "Last modified date", "datetime", "date"),
+        ("hs_object_id", "Record ID", "number", "number"),
+    )
+    split_rows = [
+        created,
+        ("hs_deal_id", "Deal ID", "number", "number"),
+        ("hs_deal_split_amount", "Split amount", "number", "number"),
+        ("hs_deal_split_percentage", "Split percentage", "number", "number"),
+        modified,
+        record_id,
+        ("hubspot_owner_id", "Split owner", "enumeration", "select"),
     ]
+    assert splits.json() == [legacy_only(*row, "dealsplitinformation") for row in split_rows]
     one = api.get("/properties/v1/DEAL_SPLIT/properties/named/hs_deal_split_percentage")
     assert one.status_code == 200 and one.json() == splits.json()[3]
     missing = api.get("/properties/v1/deal_split/properties/named/dealname")
     assert_error(missing, 404, "OBJECT_NOT_FOUND")
     forms = api.get("/properties/v1/form/properties")
     assert forms.status_code == 200, forms.text
-    group = "forminformation"
-    assert forms.json() == [
-        legacy_only("hs_createdate", "Create date", "datetime", "date", group),
-        legacy_only("hs_lastmodifieddate", "Last modified date", "datetime", "date", group),
-        legacy_only("hs_object_id", "Record ID", "number", "number", group),
-    ]
+    assert forms.json() == [legacy_only(*row, "forminformation") for row in (created, modified, record_id)]
     # Each takes its own type's scope: the deal splits' one, and forms'.
     with httpx.Client(
         base_url=base_url, headers={"Authorization": f"Bearer {token_for('crm.schemas.deals.read')}"}

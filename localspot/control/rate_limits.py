@@ -21,7 +21,7 @@ from localspot.control import errors
 from localspot.control.queries import ControlQueries
 from localspot.control.state import ControlState
 from localspot.kernel.errors import ApiError
-from localspot.kernel.storage import Database, Session
+from localspot.kernel.storage import Database, Session, StorageFull
 from localspot.kernel.storage.portals import PortalQueries
 
 RATE_LIMITS = "rateLimits"
@@ -119,11 +119,15 @@ class RateLimits:
 
     def count_usage(self, portal_id: int) -> None:
         """Counts one authenticated API request of the portal in its DAILY window, as the daily usage, where
-        its limits are off (where they are on, the traffic gate's `count` took it already)."""
+        its limits are off (where they are on, the traffic gate's `count` took it already). A full disk
+        leaves it uncounted rather than refuse the request."""
         if self.limits_of(portal_id) is not None:
             return
-        with self.database.session(write=True) as session:
-            _counted(ControlQueries.of(session), portal_id, "DAILY", session.clock.now_ms(), DAY_MS)
+        try:
+            with self.database.session(write=True) as session:
+                _counted(ControlQueries.of(session), portal_id, "DAILY", session.clock.now_ms(), DAY_MS)
+        except StorageFull:
+            pass  # the disk is full: the request goes uncounted, and reads still answer (docs/decisions.md)
 
     def count(self, portal_id: int, limits: dict[str, Any], *, search: bool) -> Verdict:
         """Counts one request of the portal (a write: call it where the backend may block)."""

@@ -50,6 +50,7 @@ from localspot.crm.associations.service import AssociationService
 from localspot.crm.associations.usage import AssociationUsageService
 from localspot.crm.associations.v3_records import V3RecordAssociations
 from localspot.crm.deal_splits import routes as deal_splits
+from localspot.crm.deal_splits.objects import DealSplitObjects
 from localspot.crm.deal_splits.service import DealSplitService
 from localspot.crm.exports import routes as exports
 from localspot.crm.exports.service import ExportService
@@ -159,11 +160,14 @@ class Services:
         self.forecast_types = ForecastTypeService(database)
         self.object_library = ObjectLibraryService(database, self.schemas)
         self.deal_splits = DealSplitService(database, self.record_reads, self.owners)
+        self.deal_split_objects = DealSplitObjects(database)
         self.subscription_lifecycle = SubscriptionLifecycle(self.records, self.record_reads)
         self.limits = LimitsService(
             database, self.schemas, self.record_reads, self.object_schemas, self.association_usage
         )
-        self.legacy_catalog = LegacyCatalog(self.properties, self.property_groups, self.pipelines, self.owners)
+        self.legacy_catalog = LegacyCatalog(
+            self.properties, self.property_groups, self.pipelines, self.owners, self.deal_splits
+        )
         legacy_records = LegacyRecords(self.record_reads, self.properties, self.search)
         self.legacy_objects = LegacyObjects(legacy_records)
         self.legacy_engagements = LegacyEngagements(legacy_records)
@@ -227,6 +231,10 @@ AREAS: list[tuple[Callable[[Api, Services], list[BaseRoute]], tuple[str, ...]]] 
     (
         lambda api, s: deal_splits.routes(api, s.deal_splits),
         ("/crm/objects/v3/deals/splits", "/crm/v3/objects/deals/splits", "/deal-splits/{version}"),
+    ),
+    (
+        lambda api, s: deal_splits.object_routes(api, s.deal_split_objects),
+        ("/crm/v3/objects/deal_split", "/crm/objects/v3/deal_split", "/crm/objects/{version}/deal_split"),
     ),
     (
         lambda api, s: subscriptions.routes(api, s.subscription_lifecycle),
@@ -304,9 +312,12 @@ def create_app(services: Services, settings: Settings | None = None) -> TrafficG
 
     def authenticate(authorization: str | None) -> Principal:
         # Each request first catches up with the settings other workers may have changed (at most one query
-        # every REFRESH_S), so what it writes takes the clock every worker shares.
+        # every REFRESH_S), so what it writes takes the clock every worker shares; then it counts in its
+        # portal's daily API usage (account info's), before its handler runs.
         control.state.refresh()
-        return services.auth.authenticate(authorization)
+        principal = services.auth.authenticate(authorization)
+        control.rate_limits.count_usage(principal.portal_id)
+        return principal
 
     api = Api(authenticate, threaded=threaded, max_body_bytes=settings.max_body_bytes)
 

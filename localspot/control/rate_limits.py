@@ -21,7 +21,7 @@ from localspot.control import errors
 from localspot.control.queries import ControlQueries
 from localspot.control.state import ControlState
 from localspot.kernel.errors import ApiError
-from localspot.kernel.storage import Database, Session
+from localspot.kernel.storage import Database, Session, StorageFull
 from localspot.kernel.storage.portals import PortalQueries
 
 RATE_LIMITS = "rateLimits"
@@ -108,15 +108,26 @@ class RateLimits:
     def limits_of(self, portal_id: int) -> dict[str, Any] | None:
         return self.state.current.settings.get(RATE_LIMITS, {}).get(str(portal_id))
 
-    def daily_usage(self, portal_id: int) -> tuple[int, int] | None:
-        """The portal's daily limit and the requests counted today, if its limits are on (account info)."""
+    def daily_usage(self, portal_id: int) -> tuple[int | None, int]:
+        """The portal's daily limit (None when its limits are off) and the API requests counted today, on the
+        shared clock's UTC day (account info)."""
         limits = self.limits_of(portal_id)
-        if limits is None:
-            return None
-        with self.database.session(write=False) as session:
+        with self.database.session(write=False, settle=False) as session:
             now = session.clock.now_ms()
             used = ControlQueries.of(session).window_count(portal_id, "DAILY", now - now % DAY_MS)
-        return limits["daily"], used
+        return (None if limits is None else limits["daily"]), used
+
+    def count_usage(self, portal_id: int) -> None:
+        """Counts one authenticated API request of the portal in its DAILY window, as the daily usage, where
+        its limits are off (where they are on, the traffic gate's `count` took it already). A full disk
+        leaves it uncounted rather than refuse the request."""
+        if self.limits_of(portal_id) is not None:
+            return
+        try:
+            with self.database.session(write=True) as session:
+                _counted(ControlQueries.of(session), portal_id, "DAILY", session.clock.now_ms(), DAY_MS)
+        except StorageFull:
+            pass  # the disk is full: the request goes uncounted, and reads still answer (docs/decisions.md)
 
     def count(self, portal_id: int, limits: dict[str, Any], *, search: bool) -> Verdict:
         """Counts one request of the portal (a write: call it where the backend may block)."""
@@ -125,11 +136,7 @@ class RateLimits:
             queries = ControlQueries.of(session)
 
             def used(policy: str, width: int) -> int:
-                start = now - now % width
-                count = queries.count_request(portal_id, policy, start)
-                if count == 1:  # the window's first request: the policy's older windows are never read again
-                    queries.forget_windows(portal_id, policy, start)
-                return count
+                return _counted(queries, portal_id, policy, now, width)
 
             interval = limits["intervalMs"]
             daily_used = used("DAILY", DAY_MS)
@@ -164,6 +171,15 @@ class RateLimits:
             (b"X-HubSpot-RateLimit-Secondly-Remaining", b"%d" % max(0, per_second - second_used)),
         ]
         return Verdict(headers, refusal)
+
+
+def _counted(queries: ControlQueries, portal_id: int, policy: str, now: int, width: int) -> int:
+    """Counts one request in the policy's window of `width` ms that holds `now`; the window's count so far."""
+    start = now - now % width
+    count = queries.count_request(portal_id, policy, start)
+    if count == 1:  # the window's first request: the policy's older windows are never read again
+        queries.forget_windows(portal_id, policy, start)
+    return count
 
 
 def checked(body: RateLimitSetting) -> dict[str, Any] | None:

@@ -219,12 +219,31 @@ def concurrent_inline_associations_are_stored_once_in_both_directions(cluster: C
     assert from_tasks == [(task, 204) for task in tasks]
 
 
+def every_request_counts_once_in_the_daily_usage(cluster: Cluster, unique: str) -> None:
+    """Account info's daily usage is one counter in the database: requests answered by either process all
+    count, each once (the usage calls themselves included)."""
+    usage_path = "/account-info/v3/api-usage/daily/private-apps"
+    with client(cluster, 0) as http:
+        before = http.get(usage_path).json()["results"][0]["currentUsage"]
+    rounds = 5
+
+    def requests(n: int) -> list[int]:
+        with client(cluster, n) as http:
+            return [http.get("/crm/v3/objects/contacts", params={"limit": 1}).status_code for _ in range(rounds)]
+
+    assert in_parallel(THREADS, requests) == [[200] * rounds] * THREADS
+    with client(cluster, 1) as http:
+        after = http.get(usage_path).json()["results"][0]["currentUsage"]
+    assert after == before + THREADS * rounds + 1
+
+
 SCENARIOS = [
     concurrent_batch_creates_keep_every_record_exactly_once,
     concurrent_updates_of_one_record_lose_nothing,
     concurrent_claims_of_one_unique_value_have_exactly_one_winner,
     concurrent_updates_claiming_one_unique_value_have_exactly_one_winner,
     concurrent_inline_associations_are_stored_once_in_both_directions,
+    every_request_counts_once_in_the_daily_usage,
 ]
 
 

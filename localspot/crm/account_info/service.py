@@ -1,8 +1,9 @@
 """`/account-info/v3/details` and the daily API usage of private apps.
 
 A localspot portal is a STANDARD account in UTC, in US dollars, hosted in `na1` (docs/decisions.md, "Account
-info"). Its API usage is the DAILY counter of the server's rate limits when they are on for the portal (the
-day being the UTC day they count in), and 0 under the Enterprise daily limit when they are off."""
+info"). Its API usage is every authenticated API request of the portal in the shared clock's UTC day (the
+DAILY counter of the server's rate limits, which counts them whether the limits are on or off), this one
+included; its limit is the portal's daily rate limit, or the Enterprise one when its limits are off."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from localspot.kernel.timeutil import iso_from_ms
 
 DAY_MS = 86_400_000
 USAGE_NAME = "private-apps-api-calls-daily"
-# A portal's (daily limit, requests counted today), None when its rate limits are off.
-DailyUsage = Callable[[int], tuple[int, int] | None]
+# A portal's (daily limit, None when its rate limits are off; API requests counted today).
+DailyUsage = Callable[[int], tuple[int | None, int]]
 
 
 class AccountInfoService:
@@ -43,12 +44,12 @@ class AccountInfoService:
     def daily_api_usage(self, principal: Principal) -> dict[str, Any]:
         principal.require(Operation.ACCOUNT_INFO_READ)
         now = self.database.clock.now_ms()
-        limit, used = self.daily_usage(principal.portal_id) or (self.default_daily_limit, 0)
+        limit, used = self.daily_usage(principal.portal_id)
         return {
             "results": [
                 {
                     "name": USAGE_NAME,
-                    "usageLimit": limit,
+                    "usageLimit": self.default_daily_limit if limit is None else limit,
                     "currentUsage": used,
                     "collectedAt": iso_from_ms(now),
                     "fetchStatus": "SUCCESS",

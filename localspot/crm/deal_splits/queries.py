@@ -32,6 +32,15 @@ class SplitQueries(Queries):
                 found[deal_id].append(SplitRow(*split))
         return found
 
+    def every_split(self, portal_id: int) -> list[tuple[int, SplitRow]]:
+        """Every split of the portal with its deal's id, by split id."""
+        rows = self.fetchall(
+            "SELECT deal_id, id, owner_id, percentage, created_at, updated_at FROM deal_splits "
+            "WHERE portal_id = ? ORDER BY id",
+            (portal_id,),
+        )
+        return [(deal_id, SplitRow(*split)) for deal_id, *split in rows]
+
     def lock_deals(self, portal_id: int, deal_ids: Sequence[int]) -> None:
         """On PostgreSQL, until the transaction ends: two upserts of one deal replace its splits one after the
         other (SQLite's writers are serialised already). One statement, sorted keys: no deadlock."""

@@ -26,6 +26,17 @@ from localspot.kernel.timeutil import iso_from_ms
 MAX_SPLIT_OWNERS = 5
 MAX_DECIMALS = 8
 _MAX_ID = 2**63 - 1
+# A split's properties, as HubSpot's property definitions of the deal split type list them (its legacy
+# property list, `/properties/v2/deal_split/properties`, reads these): (name, label, type, field type).
+SPLIT_PROPERTIES = (
+    ("hs_createdate", "Create date", "datetime", "date"),
+    ("hs_deal_id", "Deal ID", "number", "number"),
+    ("hs_deal_split_amount", "Split amount", "number", "number"),
+    ("hs_deal_split_percentage", "Split percentage", "number", "number"),
+    ("hs_lastmodifieddate", "Last modified date", "datetime", "date"),
+    ("hs_object_id", "Record ID", "number", "number"),
+    ("hubspot_owner_id", "Split owner", "enumeration", "select"),
+)
 
 
 def render_split(split: SplitRow) -> dict[str, Any]:
@@ -49,6 +60,11 @@ class DealSplitService:
         self.database = database
         self.reads = reads
         self.owners = owners
+
+    def property_rows(self, principal: Principal) -> tuple[tuple[str, str, str, str], ...]:
+        """The deal split type's properties: (name, label, type, field type), HubSpot's own and read-only."""
+        principal.require(Operation.DEAL_SPLITS)
+        return SPLIT_PROPERTIES
 
     def _deal_owners(self, principal: Principal, raw_ids: list[str | int]) -> dict[str, str | None]:
         """Each live deal among the ids (by its id text) -> its owner id property (None when unowned)."""

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from localspot.crm.deal_splits.service import DealSplitService
 from localspot.crm.legacy import shapes
 from localspot.crm.owners.service import MAX_LIMIT as OWNERS_PAGE
 from localspot.crm.owners.service import OwnerService
 from localspot.crm.pipelines.service import PipelineService
 from localspot.crm.properties.groups import PropertyGroupService
 from localspot.crm.properties.service import PropertyService
+from localspot.kernel import errors
 from localspot.kernel.portals.principal import Principal
+from localspot.kernel.portals.scopes import Operation
 
 # CRM pipelines v1 names its object types in capitals, with the standard types' ids.
 _PIPELINE_TYPES = {
@@ -21,6 +24,13 @@ _PIPELINE_TYPES = {
     "ticket": ("TICKET", "0-5"),
 }
 
+# Forms' properties: localspot serves no forms, so only those every HubSpot object type has.
+_FORM_PROPERTIES = (
+    ("hs_createdate", "Create date", "datetime", "date"),
+    ("hs_lastmodifieddate", "Last modified date", "datetime", "date"),
+    ("hs_object_id", "Record ID", "number", "number"),
+)
+
 
 class LegacyCatalog:
     def __init__(
@@ -29,8 +39,10 @@ class LegacyCatalog:
         groups: PropertyGroupService,
         pipelines: PipelineService,
         owners: OwnerService,
+        deal_splits: DealSplitService,
     ) -> None:
         self.properties = properties
+        self.deal_splits = deal_splits
         self.groups = groups
         self.pipelines = pipelines
         self.owners = owners
@@ -38,10 +50,33 @@ class LegacyCatalog:
     # --- properties ------------------------------------------------------------------------------------
 
     def property_list(self, principal: Principal, type_name: str) -> list[dict[str, Any]]:
-        return [shapes.legacy_property(p) for p in self.properties.list(principal, type_name)["results"]]
+        found = self._outside_schema(principal, type_name)
+        if found is None:
+            found = self.properties.list(principal, type_name)["results"]
+        return [shapes.legacy_property(p) for p in found]
 
     def property_one(self, principal: Principal, type_name: str, name: str) -> dict[str, Any]:
-        return shapes.legacy_property(self.properties.get(principal, type_name, name))
+        found = self._outside_schema(principal, type_name)
+        if found is None:
+            return shapes.legacy_property(self.properties.get(principal, type_name, name))
+        for prop in found:
+            if prop["name"] == name:
+                return shapes.legacy_property(prop)
+        raise errors.property_not_found(type_name, name)
+
+    def _outside_schema(self, principal: Principal, type_name: str) -> list[dict[str, Any]] | None:
+        """The properties of the two types the legacy list names that are no CRM object type of localspot's
+        schema (docs/decisions.md, "Legacy paths"): deal splits' (their area's) and forms' (none: localspot
+        serves no forms). None for any other name."""
+        lowered = type_name.lower()
+        if lowered == "deal_split":
+            rows, group = self.deal_splits.property_rows(principal), "dealsplitinformation"
+        elif lowered == "form":
+            principal.require(Operation.FORMS_READ)
+            rows, group = _FORM_PROPERTIES, "forminformation"
+        else:
+            return None
+        return [shapes.defined_property(*row, group) for row in rows]
 
     def group_list(self, principal: Principal, type_name: str, *, include_properties: bool) -> list[dict[str, Any]]:
         members = self._members(principal, type_name)

@@ -19,6 +19,21 @@ def ms(value: str | None) -> int | None:
     return None if value is None else parse_instant_ms(value)
 
 
+def defined_property(name: str, label: str, kind: str, field_type: str, group: str) -> dict[str, Any]:
+    """A read-only HubSpot-defined property of a type outside localspot's schema, in the v3 shape
+    `legacy_property` reads (an owner property references the owners)."""
+    return {
+        "name": name,
+        "label": label,
+        "type": kind,
+        "fieldType": field_type,
+        "groupName": group,
+        "hubspotDefined": True,
+        "modificationMetadata": {"archivable": False, "readOnlyDefinition": True, "readOnlyValue": True},
+        "referencedObjectType": "OWNER" if name == "hubspot_owner_id" else None,
+    }
+
+
 def legacy_property(prop: Mapping[str, Any]) -> dict[str, Any]:
     """A property in the properties v1/v2 shape (also companies v2's and deals v1's own property lists)."""
     meta = prop.get("modificationMetadata", {})

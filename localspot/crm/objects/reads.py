@@ -19,6 +19,7 @@ from localspot.kernel import errors
 from localspot.kernel.batch import MAX_BATCH_INPUTS, BatchOutcome
 from localspot.kernel.portals.principal import Principal
 from localspot.kernel.schema import ObjectType, PortalSchema
+from localspot.kernel.schema.model import COLUMN_UPDATED
 from localspot.kernel.storage import Database, Session
 from localspot.kernel.storage.portal_data import PortalData
 from localspot.kernel.storage.records import RecordRow
@@ -199,7 +200,8 @@ class RecordReads:
         requested: Sequence[str],
     ) -> dict[int, dict[str, list[HistoryEntry]]]:
         """Newest first. A property without history rows has never been updated: its history is its
-        current value, set when the record was created (nothing when it is empty)."""
+        current value, set when the record was created (nothing when it is empty); the last-modified date
+        (a record column) was set by the record's last change."""
         names = [name for name in dict.fromkeys(requested) if name in object_type.properties]
         stored = HistoryQueries.of(session).fetch_history(portal_id, [record.id for record in records], names)
         histories: dict[int, dict[str, list[HistoryEntry]]] = {}
@@ -209,7 +211,9 @@ class RecordReads:
                 entries = stored.get((record.id, name))
                 if entries is None:
                     value = property_value(object_type, record, name)
-                    entries = [HistoryEntry(value, record.created_at, SOURCE_API)] if value else []
+                    modified = object_type.properties[name].column == COLUMN_UPDATED
+                    set_at = record.updated_at if modified else record.created_at
+                    entries = [HistoryEntry(value, set_at, SOURCE_API)] if value else []
                 own[name] = entries
             histories[record.id] = own
         return histories

@@ -74,6 +74,8 @@ class SortRule(msgspec.Struct, rename="camel"):
 
 class SearchRequest(msgspec.Struct, rename="camel"):
     filter_groups: list[SearchFilterGroup] | None = None
+    # The older request's one group of filters (Airbyte's source still sends it): one more group.
+    filters: list[SearchFilter] | None = None
     sorts: list[str | SortRule] | None = None
     query: str | None = None
     properties: list[str] | None = None
@@ -224,6 +226,8 @@ def _paging(request: SearchRequest) -> tuple[int, int]:
 
 def _checked_groups(request: SearchRequest) -> list[list[SearchFilter]]:
     groups = [group.filters or [] for group in request.filter_groups or ()]
+    if request.filters:
+        groups.append(request.filters)
     if len(groups) > MAX_FILTER_GROUPS:
         raise errors.search_too_many_groups(len(groups), MAX_FILTER_GROUPS)
     for filters in groups:

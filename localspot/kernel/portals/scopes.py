@@ -123,6 +123,8 @@ _CALLS_INBOUND = _scopes(
     "crm.schemas.contacts.write"
 )
 _CALLING_CONNECTIONS = _scopes("automation crm.objects.owners.read")
+# The marketing forms' definitions (their legacy property list: localspot serves no forms).
+_FORMS_READ = _scopes("forms")
 
 
 class Operation(enum.Enum):
@@ -154,6 +156,7 @@ class Operation(enum.Enum):
     CALL_TRANSCRIPTS_WRITE = "call-transcripts.write"
     CALLS_INBOUND = "calls.inbound"
     CALLING_CONNECTIONS_READ = "calling-connections.read"
+    FORMS_READ = "forms.read"
 
 
 @dataclass(frozen=True)
@@ -193,6 +196,7 @@ TABLE: dict[Operation, _Rule] = {
     Operation.CALL_TRANSCRIPTS_WRITE: _Rule(_CALL_TRANSCRIPTS_WRITE, write=True),
     Operation.CALLS_INBOUND: _Rule(_CALLS_INBOUND, write=True),
     Operation.CALLING_CONNECTIONS_READ: _Rule(_CALLING_CONNECTIONS, write=False),
+    Operation.FORMS_READ: _Rule(_FORMS_READ, write=False),
 }
 
 # Scopes that name no object type: accepted for every type where the spec lists them.

@@ -135,3 +135,59 @@ def test_legacy_properties_need_a_token_and_a_scope(base_url, token_for):
         assert_error(anonymous.get("/properties/v1/deals/properties"), 401, "INVALID_AUTHENTICATION")
     with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token_for('forms')}"}) as client:
         assert_error(client.get("/properties/v1/deals/properties"), 403, "MISSING_SCOPES")
+
+
+def legacy_only(name: str, label: str, kind: str, field_type: str, group: str) -> dict:
+    """A read-only HubSpot-defined property of deal splits or forms, in the legacy shape."""
+    return {
+        **DEALNAME,
+        "name": name,
+        "label": label,
+        "description": "",
+        "groupName": group,
+        "type": kind,
+        "fieldType": field_type,
+        "readOnlyValue": True,
+        "referencedObjectType": "OWNER" if name == "hubspot_owner_id" else None,
+    }
+
+
+def test_deal_splits_and_forms_have_property_lists_outside_the_crm_types(api, token_for, base_url):
+    """Integrations read them with the other types' (Airbyte's discover): deal splits' seven properties,
+    forms' only the three every HubSpot type has (localspot serves no forms)."""
+    splits = api.get("/properties/v2/deal_split/properties")
+    assert splits.status_code == 200, splits.text
+    created, modified, record_id = (
+        ("hs_createdate", "Create date", "datetime", "date"),
+        ("hs_lastmodifieddate", "Last modified date", "datetime", "date"),
+        ("hs_object_id", "Record ID", "number", "number"),
+    )
+    split_rows = [
+        created,
+        ("hs_deal_id", "Deal ID", "number", "number"),
+        ("hs_deal_split_amount", "Split amount", "number", "number"),
+        ("hs_deal_split_percentage", "Split percentage", "number", "number"),
+        modified,
+        record_id,
+        ("hubspot_owner_id", "Split owner", "enumeration", "select"),
+    ]
+    assert splits.json() == [legacy_only(*row, "dealsplitinformation") for row in split_rows]
+    one = api.get("/properties/v1/DEAL_SPLIT/properties/named/hs_deal_split_percentage")
+    assert one.status_code == 200 and one.json() == splits.json()[3]
+    missing = api.get("/properties/v1/deal_split/properties/named/dealname")
+    assert_error(missing, 404, "OBJECT_NOT_FOUND")
+    forms = api.get("/properties/v1/form/properties")
+    assert forms.status_code == 200, forms.text
+    assert forms.json() == [legacy_only(*row, "forminformation") for row in (created, modified, record_id)]
+    # Each takes its own type's scope: the deal splits' one, and forms'.
+    with httpx.Client(
+        base_url=base_url, headers={"Authorization": f"Bearer {token_for('crm.schemas.deals.read')}"}
+    ) as c:
+        assert_error(c.get("/properties/v2/deal_split/properties"), 403, "MISSING_SCOPES")
+        assert_error(c.get("/properties/v2/form/properties"), 403, "MISSING_SCOPES")
+    with httpx.Client(
+        base_url=base_url, headers={"Authorization": f"Bearer {token_for('crm.dealsplits.read_write')}"}
+    ) as c:
+        assert c.get("/properties/v2/deal_split/properties").json() == splits.json()
+    with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token_for('forms')}"}) as c:
+        assert c.get("/properties/v2/form/properties").json() == forms.json()

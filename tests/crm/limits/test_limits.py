@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.asserts import assert_batch
+from tests.support.asserts import assert_batch, assert_error
 from tests.support.factories import create_records
 
 BASE = "/crm/v3/limits"
@@ -265,3 +265,20 @@ def test_a_portal_sees_only_its_own_usage(new_portal):
     create_records(first, "contacts", 2)
     assert report(second, "/custom-object-types")["usage"] == 0
     assert by_type(report(second, "/records")["hubspotDefinedObjectTypes"])["0-1"]["usage"] == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/associations/labels", {"fromObjectTypeId": "nope"}),
+        ("/associations/labels", {"fromObjectTypeId": "0-1", "toObjectTypeId": "nope"}),
+        ("/associations/records/nope/to", {}),
+        ("/associations/records/nope/0-1", {}),
+        ("/associations/records/0-1/nope", {}),
+    ],
+)
+def test_an_unknown_object_type_is_hubspots_validation_error(new_portal, path, params):
+    _, api = new_portal()
+    response = api.get(f"{BASE}{path}", params=params)
+    body = assert_error(response, 400, "VALIDATION_ERROR", "Unable to infer object type from: nope")
+    assert set(body) == {"status", "message", "correlationId", "category"}, body

@@ -327,6 +327,22 @@ def test_properties_with_history_newest_first(api, prefix):
     ]
 
 
+def test_the_system_dates_history_is_set_when_each_was_last_set(api, prefix):
+    """The last-modified date's one version is stamped by the record's last change (integrations such as
+    tap-hubspot bookmark on it), the create date's by the creation."""
+    task = create(api, prefix, "tasks", {"hs_timestamp": TASK_TIME, "hs_task_subject": "v1"}).json()
+    url = f"{prefix}/tasks/{task['id']}"
+    changed = api.patch(url, json={"properties": {"hs_task_subject": "v2"}}).json()
+    assert changed["updatedAt"] > task["createdAt"]
+    read = api.get(f"{url}?propertiesWithHistory=hs_lastmodifieddate,hs_createdate").json()
+    assert read["propertiesWithHistory"] == {
+        "hs_lastmodifieddate": [
+            {"value": changed["updatedAt"], "timestamp": changed["updatedAt"], "sourceType": "API"}
+        ],
+        "hs_createdate": [{"value": task["createdAt"], "timestamp": task["createdAt"], "sourceType": "API"}],
+    }
+
+
 def test_value_rules_dates_datetimes_and_multi_select_append(api, prefix, unique):
     name = f"multi_{unique}"
     prop = api.post(

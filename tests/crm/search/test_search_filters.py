@@ -36,6 +36,20 @@ def test_tag_scopes_to_this_module(api, tasks):
     assert len(tasks.records) == 240
 
 
+def test_top_level_filters_are_one_more_group(api, tasks):
+    """The older request's `filters` (Airbyte's incremental reads send it), ANDed like a group's and ORed
+    with the filterGroups."""
+    waiting = tasks.expected(lambda r: r["hs_task_status"] == "WAITING")
+    assert (
+        waiting and search_all(api, {"filters": [tasks.tag_filter(), f("hs_task_status", "EQ", "WAITING")]}) == waiting
+    )
+    high = {"filters": [tasks.tag_filter(), f("hs_task_priority", "EQ", "HIGH")]}
+    both = search_all(
+        api, {**high, "filterGroups": [{"filters": [tasks.tag_filter(), f("hs_task_status", "EQ", "WAITING")]}]}
+    )
+    assert both == tasks.expected(lambda r: r["hs_task_status"] == "WAITING" or r.get("hs_task_priority") == "HIGH")
+
+
 def test_eq_on_enumeration_is_case_sensitive(api, tasks):
     assert run(api, tasks, f("hs_task_status", "EQ", "WAITING")) == tasks.expected(
         lambda r: r["hs_task_status"] == "WAITING"

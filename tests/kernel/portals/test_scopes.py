@@ -106,6 +106,10 @@ CASES = [
     Case(Operation.OBJECT_LIBRARY_READ, None, "GET", "/crm/object-library/2025-09/enablement/0-421"),
     Case(Operation.DEAL_SPLITS, None, "POST", "/crm/objects/v3/deals/splits/batch/read", {"inputs": []}),
     Case(Operation.DEAL_SPLITS, None, "POST", "/deal-splits/2026-09/batch/upsert", {"inputs": []}),
+    Case(Operation.DEAL_SPLITS, None, "GET", "/properties/v2/deal_split/properties"),
+    Case(Operation.DEAL_SPLITS, None, "GET", "/crm/v3/objects/deal_split"),
+    Case(Operation.DEAL_SPLITS, None, "POST", "/crm/objects/2026-03/deal_split/search", {}),
+    Case(Operation.FORMS_READ, None, "GET", "/properties/v1/form/properties"),
     Case(
         Operation.SUBSCRIPTION_LIFECYCLE, None, "POST", "/payments-subscriptions/v1/subscriptions/crm/999999999/cancel"
     ),

@@ -41,6 +41,7 @@ from localspot.control.snapshots import SnapshotAdmin
 from localspot.control.state import ControlState
 from localspot.control.traffic import TrafficGate
 from localspot.control.transfer import Transfer
+from localspot.control.usage import DailyUsage
 from localspot.crm.account_info import routes as account_info
 from localspot.crm.account_info.service import AccountInfoService
 from localspot.crm.associations import labels as association_labels
@@ -260,6 +261,8 @@ class Control:
         self.access = AdminAccess(settings.admin_token, settings.host)
         self.state = ControlState(database, workers=settings.workers)
         self.rate_limits = RateLimits(database, self.state)
+        self.usage = DailyUsage(database, self.state, self.rate_limits)
+        self.rate_limits.on_cleared(self.usage.forget)
         self.faults = FaultAdmin(database, self.state)
         self.journal = Journal(settings.journal_size)
         self.portals = PortalAdmin(
@@ -316,7 +319,7 @@ def create_app(services: Services, settings: Settings | None = None) -> TrafficG
         # portal's daily API usage (account info's), before its handler runs.
         control.state.refresh()
         principal = services.auth.authenticate(authorization)
-        control.rate_limits.count_usage(principal.portal_id)
+        control.usage.count(principal.portal_id)
         return principal
 
     api = Api(authenticate, threaded=threaded, max_body_bytes=settings.max_body_bytes)
@@ -373,7 +376,7 @@ def create_app(services: Services, settings: Settings | None = None) -> TrafficG
     served.extend(extension_routes.areas(api, webhooks_api, extensions))
     routes.extend(under_prefixes([(area, versioned(prefixes)) for area, prefixes in served]))
     # Account info reports what the rate limits counted: handed in here, so the area needs no control plane.
-    account = AccountInfoService(services.database, control.rate_limits.daily_usage, TIERS["enterprise"]["daily"])
+    account = AccountInfoService(services.database, control.usage.daily, TIERS["enterprise"]["daily"])
     routes.extend(
         under_prefixes(
             [(account_info.routes(api, account), versioned(("/account-info/v3", "/account-info/{version}")))]
@@ -387,9 +390,11 @@ def create_app(services: Services, settings: Settings | None = None) -> TrafficG
         # and the webhook delivery worker (each worker process has its own of both).
         runner.start()
         control.deliveries.start()
+        control.usage.start()
         try:
             yield
         finally:
+            await run_in_threadpool(control.usage.stop)
             await run_in_threadpool(control.deliveries.stop)
             runner.stop()
 

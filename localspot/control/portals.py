@@ -85,7 +85,7 @@ class PortalAdmin:
             PortalData.of(session).delete(portal_id)
             ControlQueries.of(session).delete_snapshots(portal_id)
             self.rate_limits.forget(session, portal_id)
-            ControlQueries.of(session).delete_counters(portal_id)
+            self.rate_limits.clear_counters(session, portal_id)
             PortalQueries.of(session).delete_portal(portal_id)
             self._count_revocation(session)
         self._settle()
@@ -100,7 +100,7 @@ class PortalAdmin:
         with self.database.session(write=True) as session:
             self._portal(session, portal_id)
             PortalData.of(session).delete(portal_id)
-            ControlQueries.of(session).delete_counters(portal_id)
+            self.rate_limits.clear_counters(session, portal_id)
 
     def create_token(self, portal_id: int, body: TokenCreate) -> tuple[int, dict[str, Any]]:
         scopes = _checked_scopes(body.scopes)

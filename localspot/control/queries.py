@@ -106,13 +106,13 @@ class ControlQueries(Queries):
 
     # --- rate-limit counters ------------------------------------------------------------------------------
 
-    def count_request(self, portal_id: int, policy: str, window_start: int) -> int:
-        """Counts one request in the portal's window for the policy; returns the window's count so far."""
+    def count_requests(self, portal_id: int, policy: str, window_start: int, requests: int) -> int:
+        """Counts requests in the portal's window for the policy; returns the window's count so far."""
         row = self.fetchone(
-            "INSERT INTO rate_counters (portal_id, policy, window_start, used) VALUES (?, ?, ?, 1) "
-            "ON CONFLICT (portal_id, policy, window_start) DO UPDATE SET used = rate_counters.used + 1 "
+            "INSERT INTO rate_counters (portal_id, policy, window_start, used) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (portal_id, policy, window_start) DO UPDATE SET used = rate_counters.used + ? "
             "RETURNING used",
-            (portal_id, policy, window_start),
+            (portal_id, policy, window_start, requests, requests),
         )
         return int(row[0])
 

@@ -12,6 +12,7 @@ Windows are fixed (aligned to the clock), not sliding: docs/decisions.md, "Rate 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,7 @@ from localspot.control import errors
 from localspot.control.queries import ControlQueries
 from localspot.control.state import ControlState
 from localspot.kernel.errors import ApiError
-from localspot.kernel.storage import Database, Session, StorageFull
+from localspot.kernel.storage import Database, Session
 from localspot.kernel.storage.portals import PortalQueries
 
 RATE_LIMITS = "rateLimits"
@@ -61,6 +62,17 @@ class RateLimits:
     def __init__(self, database: Database, state: ControlState) -> None:
         self.database = database
         self.state = state
+        self._on_cleared: list[Callable[[int], None]] = []
+
+    def on_cleared(self, listener: Callable[[int], None]) -> None:
+        """`listener(portal_id)` runs whenever a portal's counters are cleared (the daily usage's tally)."""
+        self._on_cleared.append(listener)
+
+    def clear_counters(self, session: Session, portal_id: int) -> None:
+        """Inside a reset's, a deletion's or a limits change's session: the portal's counts start again."""
+        for listener in self._on_cleared:
+            listener(portal_id)
+        ControlQueries.of(session).delete_counters(portal_id)
 
     # --- the admin API ----------------------------------------------------------------------------------
 
@@ -96,7 +108,7 @@ class RateLimits:
         if limits is not None:
             every[str(portal_id)] = limits
         queries.save_setting(RATE_LIMITS, every)
-        queries.delete_counters(portal_id)
+        self.clear_counters(session, portal_id)
         self.state.changed(session)
 
     # --- what the traffic gate asks ------------------------------------------------------------------------
@@ -117,18 +129,6 @@ class RateLimits:
             used = ControlQueries.of(session).window_count(portal_id, "DAILY", now - now % DAY_MS)
         return (None if limits is None else limits["daily"]), used
 
-    def count_usage(self, portal_id: int) -> None:
-        """Counts one authenticated API request of the portal in its DAILY window, as the daily usage, where
-        its limits are off (where they are on, the traffic gate's `count` took it already). A full disk
-        leaves it uncounted rather than refuse the request."""
-        if self.limits_of(portal_id) is not None:
-            return
-        try:
-            with self.database.session(write=True) as session:
-                _counted(ControlQueries.of(session), portal_id, "DAILY", session.clock.now_ms(), DAY_MS)
-        except StorageFull:
-            pass  # the disk is full: the request goes uncounted, and reads still answer (docs/decisions.md)
-
     def count(self, portal_id: int, limits: dict[str, Any], *, search: bool) -> Verdict:
         """Counts one request of the portal (a write: call it where the backend may block)."""
         with self.database.session(write=True) as session:
@@ -136,7 +136,7 @@ class RateLimits:
             queries = ControlQueries.of(session)
 
             def used(policy: str, width: int) -> int:
-                return _counted(queries, portal_id, policy, now, width)
+                return counted(queries, portal_id, policy, now, width)
 
             interval = limits["intervalMs"]
             daily_used = used("DAILY", DAY_MS)
@@ -173,11 +173,11 @@ class RateLimits:
         return Verdict(headers, refusal)
 
 
-def _counted(queries: ControlQueries, portal_id: int, policy: str, now: int, width: int) -> int:
-    """Counts one request in the policy's window of `width` ms that holds `now`; the window's count so far."""
+def counted(queries: ControlQueries, portal_id: int, policy: str, now: int, width: int, requests: int = 1) -> int:
+    """Counts requests in the policy's window of `width` ms that holds `now`; the window's count so far."""
     start = now - now % width
-    count = queries.count_request(portal_id, policy, start)
-    if count == 1:  # the window's first request: the policy's older windows are never read again
+    count = queries.count_requests(portal_id, policy, start, requests)
+    if count == requests:  # the window's first requests: the policy's older windows are never read again
         queries.forget_windows(portal_id, policy, start)
     return count
 

@@ -10,6 +10,7 @@ property's history, in commit order.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -17,6 +18,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
+from localspot.control.usage import FLUSH_S
 from tests.concurrency.conftest import Cluster, localspot_processes
 from tests.conftest import TOKEN, make_client
 from tests.support.asserts import assert_error
@@ -221,8 +223,10 @@ def concurrent_inline_associations_are_stored_once_in_both_directions(cluster: C
 
 def every_request_counts_once_in_the_daily_usage(cluster: Cluster, unique: str) -> None:
     """Account info's daily usage is one counter in the database: requests answered by either process all
-    count, each once (the usage calls themselves included)."""
+    count, each once (the usage calls themselves included). Each process adds its counts to the shared one within
+    FLUSH_S, so the reads wait that long for the other server's."""
     usage_path = "/account-info/v3/api-usage/daily/private-apps"
+    time.sleep(2 * FLUSH_S)
     with client(cluster, 0) as http:
         before = http.get(usage_path).json()["results"][0]["currentUsage"]
     rounds = 5
@@ -232,6 +236,7 @@ def every_request_counts_once_in_the_daily_usage(cluster: Cluster, unique: str) 
             return [http.get("/crm/v3/objects/contacts", params={"limit": 1}).status_code for _ in range(rounds)]
 
     assert in_parallel(THREADS, requests) == [[200] * rounds] * THREADS
+    time.sleep(2 * FLUSH_S)
     with client(cluster, 1) as http:
         after = http.get(usage_path).json()["results"][0]["currentUsage"]
     assert after == before + THREADS * rounds + 1

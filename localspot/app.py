@@ -281,7 +281,7 @@ class Control:
             installs=self.state,
             forget=events.forget,
         )
-        self.deliveries = DeliveryWorker(database, retry_scale=settings.webhook_retry_scale)
+        self.deliveries = DeliveryWorker(database, retry_scale=settings.webhook_retry_scale, journal=self.journal)
         events.wake = self.deliveries.wake
 
 

@@ -30,6 +30,7 @@ import msgspec
 
 from localspot.apps.events import BATCH_SIZE
 from localspot.apps.queries import OutboxQueries
+from localspot.control.journal import Journal, outgoing
 from localspot.kernel.errors import ApiError
 from localspot.kernel.storage import Database, DatabaseUnavailable, Session, StorageFull
 from localspot.kernel.storage.session import encode_json
@@ -74,6 +75,12 @@ def signed_headers(secret: str, uri: str, body: bytes, timestamp_ms: int) -> dic
     }
 
 
+class Answer(NamedTuple):
+    status: int
+    retry_after: str | None
+    body: bytes
+
+
 class _Connections:
     """Keep-alive connections to the targets, one set per sending thread (the standard library's client: a
     delivery costs half the CPU httpx's takes, and the worker shares the server's interpreter)."""
@@ -82,8 +89,8 @@ class _Connections:
         self.timeout_s = timeout_s
         self.local = threading.local()
 
-    def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
-        """The answer's status; raises OSError (TimeoutError for a timeout) or HTTPException on failure."""
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> Answer:
+        """The answer; raises OSError (TimeoutError for a timeout) or HTTPException on failure."""
         parts = urlsplit(url)
         key = (parts.scheme, parts.hostname, parts.port)
         pool: dict[tuple[Any, ...], http.client.HTTPConnection] = self.local.__dict__.setdefault("pool", {})
@@ -96,7 +103,7 @@ class _Connections:
                 path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
                 connection.request("POST", path, body=body, headers=headers)
                 answer = connection.getresponse()
-                answer.read()
+                answer_body = answer.read()
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 connection.close()
                 if fresh:
@@ -109,7 +116,7 @@ class _Connections:
                 connection.close()
             else:
                 pool[key] = connection
-            return answer.status
+            return Answer(answer.status, answer.getheader("Retry-After"), answer_body)
         raise AssertionError("unreachable")
 
     def _open(self, scheme: str, host: str, port: int | None) -> http.client.HTTPConnection:
@@ -166,8 +173,17 @@ def retry_delay_s(failures: int, scale: float) -> float:
 
 
 class DeliveryWorker:
-    def __init__(self, database: Database, *, retry_scale: float = 1.0, timeout_s: float = TIMEOUT_S) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        retry_scale: float = 1.0,
+        timeout_s: float = TIMEOUT_S,
+        journal: Journal | None = None,
+    ) -> None:
         self.database = database
+        # Each attempt is also an outgoing entry of the request journal.
+        self.journal = journal
         self.retry_scale = retry_scale
         self.timeout_s = timeout_s
         self.name = f"worker-{uuid.uuid4().hex[:12]}"
@@ -283,19 +299,34 @@ class DeliveryWorker:
         # (keeping the key order), and the rows' events are joined into one array.
         body = b"[" + b",".join(_with_attempt(row.payload[1:-1], row.attempts) for row in rows) + b"]"
         started = time.time()
-        status_code: int | None = None
+        answer: Answer | None = None
         error: str | None = None
+        headers = signed_headers(secret, target, body, int(started * 1000))
         try:
-            status_code = self._connections.post(
-                target, body, signed_headers(secret, target, body, int(started * 1000))
-            )
-            if not 200 <= status_code < 300:
-                error = f"HTTP {status_code}"
+            answer = self._connections.post(target, body, headers)
+            if not 200 <= answer.status < 300:
+                error = f"HTTP {answer.status}"
         except TimeoutError:
             error = f"timed out after {self.timeout_s:g} s"
         except (OSError, http.client.HTTPException, ValueError) as exc:
             error = f"{type(exc).__name__}: {exc}"[:500]
-        latency_ms = int((time.time() - started) * 1000)
+        took_s = time.time() - started
+        latency_ms = int(took_s * 1000)
+        status_code = None if answer is None else answer.status
+        if self.journal is not None and self.journal.enabled:
+            self.journal.record(
+                outgoing(
+                    at_ms=int(started * 1000),
+                    portal_id=key[1],
+                    url=target,
+                    headers=headers,
+                    body=body,
+                    status=status_code,
+                    duration_ms=took_s * 1000,
+                    response_body=b"" if answer is None else answer.body,
+                    error=None if answer is not None else error,
+                )
+            )
         delivery = (
             key[0],
             key[1],

@@ -5,6 +5,7 @@ the same eventId and the next attemptNumber; every attempt is listed by the admi
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 
@@ -13,6 +14,7 @@ import pytest
 
 from tests.apps.test_oauth import authorize_params, code_from, create_app, exchange
 from tests.conftest import TOKEN, make_client
+from tests.support.asserts import ISO_MS
 from tests.support.receiver import Delivery, Receiver
 from tests.support.server import LocalspotServer, storage_or_skip
 
@@ -290,6 +292,9 @@ def test_an_unreachable_target_is_retried_and_listed(hooks_server, hooks_admin, 
         assert [d["attempt"] for d in reversed(listed)][:3] == [0, 1, 2]
         assert {(d["status"], d["statusCode"]) for d in listed} == {("failed", None)}
         assert "ConnectionRefusedError" in listed[0]["error"]
+        [journaled, *_] = outgoing_entries(hooks_admin, listed[0]["target"], lambda found: len(found) >= 3)
+        assert (journaled["status"], journaled["responseBody"]) == (None, None)
+        assert "ConnectionRefusedError" in journaled["error"]
     finally:
         hooks_admin.delete(f"/apps/{app['appId']}")
 
@@ -344,3 +349,59 @@ def test_inline_associations_and_upserts_send_events(subscribed, crm, receiver):
     events = receiver.wait_for(lambda got: len(got) >= 5)
     assert [e["propertyValue"] for e in of_type(events, "contact.propertyChange")] == ["first", "second"]
     assert len(of_type(events, "contact.creation")) == 2
+
+
+def outgoing_entries(admin: httpx.Client, url: str, ready: Callable[[list[dict]], bool], timeout: float = 10) -> list:
+    """The request journal's outgoing entries to `url`, newest first, once `ready` says they are all there."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = admin.get("/requests", params={"direction": "outgoing", "limit": 1000})
+        assert answer.status_code == 200, answer.text
+        found = [e for e in answer.json()["results"] if e["url"] == url]
+        if ready(found) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.02)
+
+
+def test_every_attempt_is_an_outgoing_entry_of_the_request_journal(subscribed, hooks_admin, crm, receiver):
+    subscribed({"eventType": "contact.creation"})
+    receiver.statuses = [500]
+    created = crm.post("/crm/v3/objects/contacts", json={"properties": {"lastname": "journaled"}})
+    assert created.status_code == 201, created.text
+    receiver.wait_for(lambda got: len(got) >= 2)
+    entries = outgoing_entries(hooks_admin, receiver.url, lambda found: len(found) >= 2)
+    assert [e["status"] for e in entries] == [204, 500]
+    sent = {d.headers["X-HubSpot-Request-Timestamp"]: d for d in receiver.deliveries}
+    for entry in entries:
+        delivery = sent[entry["requestHeaders"]["X-HubSpot-Request-Timestamp"]]
+        assert entry == {
+            "id": entry["id"],
+            "direction": "outgoing",
+            "at": entry["at"],
+            "portalId": 1,
+            "method": "POST",
+            "path": "/hubspot/webhooks",
+            "query": "",
+            "status": entry["status"],
+            "durationMs": entry["durationMs"],
+            "correlationId": None,
+            "requestHeaders": entry["requestHeaders"],
+            "requestBody": delivery.body.decode(),
+            "requestBodyTruncated": False,
+            "responseBody": None,
+            "responseBodyTruncated": False,
+            "faultId": None,
+            "url": receiver.url,
+            "error": None,
+        }
+        assert ISO_MS.match(entry["at"]) and entry["durationMs"] > 0
+        headers = entry["requestHeaders"]
+        assert headers["X-HubSpot-Signature"] == headers["X-HubSpot-Signature-v3"] == "(redacted)"
+        assert headers["X-HubSpot-Signature-v3"] != delivery.headers["X-HubSpot-Signature-v3"]
+        assert headers["Content-Type"] == "application/json"
+    assert [json.loads(e["requestBody"])[0]["attemptNumber"] for e in entries] == [1, 0]
+    # The API request that made the event is an incoming entry; no incoming entry is a delivery.
+    incoming = hooks_admin.get("/requests", params={"direction": "incoming", "portalId": 1}).json()["results"]
+    assert {e["direction"] for e in incoming} == {"incoming"}
+    assert any(e["responseBody"] == created.text for e in incoming)
+    assert all("url" not in e for e in incoming)

@@ -7,11 +7,13 @@ time; a claim a killed process left behind expires after CLAIM_S and the row is 
 `eventId` lets receivers deduplicate). Rows go out per (app, portal), packed into requests of up to 100 events,
 at most `maxConcurrentRequests` requests in flight per (app, portal). A non-2xx answer, a timeout or a refused
 connection schedules each row of the request again, `85 s * 2^(k-1)` (+-20%) after its
-k-th failure, times `--webhook-retry-scale`; after the tenth retry the event is failed for good."""
+k-th failure, times `--webhook-retry-scale`, or later when a 429 or 503 answer's `Retry-After` asks for longer
+(at most MAX_RETRY_AFTER_S, scaled the same); after the tenth retry the event is failed for good."""
 
 from __future__ import annotations
 
 import base64
+import email.utils
 import hashlib
 import hmac
 import http.client
@@ -37,6 +39,9 @@ from localspot.kernel.storage.session import encode_json
 
 MAX_RETRIES = 10
 RETRY_BASE_S = 85.0
+# The longest wait a `Retry-After` can ask for (before --webhook-retry-scale), and the answers it is read on.
+MAX_RETRY_AFTER_S = 3600.0
+RETRY_AFTER_STATUSES = frozenset({429, 503})
 JITTER = 0.2
 TIMEOUT_S = 5.0
 CLAIM_S = TIMEOUT_S + 2.0
@@ -136,8 +141,9 @@ class Row(NamedTuple):
     count: int
 
 
-# A finished request: its rows, whether it was delivered, and its webhook_deliveries row.
-Outcome = tuple[list[Row], bool, tuple[Any, ...]]
+# A finished request: its rows, whether it was delivered, its webhook_deliveries row, and the seconds its
+# answer's Retry-After asked to wait (None: it asked nothing).
+Outcome = tuple[list[Row], bool, tuple[Any, ...], float | None]
 
 
 class _EventId(msgspec.Struct):
@@ -167,9 +173,29 @@ def _with_attempt(events: str, attempts: int) -> bytes:
     return events.encode()
 
 
-def retry_delay_s(failures: int, scale: float) -> float:
-    """How long after its `failures`-th failed attempt an event is tried again."""
-    return RETRY_BASE_S * 2 ** (failures - 1) * random.uniform(1 - JITTER, 1 + JITTER) * scale
+def retry_delay_s(failures: int, scale: float, retry_after_s: float | None = None) -> float:
+    """How long after its `failures`-th failed attempt an event is tried again: HubSpot's schedule, or what
+    the answer's Retry-After asked when that is longer (bounded)."""
+    delay = RETRY_BASE_S * 2 ** (failures - 1) * random.uniform(1 - JITTER, 1 + JITTER)
+    if retry_after_s is not None:
+        delay = max(delay, min(retry_after_s, MAX_RETRY_AFTER_S))
+    return delay * scale
+
+
+def retry_after_s(answer: Answer | None, now: float) -> float | None:
+    """The seconds a 429 or 503 answer's `Retry-After` asks to wait (delta-seconds, or an HTTP date), if any."""
+    if answer is None or answer.status not in RETRY_AFTER_STATUSES or not answer.retry_after:
+        return None
+    text = answer.retry_after.strip()
+    if text.isdigit():
+        return float(text[:12])
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None  # malformed: the schedule alone
+    if when.tzinfo is None:
+        return None
+    return max(when.timestamp() - now, 0.0)
 
 
 class DeliveryWorker:
@@ -340,24 +366,25 @@ class DeliveryWorker:
             int(started * 1000),
         )
         with self._lock:
-            self._outcomes.append((rows, error is None, delivery))
+            self._outcomes.append((rows, error is None, delivery, retry_after_s(answer, time.time())))
 
     def _record(self, session: Session, outcomes: list[Outcome], now: int) -> None:
         """What the finished requests did to their rows (delivered, or due again later), and the attempts."""
         if not outcomes:
             return
         queries = OutboxQueries.of(session)
-        queries.delivered([row.id for rows, ok, _ in outcomes if ok for row in rows])
+        queries.delivered([row.id for rows, ok, _, _ in outcomes if ok for row in rows])
         changes = []
-        for row in (row for rows, ok, _ in outcomes if not ok for row in rows):
-            failures = row.attempts + 1
-            if failures > MAX_RETRIES:
-                changes.append(("failed", failures, now, row.id))
-            else:
-                delay = retry_delay_s(failures, self.retry_scale)
-                changes.append(("pending", failures, now + int(delay * 1000), row.id))
+        for rows, ok, _, asked_s in outcomes:
+            for row in () if ok else rows:
+                failures = row.attempts + 1
+                if failures > MAX_RETRIES:
+                    changes.append(("failed", failures, now, row.id))
+                else:
+                    delay = retry_delay_s(failures, self.retry_scale, asked_s)
+                    changes.append(("pending", failures, now + int(delay * 1000), row.id))
         queries.retry(changes)
-        for delivery_id, (_, _, delivery) in zip(session.reserve_ids(len(outcomes)), outcomes, strict=True):
+        for delivery_id, (_, _, delivery, _) in zip(session.reserve_ids(len(outcomes)), outcomes, strict=True):
             queries.insert_delivery(delivery_id, delivery)
 
     def _flush(self) -> None:

@@ -5,6 +5,8 @@ the same eventId and the next attemptNumber; every attempt is listed by the admi
 
 from __future__ import annotations
 
+import email.utils
+import itertools
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -405,3 +407,27 @@ def test_every_attempt_is_an_outgoing_entry_of_the_request_journal(subscribed, h
     assert {e["direction"] for e in incoming} == {"incoming"}
     assert any(e["responseBody"] == created.text for e in incoming)
     assert all("url" not in e for e in incoming)
+
+
+def test_a_retry_waits_as_long_as_retry_after_asks_on_429_and_503(subscribed, hooks_admin, crm, receiver):
+    """The server runs with --webhook-retry-scale 0.001: the schedule's first retries come after 85, 170, 340 and
+    680 ms (+-20%), and a Retry-After of 1500 s asks for 1.5 s."""
+    app = subscribed({"eventType": "contact.creation"})
+    in_1500_s = email.utils.formatdate(time.time() + 1500, usegmt=True)
+    receiver.statuses = [
+        (429, {"Retry-After": "1500"}),
+        (503, {"Retry-After": in_1500_s}),  # an HTTP date
+        (500, {"Retry-After": "1500"}),  # not read on other answers
+        (429, {"Retry-After": "999999999"}),  # bounded: an hour, 3.6 s here
+    ]
+    crm.post("/crm/v3/objects/contacts", json={"properties": {"lastname": "patient"}})
+    events = receiver.wait_for(lambda got: len(got) >= 5, timeout=30)
+    assert [e["attemptNumber"] for e in events] == [0, 1, 2, 3, 4]
+    arrived = [d.received_at for d in receiver.deliveries]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(arrived)]
+    assert 1.45 <= gaps[0] < 2.5, gaps
+    assert 1.35 <= gaps[1] < 2.5, gaps
+    assert gaps[2] < 1.0, gaps
+    assert 3.55 <= gaps[3] < 5.5, gaps
+    listed = listed_when(hooks_admin, app, lambda found: len(found) >= 5)
+    assert [d["statusCode"] for d in reversed(listed)] == [429, 503, 500, 429, 204]

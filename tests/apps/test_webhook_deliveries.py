@@ -431,3 +431,33 @@ def test_a_retry_waits_as_long_as_retry_after_asks_on_429_and_503(subscribed, ho
     assert 3.55 <= gaps[3] < 5.5, gaps
     listed = listed_when(hooks_admin, app, lambda found: len(found) >= 5)
     assert [d["statusCode"] for d in reversed(listed)] == [429, 503, 500, 429, 204]
+
+
+def test_a_restore_sends_restore_events(subscribed, hooks_admin, crm, receiver):
+    subscribed(
+        {"eventType": "contact.restore"},
+        {"eventType": "object.restore", "objectTypeId": "0-2"},
+        {"eventType": "contact.deletion"},
+    )
+    contact = crm.post("/crm/v3/objects/contacts", json={"properties": {"lastname": "recycled"}}).json()["id"]
+    company = crm.post("/crm/v3/objects/companies", json={"properties": {"name": "recycled"}}).json()["id"]
+    assert crm.delete(f"/crm/v3/objects/contacts/{contact}").status_code == 204
+    assert crm.delete(f"/crm/v3/objects/companies/{company}").status_code == 204
+    for type_name, object_id in (("contacts", contact), ("companies", company)):
+        answer = hooks_admin.post(f"/portals/1/objects/{type_name}/{object_id}/restore")
+        assert answer.status_code == 200, answer.text
+    events = receiver.wait_for(lambda got: len(got) >= 3)
+    assert [e["objectId"] for e in of_type(events, "contact.deletion")] == [int(contact)]
+    [restore] = of_type(events, "contact.restore")
+    assert list(restore) == [
+        "eventId", "subscriptionId", "portalId", "appId", "occurredAt", "subscriptionType", "attemptNumber",
+        "objectId", "changeSource",
+    ]  # fmt: skip
+    assert (restore["objectId"], restore["portalId"], restore["changeSource"]) == (int(contact), 1, "API")
+    [generic] = of_type(events, "object.restore")
+    assert (generic["objectId"], generic["objectTypeId"]) == (int(company), "0-2")
+    # A restore that fails (the id is live now) sends nothing.
+    again = hooks_admin.post(f"/portals/1/objects/contacts/{contact}/restore")
+    assert again.status_code == 404, again.text
+    time.sleep(0.3)
+    assert len(receiver.events()) == 3

@@ -19,7 +19,6 @@ import hmac
 import http.client
 import logging
 import random
-import ssl
 import threading
 import time
 import uuid
@@ -31,6 +30,7 @@ from urllib.parse import urlsplit
 import msgspec
 
 from localspot.apps.events import BATCH_SIZE
+from localspot.apps.http_client import Answer, Connection
 from localspot.apps.queries import OutboxQueries
 from localspot.control.journal import Journal, outgoing
 from localspot.kernel.errors import ApiError
@@ -80,15 +80,8 @@ def signed_headers(secret: str, uri: str, body: bytes, timestamp_ms: int) -> dic
     }
 
 
-class Answer(NamedTuple):
-    status: int
-    retry_after: str | None
-    body: bytes
-
-
 class _Connections:
-    """Keep-alive connections to the targets, one set per sending thread (the standard library's client: a
-    delivery costs half the CPU httpx's takes, and the worker shares the server's interpreter)."""
+    """Keep-alive connections to the targets, one set per sending thread."""
 
     def __init__(self, timeout_s: float) -> None:
         self.timeout_s = timeout_s
@@ -98,17 +91,15 @@ class _Connections:
         """The answer; raises OSError (TimeoutError for a timeout) or HTTPException on failure."""
         parts = urlsplit(url)
         key = (parts.scheme, parts.hostname, parts.port)
-        pool: dict[tuple[Any, ...], http.client.HTTPConnection] = self.local.__dict__.setdefault("pool", {})
+        pool: dict[tuple[Any, ...], Connection] = self.local.__dict__.setdefault("pool", {})
         connection = pool.pop(key, None)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         for fresh in (False, True) if connection is not None else (True,):
             if fresh:
-                connection = self._open(parts.scheme, parts.hostname or "", parts.port)
+                connection = Connection(parts.scheme, parts.hostname or "", parts.port, self.timeout_s)
             assert connection is not None
             try:
-                path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-                connection.request("POST", path, body=body, headers=headers)
-                answer = connection.getresponse()
-                answer_body = answer.read()
+                answer, closes = connection.post(path, body, headers)
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 connection.close()
                 if fresh:
@@ -117,19 +108,12 @@ class _Connections:
             except BaseException:
                 connection.close()
                 raise
-            if answer.will_close:
+            if closes:
                 connection.close()
             else:
                 pool[key] = connection
-            return Answer(answer.status, answer.getheader("Retry-After"), answer_body)
+            return answer
         raise AssertionError("unreachable")
-
-    def _open(self, scheme: str, host: str, port: int | None) -> http.client.HTTPConnection:
-        if scheme == "https":
-            return http.client.HTTPSConnection(host, port, timeout=self.timeout_s, context=ssl.create_default_context())
-        if scheme != "http":
-            raise ValueError(f"not an http or https URL: {scheme}")
-        return http.client.HTTPConnection(host, port, timeout=self.timeout_s)
 
 
 class Row(NamedTuple):

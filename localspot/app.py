@@ -36,6 +36,7 @@ from localspot.control.faults import FaultAdmin
 from localspot.control.journal import Journal
 from localspot.control.portals import PortalAdmin
 from localspot.control.rate_limits import TIERS, RateLimits
+from localspot.control.records import RecordRestore
 from localspot.control.seed import Seeder
 from localspot.control.snapshots import SnapshotAdmin
 from localspot.control.state import ControlState
@@ -284,7 +285,7 @@ class Control:
             installs=self.state,
             forget=events.forget,
         )
-        self.deliveries = DeliveryWorker(database, retry_scale=settings.webhook_retry_scale)
+        self.deliveries = DeliveryWorker(database, retry_scale=settings.webhook_retry_scale, journal=self.journal)
         events.wake = self.deliveries.wake
 
 
@@ -346,6 +347,7 @@ def create_app(services: Services, settings: Settings | None = None) -> TrafficG
             control.clock,
             control.transfer,
             (control.faults, control.rate_limits, control.journal),
+            RecordRestore(services.database, services.lifecycle),
         )
         admin.extend(app_admin_routes.routes(admin_api, control.apps, control.webhooks))
         # Before the admin API's mount, which takes every path under /_localspot.

@@ -7,17 +7,18 @@ time; a claim a killed process left behind expires after CLAIM_S and the row is 
 `eventId` lets receivers deduplicate). Rows go out per (app, portal), packed into requests of up to 100 events,
 at most `maxConcurrentRequests` requests in flight per (app, portal). A non-2xx answer, a timeout or a refused
 connection schedules each row of the request again, `85 s * 2^(k-1)` (+-20%) after its
-k-th failure, times `--webhook-retry-scale`; after the tenth retry the event is failed for good."""
+k-th failure, times `--webhook-retry-scale`, or later when a 429 or 503 answer's `Retry-After` asks for longer
+(at most MAX_RETRY_AFTER_S, scaled the same); after the tenth retry the event is failed for good."""
 
 from __future__ import annotations
 
 import base64
+import email.utils
 import hashlib
 import hmac
 import http.client
 import logging
 import random
-import ssl
 import threading
 import time
 import uuid
@@ -29,13 +30,18 @@ from urllib.parse import urlsplit
 import msgspec
 
 from localspot.apps.events import BATCH_SIZE
+from localspot.apps.http_client import Answer, Connection
 from localspot.apps.queries import OutboxQueries
+from localspot.control.journal import Journal, outgoing
 from localspot.kernel.errors import ApiError
 from localspot.kernel.storage import Database, DatabaseUnavailable, Session, StorageFull
 from localspot.kernel.storage.session import encode_json
 
 MAX_RETRIES = 10
 RETRY_BASE_S = 85.0
+# The longest wait a `Retry-After` can ask for (before --webhook-retry-scale), and the answers it is read on.
+MAX_RETRY_AFTER_S = 3600.0
+RETRY_AFTER_STATUSES = frozenset({429, 503})
 JITTER = 0.2
 TIMEOUT_S = 5.0
 CLAIM_S = TIMEOUT_S + 2.0
@@ -75,28 +81,25 @@ def signed_headers(secret: str, uri: str, body: bytes, timestamp_ms: int) -> dic
 
 
 class _Connections:
-    """Keep-alive connections to the targets, one set per sending thread (the standard library's client: a
-    delivery costs half the CPU httpx's takes, and the worker shares the server's interpreter)."""
+    """Keep-alive connections to the targets, one set per sending thread."""
 
     def __init__(self, timeout_s: float) -> None:
         self.timeout_s = timeout_s
         self.local = threading.local()
 
-    def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
-        """The answer's status; raises OSError (TimeoutError for a timeout) or HTTPException on failure."""
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> Answer:
+        """The answer; raises OSError (TimeoutError for a timeout) or HTTPException on failure."""
         parts = urlsplit(url)
         key = (parts.scheme, parts.hostname, parts.port)
-        pool: dict[tuple[Any, ...], http.client.HTTPConnection] = self.local.__dict__.setdefault("pool", {})
+        pool: dict[tuple[Any, ...], Connection] = self.local.__dict__.setdefault("pool", {})
         connection = pool.pop(key, None)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         for fresh in (False, True) if connection is not None else (True,):
             if fresh:
-                connection = self._open(parts.scheme, parts.hostname or "", parts.port)
+                connection = Connection(parts.scheme, parts.hostname or "", parts.port, self.timeout_s)
             assert connection is not None
             try:
-                path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-                connection.request("POST", path, body=body, headers=headers)
-                answer = connection.getresponse()
-                answer.read()
+                answer, closes = connection.post(path, body, headers)
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 connection.close()
                 if fresh:
@@ -105,19 +108,12 @@ class _Connections:
             except BaseException:
                 connection.close()
                 raise
-            if answer.will_close:
+            if closes:
                 connection.close()
             else:
                 pool[key] = connection
-            return answer.status
+            return answer
         raise AssertionError("unreachable")
-
-    def _open(self, scheme: str, host: str, port: int | None) -> http.client.HTTPConnection:
-        if scheme == "https":
-            return http.client.HTTPSConnection(host, port, timeout=self.timeout_s, context=ssl.create_default_context())
-        if scheme != "http":
-            raise ValueError(f"not an http or https URL: {scheme}")
-        return http.client.HTTPConnection(host, port, timeout=self.timeout_s)
 
 
 class Row(NamedTuple):
@@ -129,8 +125,9 @@ class Row(NamedTuple):
     count: int
 
 
-# A finished request: its rows, whether it was delivered, and its webhook_deliveries row.
-Outcome = tuple[list[Row], bool, tuple[Any, ...]]
+# A finished request: its rows, whether it was delivered, its webhook_deliveries row, and the seconds its
+# answer's Retry-After asked to wait (None: it asked nothing).
+Outcome = tuple[list[Row], bool, tuple[Any, ...], float | None]
 
 
 class _EventId(msgspec.Struct):
@@ -160,14 +157,43 @@ def _with_attempt(events: str, attempts: int) -> bytes:
     return events.encode()
 
 
-def retry_delay_s(failures: int, scale: float) -> float:
-    """How long after its `failures`-th failed attempt an event is tried again."""
-    return RETRY_BASE_S * 2 ** (failures - 1) * random.uniform(1 - JITTER, 1 + JITTER) * scale
+def retry_delay_s(failures: int, scale: float, retry_after_s: float | None = None) -> float:
+    """How long after its `failures`-th failed attempt an event is tried again: HubSpot's schedule, or what
+    the answer's Retry-After asked when that is longer (bounded)."""
+    delay = RETRY_BASE_S * 2 ** (failures - 1) * random.uniform(1 - JITTER, 1 + JITTER)
+    if retry_after_s is not None:
+        delay = max(delay, min(retry_after_s, MAX_RETRY_AFTER_S))
+    return delay * scale
+
+
+def retry_after_s(answer: Answer | None, now: float) -> float | None:
+    """The seconds a 429 or 503 answer's `Retry-After` asks to wait (delta-seconds, or an HTTP date), if any."""
+    if answer is None or answer.status not in RETRY_AFTER_STATUSES or not answer.retry_after:
+        return None
+    text = answer.retry_after.strip()
+    if text.isdigit():
+        return float(text[:12])
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None  # malformed: the schedule alone
+    if when.tzinfo is None:
+        return None
+    return max(when.timestamp() - now, 0.0)
 
 
 class DeliveryWorker:
-    def __init__(self, database: Database, *, retry_scale: float = 1.0, timeout_s: float = TIMEOUT_S) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        retry_scale: float = 1.0,
+        timeout_s: float = TIMEOUT_S,
+        journal: Journal | None = None,
+    ) -> None:
         self.database = database
+        # Each attempt is also an outgoing entry of the request journal.
+        self.journal = journal
         self.retry_scale = retry_scale
         self.timeout_s = timeout_s
         self.name = f"worker-{uuid.uuid4().hex[:12]}"
@@ -283,19 +309,34 @@ class DeliveryWorker:
         # (keeping the key order), and the rows' events are joined into one array.
         body = b"[" + b",".join(_with_attempt(row.payload[1:-1], row.attempts) for row in rows) + b"]"
         started = time.time()
-        status_code: int | None = None
+        answer: Answer | None = None
         error: str | None = None
+        headers = signed_headers(secret, target, body, int(started * 1000))
         try:
-            status_code = self._connections.post(
-                target, body, signed_headers(secret, target, body, int(started * 1000))
-            )
-            if not 200 <= status_code < 300:
-                error = f"HTTP {status_code}"
+            answer = self._connections.post(target, body, headers)
+            if not 200 <= answer.status < 300:
+                error = f"HTTP {answer.status}"
         except TimeoutError:
             error = f"timed out after {self.timeout_s:g} s"
         except (OSError, http.client.HTTPException, ValueError) as exc:
             error = f"{type(exc).__name__}: {exc}"[:500]
-        latency_ms = int((time.time() - started) * 1000)
+        took_s = time.time() - started
+        latency_ms = int(took_s * 1000)
+        status_code = None if answer is None else answer.status
+        if self.journal is not None and self.journal.enabled:
+            self.journal.record(
+                outgoing(
+                    at_ms=int(started * 1000),
+                    portal_id=key[1],
+                    url=target,
+                    headers=headers,
+                    body=body,
+                    status=status_code,
+                    duration_ms=took_s * 1000,
+                    response_body=b"" if answer is None else answer.body,
+                    error=None if answer is not None else error,
+                )
+            )
         delivery = (
             key[0],
             key[1],
@@ -309,24 +350,25 @@ class DeliveryWorker:
             int(started * 1000),
         )
         with self._lock:
-            self._outcomes.append((rows, error is None, delivery))
+            self._outcomes.append((rows, error is None, delivery, retry_after_s(answer, time.time())))
 
     def _record(self, session: Session, outcomes: list[Outcome], now: int) -> None:
         """What the finished requests did to their rows (delivered, or due again later), and the attempts."""
         if not outcomes:
             return
         queries = OutboxQueries.of(session)
-        queries.delivered([row.id for rows, ok, _ in outcomes if ok for row in rows])
+        queries.delivered([row.id for rows, ok, _, _ in outcomes if ok for row in rows])
         changes = []
-        for row in (row for rows, ok, _ in outcomes if not ok for row in rows):
-            failures = row.attempts + 1
-            if failures > MAX_RETRIES:
-                changes.append(("failed", failures, now, row.id))
-            else:
-                delay = retry_delay_s(failures, self.retry_scale)
-                changes.append(("pending", failures, now + int(delay * 1000), row.id))
+        for rows, ok, _, asked_s in outcomes:
+            for row in () if ok else rows:
+                failures = row.attempts + 1
+                if failures > MAX_RETRIES:
+                    changes.append(("failed", failures, now, row.id))
+                else:
+                    delay = retry_delay_s(failures, self.retry_scale, asked_s)
+                    changes.append(("pending", failures, now + int(delay * 1000), row.id))
         queries.retry(changes)
-        for delivery_id, (_, _, delivery) in zip(session.reserve_ids(len(outcomes)), outcomes, strict=True):
+        for delivery_id, (_, _, delivery, _) in zip(session.reserve_ids(len(outcomes)), outcomes, strict=True):
             queries.insert_delivery(delivery_id, delivery)
 
     def _flush(self) -> None:

@@ -1,7 +1,9 @@
-"""`/_localspot/requests`: the request journal, the last `--journal-size` API requests this server process
-answered (a ring buffer in memory, newest first), each with its bodies, so a test can see what its code
-sent and what it got back. Admin calls (`/_localspot/...`) are not recorded; neither are credentials: the
-`Authorization` header, `hapikey` in the query, and the secrets of an OAuth token request.
+"""`/_localspot/requests`: the request journal, the last `--journal-size` exchanges of this server process (a
+ring buffer in memory, newest first), each with its bodies, so a test can see what its code sent and what it
+got back: the API requests it answered (`direction` `incoming`) and the webhook deliveries it made (`outgoing`,
+one entry per attempt, recorded by the delivery worker). Admin calls (`/_localspot/...`) are not recorded;
+neither are credentials: the `Authorization` header, `hapikey` in the query, the secrets of an OAuth token
+request, and the signatures of a delivery.
 
 With several worker processes each keeps its own journal, and an admin call reads the journal of the worker
 that happens to answer it (docs/control-plane.md).
@@ -15,10 +17,11 @@ from __future__ import annotations
 import collections
 import fnmatch
 import itertools
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import msgspec
 
@@ -29,6 +32,8 @@ DEFAULT_JOURNAL_SIZE = 1000
 MAX_JOURNAL_SIZE = 1_000_000
 BODY_LIMIT = 64 * 1024
 DEFAULT_LIMIT = 100
+INCOMING, OUTGOING = "incoming", "outgoing"
+DIRECTIONS = (INCOMING, OUTGOING)
 SECRET_QUERY_PARAMETERS = frozenset({"hapikey", "client_secret", "code", "refresh_token"})
 SECRET_HEADERS = frozenset({b"authorization", b"cookie", b"x-hubspot-signature", b"x-hubspot-signature-v3"})
 REDACTED = "(redacted)"
@@ -50,6 +55,10 @@ class Exchange:
     duration_ms: float
     response_body: bytes
     fault_id: int | None = None
+    direction: str = INCOMING
+    # An outgoing exchange's target URL, and why it failed without an answer (a timeout, a refused connection).
+    url: str | None = None
+    error: str | None = None
 
 
 class Journal:
@@ -58,13 +67,18 @@ class Journal:
         self._entries: collections.deque[Exchange] = collections.deque(maxlen=max(size, 1))
         self._ids = itertools.count(1)
         self._listeners: list[Callable[[], None]] = []
+        # The delivery worker records from its own threads: ids stay in the ring's order.
+        self._lock = threading.Lock()
 
     @property
     def enabled(self) -> bool:
         return self.size > 0
 
     def record(self, exchange: Exchange) -> None:
-        self._entries.append(exchange)
+        """Keeps the exchange, with the next id (whatever id it was built with)."""
+        with self._lock:
+            exchange.id = next(self._ids)
+            self._entries.append(exchange)
         for listener in tuple(self._listeners):
             listener()
 
@@ -74,9 +88,6 @@ class Journal:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
-    def next_id(self) -> int:
-        return next(self._ids)
-
     def find(
         self,
         *,
@@ -84,12 +95,13 @@ class Journal:
         method: str | None = None,
         path: str | None = None,
         status: int | None = None,
+        direction: str | None = None,
         limit: int = DEFAULT_LIMIT,
     ) -> dict[str, Any]:
         """Newest first. `path` is a glob (`*` matches any characters) when it holds one, else a prefix."""
         found = []
-        for entry in reversed(self._entries):
-            if not matches(entry, portal_id=portal_id, method=method, path=path, status=status):
+        for entry in reversed(tuple(self._entries)):  # a copy: deliveries are recorded from other threads
+            if not matches(entry, portal_id=portal_id, method=method, path=path, status=status, direction=direction):
                 continue
             found.append(entry)
             if len(found) == limit:
@@ -99,10 +111,11 @@ class Journal:
     def newer_than(self, entry_id: int, limit: int = DEFAULT_LIMIT) -> list[Exchange]:
         """The exchanges recorded after `entry_id`, oldest first, at most the `limit` newest of them."""
         found: list[Exchange] = []
-        for entry in reversed(self._entries):
-            if entry.id <= entry_id or len(found) == limit:
-                break
-            found.append(entry)
+        with self._lock:  # a short walk from the newest end (a copy of a large ring would not be)
+            for entry in reversed(self._entries):
+                if entry.id <= entry_id or len(found) == limit:
+                    break
+                found.append(entry)
         return found[::-1]
 
     @property
@@ -110,7 +123,8 @@ class Journal:
         return self._entries[-1].id if self._entries else 0
 
     def clear(self) -> None:
-        self._entries.clear()
+        with self._lock:
+            self._entries.clear()
 
 
 def matches(
@@ -120,9 +134,12 @@ def matches(
     method: str | None = None,
     path: str | None = None,
     status: int | None = None,
+    direction: str | None = None,
 ) -> bool:
     """Whether an exchange passes the journal's filters (None: any)."""
     if portal_id is not None and entry.portal_id != portal_id:
+        return False
+    if direction is not None and entry.direction != direction:
         return False
     if method is not None and entry.method != method:
         return False
@@ -147,11 +164,15 @@ def parse_filters(query: Any) -> dict[str, Any]:
     if not 1 <= limit <= MAX_JOURNAL_SIZE:
         raise errors.invalid_admin_input("limit", f"must be from 1 to {MAX_JOURNAL_SIZE}")
     method = query.text("method")
+    direction = query.text("direction")
+    if direction is not None and direction not in DIRECTIONS:
+        raise errors.invalid_admin_input("direction", f"must be {' or '.join(DIRECTIONS)}, got {direction!r}")
     return {
         "portal_id": filters.get("portalId"),
         "status": filters.get("status"),
         "method": method.upper() if method else None,
         "path": query.text("path") or None,
+        "direction": direction,
         "limit": limit,
     }
 
@@ -160,6 +181,40 @@ def recorded_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
     return {
         name.decode("latin-1"): REDACTED if name in SECRET_HEADERS else value.decode("latin-1") for name, value in raw
     }
+
+
+def outgoing(
+    *,
+    at_ms: int,
+    portal_id: int,
+    url: str,
+    headers: dict[str, str],
+    body: bytes,
+    status: int | None,
+    duration_ms: float,
+    response_body: bytes,
+    error: str | None,
+) -> Exchange:
+    """A request localspot made (a webhook delivery attempt), as the journal keeps it: its signatures redacted."""
+    parts = urlsplit(url)
+    return Exchange(
+        id=0,
+        at_ms=at_ms,
+        portal_id=portal_id,
+        method="POST",
+        path=parts.path or "/",
+        query=recorded_query(parts.query.encode("latin-1", errors="replace")),
+        request_headers={
+            name: REDACTED if name.lower().encode() in SECRET_HEADERS else value for name, value in headers.items()
+        },
+        request_body=body,
+        status=status,
+        duration_ms=duration_ms,
+        response_body=response_body[: BODY_LIMIT + 1],
+        direction=OUTGOING,
+        url=url,
+        error=error,
+    )
 
 
 def recorded_query(raw: bytes) -> str:
@@ -178,10 +233,12 @@ def recorded_request_body(path: str, body: bytes) -> bytes:
 
 
 def render(entry: Exchange) -> dict[str, Any]:
+    """An entry as the admin API lists it; an outgoing one adds its target `url` and `error`."""
     request_body, request_truncated = _text(entry.request_body)
     response_body, response_truncated = _text(entry.response_body)
-    return {
+    rendered = {
         "id": str(entry.id),
+        "direction": entry.direction,
         "at": iso_from_ms(entry.at_ms),
         "portalId": entry.portal_id,
         "method": entry.method,
@@ -197,6 +254,9 @@ def render(entry: Exchange) -> dict[str, Any]:
         "responseBodyTruncated": response_truncated,
         "faultId": None if entry.fault_id is None else str(entry.fault_id),
     }
+    if entry.direction == OUTGOING:
+        rendered.update(url=entry.url, error=entry.error)
+    return rendered
 
 
 def _text(body: bytes) -> tuple[str | None, bool]:

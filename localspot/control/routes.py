@@ -14,6 +14,7 @@ from localspot.control.journal import Journal, parse_filters
 from localspot.control.portal_format import decode_document
 from localspot.control.portals import OwnerCreate, PortalAdmin, PortalCreate, TokenCreate
 from localspot.control.rate_limits import RateLimits, RateLimitSetting
+from localspot.control.records import RecordRestore
 from localspot.control.seed import Seeder, decode_seed
 from localspot.control.snapshots import DatabaseCopy, SnapshotAdmin, SnapshotCreate
 from localspot.control.transfer import Transfer
@@ -44,6 +45,7 @@ def routes(
     clock: ClockAdmin,
     transfer: Transfer,
     traffic: tuple[FaultAdmin, RateLimits, Journal],
+    records: RecordRestore,
 ) -> list[BaseRoute]:
     faults, rate_limits, journal = traffic
 
@@ -93,6 +95,11 @@ def routes(
             "/portals/{portalId}/snapshots/{name}",
             "DELETE",
             lambda c: snapshots.delete(portal_id_of(c), c.path["name"]),
+        ),
+        route(
+            "/portals/{portalId}/objects/{objectType}/{objectId}/restore",
+            "POST",
+            lambda c: records.restore(portal_id_of(c), c.path["objectType"], c.path["objectId"]),
         ),
         route("/snapshot", "POST", lambda c: snapshots.copy_database(c.body(DatabaseCopy))),
         route("/clock", "GET", lambda c: clock.get()),

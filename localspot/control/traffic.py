@@ -215,7 +215,7 @@ class _Exchange:
         path = scope["path"]
         journal.record(
             Exchange(
-                id=journal.next_id(),
+                id=0,  # the journal numbers it
                 at_ms=now_ms(),  # real time, as the access log: docs/decisions.md, "The clock"
                 portal_id=self.portal_id if self.portal_id is not None else scope.get(PORTAL_ID_SCOPE_KEY),
                 method=scope["method"],

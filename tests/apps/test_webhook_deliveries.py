@@ -5,6 +5,9 @@ the same eventId and the next attemptNumber; every attempt is listed by the admi
 
 from __future__ import annotations
 
+import email.utils
+import itertools
+import json
 import time
 from collections.abc import Callable, Iterator
 
@@ -13,6 +16,7 @@ import pytest
 
 from tests.apps.test_oauth import authorize_params, code_from, create_app, exchange
 from tests.conftest import TOKEN, make_client
+from tests.support.asserts import ISO_MS
 from tests.support.receiver import Delivery, Receiver
 from tests.support.server import LocalspotServer, storage_or_skip
 
@@ -290,6 +294,9 @@ def test_an_unreachable_target_is_retried_and_listed(hooks_server, hooks_admin, 
         assert [d["attempt"] for d in reversed(listed)][:3] == [0, 1, 2]
         assert {(d["status"], d["statusCode"]) for d in listed} == {("failed", None)}
         assert "ConnectionRefusedError" in listed[0]["error"]
+        [journaled, *_] = outgoing_entries(hooks_admin, listed[0]["target"], lambda found: len(found) >= 3)
+        assert (journaled["status"], journaled["responseBody"]) == (None, None)
+        assert "ConnectionRefusedError" in journaled["error"]
     finally:
         hooks_admin.delete(f"/apps/{app['appId']}")
 
@@ -344,3 +351,113 @@ def test_inline_associations_and_upserts_send_events(subscribed, crm, receiver):
     events = receiver.wait_for(lambda got: len(got) >= 5)
     assert [e["propertyValue"] for e in of_type(events, "contact.propertyChange")] == ["first", "second"]
     assert len(of_type(events, "contact.creation")) == 2
+
+
+def outgoing_entries(admin: httpx.Client, url: str, ready: Callable[[list[dict]], bool], timeout: float = 10) -> list:
+    """The request journal's outgoing entries to `url`, newest first, once `ready` says they are all there."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = admin.get("/requests", params={"direction": "outgoing", "limit": 1000})
+        assert answer.status_code == 200, answer.text
+        found = [e for e in answer.json()["results"] if e["url"] == url]
+        if ready(found) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.02)
+
+
+def test_every_attempt_is_an_outgoing_entry_of_the_request_journal(subscribed, hooks_admin, crm, receiver):
+    subscribed({"eventType": "contact.creation"})
+    receiver.statuses = [500]
+    created = crm.post("/crm/v3/objects/contacts", json={"properties": {"lastname": "journaled"}})
+    assert created.status_code == 201, created.text
+    receiver.wait_for(lambda got: len(got) >= 2)
+    entries = outgoing_entries(hooks_admin, receiver.url, lambda found: len(found) >= 2)
+    assert [e["status"] for e in entries] == [204, 500]
+    sent = {d.headers["X-HubSpot-Request-Timestamp"]: d for d in receiver.deliveries}
+    for entry in entries:
+        delivery = sent[entry["requestHeaders"]["X-HubSpot-Request-Timestamp"]]
+        assert entry == {
+            "id": entry["id"],
+            "direction": "outgoing",
+            "at": entry["at"],
+            "portalId": 1,
+            "method": "POST",
+            "path": "/hubspot/webhooks",
+            "query": "",
+            "status": entry["status"],
+            "durationMs": entry["durationMs"],
+            "correlationId": None,
+            "requestHeaders": entry["requestHeaders"],
+            "requestBody": delivery.body.decode(),
+            "requestBodyTruncated": False,
+            "responseBody": None,
+            "responseBodyTruncated": False,
+            "faultId": None,
+            "url": receiver.url,
+            "error": None,
+        }
+        assert ISO_MS.match(entry["at"]) and entry["durationMs"] > 0
+        headers = entry["requestHeaders"]
+        assert headers["X-HubSpot-Signature"] == headers["X-HubSpot-Signature-v3"] == "(redacted)"
+        assert headers["X-HubSpot-Signature-v3"] != delivery.headers["X-HubSpot-Signature-v3"]
+        assert headers["Content-Type"] == "application/json"
+    assert [json.loads(e["requestBody"])[0]["attemptNumber"] for e in entries] == [1, 0]
+    # The API request that made the event is an incoming entry; no incoming entry is a delivery.
+    incoming = hooks_admin.get("/requests", params={"direction": "incoming", "portalId": 1}).json()["results"]
+    assert {e["direction"] for e in incoming} == {"incoming"}
+    assert any(e["responseBody"] == created.text for e in incoming)
+    assert all("url" not in e for e in incoming)
+
+
+def test_a_retry_waits_as_long_as_retry_after_asks_on_429_and_503(subscribed, hooks_admin, crm, receiver):
+    """The server runs with --webhook-retry-scale 0.001: the schedule's first retries come after 85, 170, 340 and
+    680 ms (+-20%), and a Retry-After of 1500 s asks for 1.5 s."""
+    app = subscribed({"eventType": "contact.creation"})
+    in_1500_s = email.utils.formatdate(time.time() + 1500, usegmt=True)
+    receiver.statuses = [
+        (429, {"Retry-After": "1500"}),
+        (503, {"Retry-After": in_1500_s}),  # an HTTP date
+        (500, {"Retry-After": "1500"}),  # not read on other answers
+        (429, {"Retry-After": "999999999"}),  # bounded: an hour, 3.6 s here
+    ]
+    crm.post("/crm/v3/objects/contacts", json={"properties": {"lastname": "patient"}})
+    events = receiver.wait_for(lambda got: len(got) >= 5, timeout=30)
+    assert [e["attemptNumber"] for e in events] == [0, 1, 2, 3, 4]
+    arrived = [d.received_at for d in receiver.deliveries]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(arrived)]
+    assert 1.45 <= gaps[0] < 2.5, gaps
+    assert 1.35 <= gaps[1] < 2.5, gaps
+    assert gaps[2] < 1.0, gaps
+    assert 3.55 <= gaps[3] < 5.5, gaps
+    listed = listed_when(hooks_admin, app, lambda found: len(found) >= 5)
+    assert [d["statusCode"] for d in reversed(listed)] == [429, 503, 500, 429, 204]
+
+
+def test_a_restore_sends_restore_events(subscribed, hooks_admin, crm, receiver):
+    subscribed(
+        {"eventType": "contact.restore"},
+        {"eventType": "object.restore", "objectTypeId": "0-2"},
+        {"eventType": "contact.deletion"},
+    )
+    contact = crm.post("/crm/v3/objects/contacts", json={"properties": {"lastname": "recycled"}}).json()["id"]
+    company = crm.post("/crm/v3/objects/companies", json={"properties": {"name": "recycled"}}).json()["id"]
+    assert crm.delete(f"/crm/v3/objects/contacts/{contact}").status_code == 204
+    assert crm.delete(f"/crm/v3/objects/companies/{company}").status_code == 204
+    for type_name, object_id in (("contacts", contact), ("companies", company)):
+        answer = hooks_admin.post(f"/portals/1/objects/{type_name}/{object_id}/restore")
+        assert answer.status_code == 200, answer.text
+    events = receiver.wait_for(lambda got: len(got) >= 3)
+    assert [e["objectId"] for e in of_type(events, "contact.deletion")] == [int(contact)]
+    [restore] = of_type(events, "contact.restore")
+    assert list(restore) == [
+        "eventId", "subscriptionId", "portalId", "appId", "occurredAt", "subscriptionType", "attemptNumber",
+        "objectId", "changeSource",
+    ]  # fmt: skip
+    assert (restore["objectId"], restore["portalId"], restore["changeSource"]) == (int(contact), 1, "API")
+    [generic] = of_type(events, "object.restore")
+    assert (generic["objectId"], generic["objectTypeId"]) == (int(company), "0-2")
+    # A restore that fails (the id is live now) sends nothing.
+    again = hooks_admin.post(f"/portals/1/objects/contacts/{contact}/restore")
+    assert again.status_code == 404, again.text
+    time.sleep(0.3)
+    assert len(receiver.events()) == 3

@@ -24,6 +24,7 @@ def test_a_request_is_recorded_with_its_bodies(admin, new_portal):
     [entry] = _journal(admin, portalId=portal_id)
     assert entry == {
         "id": entry["id"],
+        "direction": "incoming",
         "at": entry["at"],
         "portalId": portal_id,
         "method": "POST",
@@ -70,6 +71,8 @@ def test_newest_first_with_filters(admin, new_portal):
     assert len(_journal(admin, portalId=portal_id, path=CONTACTS)) == 3  # a prefix
     assert len(_journal(admin, portalId=portal_id, path="/crm/v3/objects/*s")) == 3  # a glob
     assert len(_journal(admin, portalId=portal_id, limit=2)) == 2
+    assert len(_journal(admin, portalId=portal_id, direction="incoming")) == 4
+    assert _journal(admin, portalId=portal_id, direction="outgoing") == []  # webhook deliveries only
 
 
 def test_unauthenticated_requests_are_recorded_without_a_portal(admin, base_url):
@@ -143,6 +146,7 @@ def test_the_ring_keeps_the_newest_and_size_zero_turns_it_off(fresh_server):
         ({"limit": "many"}, "limit: must be a whole number, got 'many'"),
         ({"portalId": "-1"}, "portalId: must be a whole number, got '-1'"),
         ({"status": "5xx"}, "status: must be a whole number, got '5xx'"),
+        ({"direction": "inbound"}, "direction: must be incoming or outgoing, got 'inbound'"),
     ],
 )
 def test_malformed_filters_are_400s(admin, query, message):

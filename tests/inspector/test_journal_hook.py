@@ -7,7 +7,7 @@ from localspot.control.journal import Exchange, Journal, matches
 
 
 def _exchange(journal: Journal, path: str = "/crm/v3/objects/contacts", status: int = 200) -> Exchange:
-    entry = Exchange(journal.next_id(), 0, 7, "GET", path, "", {}, b"", status, 1.0, b"")
+    entry = Exchange(0, 0, 7, "GET", path, "", {}, b"", status, 1.0, b"")
     journal.record(entry)
     return entry
 

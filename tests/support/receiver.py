@@ -1,5 +1,5 @@
 """A webhook receiver for tests: a small HTTP server on a thread that keeps every request it gets and answers
-each with the next status of its script (then 204)."""
+each with the next status of its script (then 204); a script entry may be (status, headers) to send headers."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class Delivery:
 class Receiver:
     def __init__(self) -> None:
         self.deliveries: list[Delivery] = []
-        self.statuses: list[int] = []
+        self.statuses: list[int | tuple[int, dict[str, str]]] = []
         self.delay_s = 0.0
         self._lock = threading.Lock()
         receiver = self
@@ -39,10 +39,13 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with receiver._lock:
                     receiver.deliveries.append(Delivery(self.path, dict(self.headers), body, time.time()))
-                    status = receiver.statuses.pop(0) if receiver.statuses else 204
+                    scripted = receiver.statuses.pop(0) if receiver.statuses else 204
+                status, headers = scripted if isinstance(scripted, tuple) else (scripted, {})
                 if receiver.delay_s:
                     time.sleep(receiver.delay_s)
                 self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 

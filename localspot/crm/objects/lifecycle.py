@@ -1,4 +1,4 @@
-"""Merging two records into one, and erasing a contact for good (GDPR delete)."""
+"""Merging two records into one, erasing a contact for good (GDPR delete), and restoring an archived record."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from localspot.crm.objects.rendering import render_record
 from localspot.crm.objects.service import RecordService
 from localspot.kernel import errors
 from localspot.kernel.portals.principal import Principal
-from localspot.kernel.storage import Database
-from localspot.kernel.storage.events import DELETION, MERGE, PRIVACY_DELETION, Change
+from localspot.kernel.storage import Database, UniqueViolation
+from localspot.kernel.storage.events import DELETION, MERGE, PRIVACY_DELETION, RESTORE, Change
+from localspot.kernel.storage.records import RecordRow
 
 
 class RecordLifecycle:
@@ -95,3 +96,40 @@ class RecordLifecycle:
                 # HubSpot sends both: the privacy deletion and the ordinary deletion.
                 changes = [Change(PRIVACY_DELETION, record_id), Change(DELETION, record_id)]
                 self.records.events.record(session, portal_id, type_id, changes)
+
+    def restore(self, principal: Principal, type_name: str, object_id: str) -> dict[str, Any]:
+        """An archived record live again, as HubSpot's recycle bin restores it: its unique values claimed back (a
+        409 when another record took one meanwhile), its associations shown again (they stayed stored), and a
+        `restore` event. A live id, an unknown one and a record merged into another are 404s."""
+        portal_id = principal.portal_id
+        record_id = parse_record_id(object_id)
+        try:
+            with self.database.session(write=True) as session:
+                _, object_type = self.records.open_type(
+                    session, principal, type_name, write=True, operations=["archive"]
+                )
+                type_id = object_type.object_type_id
+                found = RecordQueries.of(session).fetch_records(
+                    portal_id, type_id, [record_id] if record_id is not None else [], archived=True, lock=True
+                )
+                record = found.get(record_id) if record_id is not None else None
+                now = self.database.clock.now_ms()
+                if record is None or not LifecycleQueries.of(session).restore_record(portal_id, record.id, now):
+                    raise errors.object_not_found(object_id)
+                unique = UniqueValueQueries.of(session)
+                claims = []
+                for prop in object_type.unique_properties():
+                    value = record.properties.get(prop.name)
+                    if not value:
+                        continue
+                    owner = unique.unique_owners(portal_id, type_id, prop.name, [value]).get(value)
+                    if owner is not None:
+                        raise errors.unique_value_conflict(type_id, prop.name, value, str(owner))
+                    claims.append((prop.name, value, record.id))
+                unique.claim_unique_values(portal_id, type_id, claims)
+                if self.records.events.watches(session, portal_id, type_id):
+                    self.records.events.record(session, portal_id, type_id, [Change(RESTORE, record.id)])
+        except UniqueViolation:
+            raise errors.unique_value_taken_concurrently() from None
+        restored = RecordRow(record.id, type_id, record.created_at, now, False, None, record.properties)
+        return render_record(object_type, restored)

@@ -477,4 +477,4 @@ class RecordService:
                 )
                 for value, owner in owners.items():
                     return errors.unique_value_conflict(object_type.object_type_id, prop.name, value, str(owner))
-        return ApiError(409, "CONFLICT", "A unique value was taken by a concurrent write; retry the request.")
+        return errors.unique_value_taken_concurrently()

@@ -202,6 +202,11 @@ def unique_value_conflict(object_type_id: str, prop: str, value: str, existing_i
 # --- properties ----------------------------------------------------------------------------------------
 
 
+def unique_value_taken_concurrently() -> ApiError:
+    """A concurrent writer took a unique value between a write's check and its insert."""
+    return ApiError(409, "CONFLICT", "A unique value was taken by a concurrent write; retry the request.")
+
+
 def property_not_found(object_type_id: str, name: str) -> ApiError:
     return ApiError(
         404,

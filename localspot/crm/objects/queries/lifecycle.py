@@ -16,6 +16,15 @@ class LifecycleQueries(Queries):
             (True, at, at, into, portal_id, record_id),
         )
 
+    def restore_record(self, portal_id: int, record_id: int, at: int) -> bool:
+        """The archived record live again (not one merged into another); whether it was archived."""
+        rows = self.fetchall(
+            "UPDATE records SET archived = ?, archived_at = NULL, updated_at = ? "
+            "WHERE portal_id = ? AND id = ? AND archived = ? AND merged_into IS NULL RETURNING id",
+            (False, at, portal_id, record_id, True),
+        )
+        return bool(rows)
+
     def delete_records(self, portal_id: int, record_ids: Sequence[int]) -> None:
         for part in chunks(list(record_ids)):
             self.execute(

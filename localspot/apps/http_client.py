@@ -1,8 +1,8 @@
 """The delivery worker's HTTP/1.1 client: keep-alive connections over plain (or TLS) sockets, the request
-written with one `sendall` and the answer's status line and headers split by hand. The standard library's
-`http.client` (before it) spent most of a delivery's CPU in `putheader` per header, two sends and the
-email parser for the answer's headers; the worker shares the server's interpreter (docs/performance.md,
-"Webhooks")."""
+written with one `sendall` and the answer read by httptools' parser (llhttp, the one uvicorn serves with).
+The standard library's `http.client` (before it) spent most of a delivery's CPU in `putheader` per header, two
+sends and the email parser for the answer's headers; the worker shares the server's interpreter
+(docs/performance.md, "Webhooks")."""
 
 from __future__ import annotations
 
@@ -11,14 +11,58 @@ import socket
 import ssl
 from typing import NamedTuple
 
+import httptools
+
 MAX_HEAD_BYTES = 64 * 1024
 MAX_BODY_BYTES = 1024 * 1024  # an answer's body is kept (the journal shows 64 KiB of it); the rest is read past
+MAX_READ_BYTES = 16 * MAX_BODY_BYTES  # what one answer may send in all before the connection is given up
 
 
 class Answer(NamedTuple):
     status: int
     retry_after: str | None
     body: bytes
+
+
+class _Reading:
+    """httptools' callbacks for one answer; interim answers (100 Continue) before it are passed over."""
+
+    def __init__(self) -> None:
+        self.parser = httptools.HttpResponseParser(self)
+        self.status = 0
+        self.retry_after: str | None = None
+        self.framed = False  # a Content-Length or Transfer-Encoding: else the body runs to the connection's end
+        self.head_done = False
+        self.done = False
+        self.keep_alive = False
+        self.parts: list[bytes] = []
+        self.kept = 0
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        lowered = name.lower()
+        if lowered == b"retry-after":
+            self.retry_after = value.decode("latin-1").strip()
+        elif lowered in (b"content-length", b"transfer-encoding"):
+            self.framed = True
+
+    def on_headers_complete(self) -> None:
+        self.status = self.parser.get_status_code()
+        self.head_done = True
+
+    def on_body(self, body: bytes) -> None:
+        if self.kept < MAX_BODY_BYTES:
+            self.parts.append(body)
+            self.kept += len(body)
+
+    def on_message_complete(self) -> None:
+        if 100 <= self.status < 200:  # an interim answer: the real one follows
+            self.retry_after, self.framed, self.head_done = None, False, False
+        else:  # asked here: once the parser has moved past the message, it answers False
+            self.keep_alive = self.parser.should_keep_alive()
+            self.done = True
+
+    def answer(self) -> Answer:
+        return Answer(self.status, self.retry_after, b"".join(self.parts)[:MAX_BODY_BYTES])
 
 
 class Connection:
@@ -40,7 +84,6 @@ class Connection:
             sock.close()
             raise
         self.sock = sock
-        self.buffer = b""
 
     def close(self) -> None:
         self.sock.close()
@@ -49,83 +92,20 @@ class Connection:
         """The answer, and whether the target closes the connection after it."""
         lines = [f"POST {path} HTTP/1.1", f"Host: {self.host_header}", f"Content-Length: {len(body)}"]
         lines.extend(f"{name}: {value}" for name, value in headers.items())
-        self.buffer = b""
         self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
-        while True:
-            status, version, fields = self._head()
-            if not 100 <= status < 200:
-                break  # an interim answer (100 Continue) precedes the real one
-        closes = fields.get("connection", "").lower() == "close" or (
-            version == "HTTP/1.0" and fields.get("connection", "").lower() != "keep-alive"
-        )
-        if status in (204, 304):
-            answer_body = b""
-        elif "chunked" in fields.get("transfer-encoding", "").lower():
-            answer_body = self._chunked()
-        elif "content-length" in fields:
-            length = fields["content-length"].strip()
-            if not length.isdigit():
-                raise http.client.HTTPException(f"bad Content-Length {length[:20]!r}")
-            answer_body = self._exactly(int(length))
-        else:
-            answer_body, closes = self._until_closed(), True
-        return Answer(status, fields.get("retry-after"), answer_body[:MAX_BODY_BYTES]), closes
-
-    def _more(self) -> None:
-        data = self.sock.recv(65536)
-        if not data:
-            raise http.client.RemoteDisconnected("the target closed the connection without an answer")
-        self.buffer += data
-
-    def _line_end(self, marker: bytes, limit: int) -> int:
-        while (at := self.buffer.find(marker)) < 0:
-            if len(self.buffer) > limit:
-                raise http.client.HTTPException("the answer's head is too long")
-            self._more()
-        return at
-
-    def _head(self) -> tuple[int, str, dict[str, str]]:
-        end = self._line_end(b"\r\n\r\n", MAX_HEAD_BYTES)
-        head, self.buffer = self.buffer[:end].decode("latin-1"), self.buffer[end + 4 :]
-        status_line, *header_lines = head.split("\r\n")
-        version, _, rest = status_line.partition(" ")
-        code = rest[:3]
-        if not version.startswith("HTTP/1.") or not code.isdigit():
-            raise http.client.BadStatusLine(status_line[:100])
-        fields = {}
-        for line in header_lines:
-            name, _, value = line.partition(":")
-            fields[name.strip().lower()] = value.strip()
-        return int(code), version, fields
-
-    def _exactly(self, length: int) -> bytes:
-        while len(self.buffer) < length:
-            self._more()
-        taken, self.buffer = self.buffer[:length], self.buffer[length:]
-        return taken
-
-    def _chunked(self) -> bytes:
-        parts = []
-        while True:
-            end = self._line_end(b"\r\n", MAX_HEAD_BYTES)
-            size_text = self.buffer[:end].split(b";")[0].strip()
-            self.buffer = self.buffer[end + 2 :]
+        reading = _Reading()
+        received = 0
+        while not reading.done:
+            data = self.sock.recv(65536)
+            if not data:
+                if reading.head_done and not reading.framed:  # the body ran to the connection's end
+                    return reading.answer(), True
+                raise http.client.RemoteDisconnected("the target closed the connection without an answer")
+            received += len(data)
+            if received > (MAX_READ_BYTES if reading.head_done else MAX_HEAD_BYTES):
+                raise http.client.HTTPException("the answer is too long")
             try:
-                size = int(size_text, 16)
-            except ValueError:
-                raise http.client.HTTPException(f"bad chunk size {size_text[:20]!r}") from None
-            if size == 0:
-                while self._line_end(b"\r\n", MAX_HEAD_BYTES) != 0:  # trailers, up to the empty line
-                    self.buffer = self.buffer[self.buffer.find(b"\r\n") + 2 :]
-                self.buffer = self.buffer[2:]
-                return b"".join(parts)
-            parts.append(self._exactly(size + 2)[:size])
-
-    def _until_closed(self) -> bytes:
-        while True:
-            try:
-                self._more()
-            except http.client.RemoteDisconnected:
-                return self.buffer
-            if len(self.buffer) > MAX_BODY_BYTES * 2:
-                raise http.client.HTTPException("the answer's body is too long")
+                reading.parser.feed_data(data)
+            except httptools.HttpParserError as exc:
+                raise http.client.HTTPException(f"a malformed answer: {exc}") from None
+        return reading.answer(), not reading.keep_alive

@@ -1,6 +1,6 @@
 """The delivery worker's HTTP client against raw sockets: Content-Length, chunked and read-to-close answers, an
-interim 100, keep-alive reuse, a kept-alive connection the target closed (sent again on a new one), and a
-malformed status line."""
+interim 100, keep-alive reuse, a kept-alive connection the target closed (sent again on a new one), a head too
+long, and a malformed status line."""
 
 from __future__ import annotations
 
@@ -97,3 +97,10 @@ def test_a_closed_kept_alive_connection_is_retried_once_and_bad_status_raises(ta
     script.append(b"SMTP ready\r\n\r\n")
     with pytest.raises(http.client.HTTPException):
         connections.post(url, b"c", {})
+
+
+def test_an_endless_head_is_refused(target):
+    url, script, _ = target
+    script.append(b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 100_000 + b"\r\nContent-Length: 0\r\n\r\n")
+    with pytest.raises(http.client.HTTPException, match="too long"):
+        _Connections(5).post(url, b"{}", {})

@@ -100,21 +100,16 @@ class WebhookEvents:
             return
         ids = session.reserve_ids(len(events))
         now = int(time.time() * 1000)
-        by_app: dict[int, list[bytes]] = {}
-        first_ids: dict[int, list[int]] = {}
+        by_app: dict[int, list[dict[str, Any]]] = {}
         for event_id, (app_id, payload) in zip(ids, events, strict=True):
             payload["eventId"] = event_id
-            texts = by_app.setdefault(app_id, [])
-            if len(texts) % BATCH_SIZE == 0:
-                first_ids.setdefault(app_id, []).append(event_id)
-            texts.append(encode_json(payload))
-        # One row per app and up to BATCH_SIZE events (a delivery's most), keyed by its first event's id.
+            by_app.setdefault(app_id, []).append(payload)
+        # One row per app and up to BATCH_SIZE events (a delivery's most), keyed by its first event's id; each
+        # row's array encoded in one call.
         rows = [
-            (row_id, app_id, portal_id, (b"[" + b",".join(part) + b"]").decode(), len(part), now, now)
-            for app_id, texts in by_app.items()
-            for row_id, part in zip(
-                first_ids[app_id], (texts[i : i + BATCH_SIZE] for i in range(0, len(texts), BATCH_SIZE)), strict=True
-            )
+            (part[0]["eventId"], app_id, portal_id, encode_json(part).decode(), len(part), now, now)
+            for app_id, payloads in by_app.items()
+            for part in (payloads[i : i + BATCH_SIZE] for i in range(0, len(payloads), BATCH_SIZE))
         ]
         OutboxQueries.of(session).insert_events(rows)
         self.wake()

@@ -158,8 +158,15 @@ class Connection:
 
 def send(api: Connection, method: str, path: str, body: bytes) -> bytes:
     headers = {**api.headers, "content-type": "application/json"} if body else api.headers
-    api.conn.request(method, path, body=body or None, headers=headers)
-    response = api.conn.getresponse()
+    try:
+        api.conn.request(method, path, body=body or None, headers=headers)
+        response = api.conn.getresponse()
+    except (http.client.RemoteDisconnected, ConnectionError):
+        # The server closed the idle keep-alive connection (it idled past the keep-alive timeout while the
+        # other side was measured): open a new one.
+        api.conn.close()
+        api.conn.request(method, path, body=body or None, headers=headers)
+        response = api.conn.getresponse()
     content = response.read()
     if response.status >= 400:
         raise RuntimeError(f"{method} {path}: {response.status} {content[:300]!r}")

@@ -8,6 +8,7 @@ settling of each side's pending associations (the first read after the batches, 
 settle) is included, as in the timed benchmark.
 
     python -m bench.instructions              # SQLite; needs valgrind; about three minutes
+    python -m bench.instructions --single     # single-record calls against their floors (bench/instructions_single.py)
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.instructions", description=__doc__)
     parser.add_argument("--ceiling-batches", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--single", action="store_true", help="single-record calls and their floors instead")
     args = parser.parse_args(argv)
     if args.ceiling_batches is not None:
         ceiling_batches(args.work, args.ceiling_batches)
@@ -90,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("valgrind") is None:
         print("bench.instructions needs valgrind (Debian: apt install valgrind)", file=sys.stderr)
         return 2
+    if args.single:
+        from bench import instructions_single
+
+        return instructions_single.main([])
     with tempfile.TemporaryDirectory(prefix="localspot-instructions-") as tmp:
         work = Path(tmp)
         server = per_batch(server_run, work)

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from bench import single
+
 # (what, scenario or figure, comparison, target)
 BARS: list[tuple[str, str, str, str, float]] = [
     ("tasks batch create", "tasks batch create", "records_per_s", ">=", 12_500),
@@ -127,6 +129,7 @@ def markdown(results: dict[str, Any]) -> str:
         f"{_number(figures.get('association_settle_us_per_record'), 1)} µs/record |",
         f"| server RSS idle / after the read scenarios / peak | {_number(figures.get('idle_rss_mb'))} / "
         f"{_number(figures.get('after_reads_rss_mb'))} / {_number(figures.get('after_reads_peak_rss_mb'))} MB |",
+        *(f"| {name} | {value} |" for name, value in single.rows_for_report(figures.get("single", {}))),
         "",
         "| bar | target | measured | met |",
         "|---|---:|---:|:---:|",

@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from bench import ceiling, report, seed, workloads
+from bench import ceiling, report, seed, single, workloads
 from bench.loadgen import percentile
 from bench.server import TOKEN, Server, Storage
 
@@ -227,6 +227,8 @@ class Suite:
             if profile_dir is not None:
                 server.profile_to = profile_dir / "reads.txt"
             self.read_scenarios(server, storage)
+            if not args.database_url:  # single calls against their floor (bench/single.py; SQLite rows)
+                self.figures["single"] = single.measure(self.work_dir, 1000)
         finally:
             server.stop()
             storage.drop()

@@ -114,6 +114,7 @@ from localspot.kernel.storage import Database
 from localspot.kernel.storage.health import database_answers
 from localspot.kernel.web.api import Api
 from localspot.kernel.web.responses import json_response
+from localspot.kernel.web.router import IndexedRouter
 from localspot.kernel.web.routing import http_error, under_prefixes, unexpected, versioned
 
 
@@ -400,9 +401,9 @@ def create_app(services: Services, settings: Settings | None = None) -> TrafficG
             await run_in_threadpool(control.deliveries.stop)
             runner.stop()
 
-    starlette = Starlette(
-        routes=routes, exception_handlers={HTTPException: http_error, Exception: unexpected}, lifespan=lifespan
-    )
+    starlette = Starlette(exception_handlers={HTTPException: http_error, Exception: unexpected})
+    # The same routes and lifespan, in a router that tries only the routes a path's first segments allow.
+    starlette.router = IndexedRouter(routes, lifespan=lifespan)
     return TrafficGate(
         starlette,
         state=control.state,

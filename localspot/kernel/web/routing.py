@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from localspot.kernel.errors import internal_error
 from localspot.kernel.errors import routing as errors
 from localspot.kernel.web.responses import error_response
+from localspot.kernel.web.router import IndexedRouter
 
 # HubSpot's date versions, beside the classic v3/v4 paths: `/crm/objects/2026-03/contacts`.
 DATE_VERSIONS = ("2025-09", "2026-03", "2026-09")
@@ -49,7 +50,7 @@ def under_prefixes(areas: list[tuple[list[BaseRoute], tuple[str, ...]]]) -> list
     # The longest prefixes first: a mount takes every path under its prefix, so `/crm/v3` (the schemas'
     # alias) must come after `/crm/v3/objects` and every other prefix it begins.
     mounts = sorted(by_prefix.items(), key=lambda item: -len(item[0]))
-    return [*roots, *(Mount(prefix, routes=routes) for prefix, routes in mounts)]
+    return [*roots, *(Mount(prefix, app=IndexedRouter(routes)) for prefix, routes in mounts)]
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

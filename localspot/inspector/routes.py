@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from localspot.control import errors
-from localspot.control.journal import Journal
+from localspot.control.journal import DIRECTIONS, Journal
 from localspot.inspector import live
 from localspot.inspector.access import COOKIE, PREFIX, UiAccess
 from localspot.inspector.console import Console
@@ -36,8 +36,10 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 def journal_filters(request: Request) -> tuple[dict[str, Any], dict[str, str]]:
-    """The journal's filters from the page's query (a malformed number is ignored), and the form's values."""
-    given = {name: request.query_params.get(name, "").strip() for name in ("method", "path", "status", "portalId")}
+    """The journal's filters from the page's query (a malformed number or direction is ignored), and the form's
+    values."""
+    fields = ("method", "path", "status", "portalId", "direction")
+    given = {name: request.query_params.get(name, "").strip() for name in fields}
     numbers = {
         name: int(given[name]) if given[name].isdigit() and len(given[name]) < 16 else None
         for name in ("status", "portalId")
@@ -47,6 +49,7 @@ def journal_filters(request: Request) -> tuple[dict[str, Any], dict[str, str]]:
         "path": given["path"] or None,
         "status": numbers["status"],
         "portal_id": numbers["portalId"],
+        "direction": given["direction"] if given["direction"] in DIRECTIONS else None,
     }
     return filters, given
 

@@ -325,6 +325,27 @@ def test_the_inspector_lists_the_deliveries_and_a_records_events(subscribed, hoo
     assert "&lt;b&gt;Shown&lt;/b&gt;" in events and "<b>Shown</b>" not in events
 
 
+def test_the_inspector_requests_page_shows_deliveries_as_sent_and_filters_by_direction(
+    subscribed, hooks_server, hooks_admin, crm, receiver
+):
+    subscribed({"eventType": "contact.creation"})
+    receiver.statuses = [500]
+    crm.post("/crm/v3/objects/contacts", json={"properties": {"lastname": "shown as sent"}})
+    receiver.wait_for(lambda got: len(got) >= 2)
+    [entry, *_] = outgoing_entries(hooks_admin, receiver.url, lambda found: len(found) >= 2)
+    page = lambda **f: httpx.get(f"{hooks_server.url}/_localspot/ui/requests", params=f).text  # noqa: E731
+    sent = page(direction="outgoing")
+    block = sent[sent.index(f'id="exchange-{entry["id"]}"') :]
+    block = block[: block.index("</details>")]
+    assert 'data-direction="outgoing"' in block and '<span class="direction"' in block
+    assert f'<p>to <code class="target">{receiver.url}</code></p>' in block
+    assert 'data-direction="incoming"' not in sent
+    answered = page(direction="incoming")
+    assert 'data-direction="incoming"' in answered and 'data-direction="outgoing"' not in answered
+    assert f'id="exchange-{entry["id"]}"' in page() and f'id="exchange-{entry["id"]}"' in page(direction="sideways")
+    assert 'option value="outgoing" selected' in sent
+
+
 def test_inline_associations_and_upserts_send_events(subscribed, crm, receiver):
     subscribed(
         {"eventType": "company.associationChange"},

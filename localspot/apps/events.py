@@ -1,7 +1,8 @@
 """Webhook events: the EventSink the CRM's write paths report their changes to. Each change that an active
-subscription of an app installed in the portal listens to becomes an event, written to the outbox (in the
-compact row format of `outbox.py`, expanded into HubSpot's payload when sent) in the change's own transaction (a rolled-back write sends nothing; a committed one is never lost)
-and sent later by the delivery worker (`localspot/apps/delivery.py`).
+subscription of an app installed in the portal listens to becomes an event, written to the outbox in the
+change's own transaction (a rolled-back write sends nothing; a committed one is never lost), in the compact
+row format of `outbox.py`, and sent later by the delivery worker (`localspot/apps/delivery.py`), which
+expands it into HubSpot's payload.
 
 Which subscriptions listen where is cached per portal and forgotten whenever the control plane's shared
 version moves (a subscription, a setting or an install changed, in this process or another), so a write

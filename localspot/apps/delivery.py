@@ -47,6 +47,8 @@ CLAIM_S = TIMEOUT_S + 2.0
 POLL_S = 0.25
 # The longest a delivered request's outcome waits to be recorded with the next claim (DeliveryWorker.round).
 RECORD_AFTER_S = 0.05
+# The shortest time between two claims that a write's wake brings (DeliveryWorker._run).
+LINGER_S = 0.005
 CLAIM_LIMIT = 1_000
 DEFAULT_CONCURRENCY = 10
 USER_AGENT = "HubSpot Connect 2.0 (http://dev.hubspot.com/) (namespace: webhooks-nio-http-client) - localspot"
@@ -196,6 +198,7 @@ class DeliveryWorker:
         self._woken = False  # a write added events since the last round
         self._held = False  # the last claim released rows for want of a free request slot
         self._more = False  # the last claim took CLAIM_LIMIT rows: there may be more
+        self._claimed_at = 0.0  # monotonic: when the last claim was made
         self._lock = threading.Lock()
 
     def wake(self) -> None:
@@ -228,6 +231,11 @@ class DeliveryWorker:
         quick = 0  # polls left at the short interval, after a wake whose write was not visible yet
         look = True  # whether this round reads the outbox though no write woke it
         while not self._stop.is_set():
+            # Under a stream of writes, claims come at most every LINGER_S: each takes what the writes
+            # meanwhile added, in one transaction (a delay of a few ms before the first of them is sent).
+            lingering = self._claimed_at + LINGER_S - time.monotonic()
+            if lingering > 0 and self._woken:
+                self._stop.wait(lingering)
             with self._lock:
                 woken, self._woken = self._woken, False
             try:
@@ -283,6 +291,7 @@ class DeliveryWorker:
             self._record(session, outcomes, now)
             claimed = queries.claim(self.name, now, now + int(CLAIM_S * 1000), CLAIM_LIMIT)
             self._more = len(claimed) >= CLAIM_LIMIT
+            self._claimed_at = time.monotonic()
             self._held = False
             if not claimed:
                 return 0

@@ -91,40 +91,40 @@ class WebhookEvents:
         if not listeners:
             return
         occurred_at = session.clock.now_ms()
-        # Each listener's template (the fields its events share) within its app's rows, and the events in
-        # HubSpot's order (each change, each listener): (app, template index, object id, value, details).
+        # Each listener's template (the fields its events share), by its index among its app's templates.
         templates: dict[int, list[Template]] = {}
         index: list[int] = []
         for listener in listeners:
             own = templates.setdefault(listener.app_id, [])
             index.append(len(own))
             own.append(_template(listener, object_type_id, portal_id, occurred_at))
-        events: list[tuple[int, int, int, Any, Any]] = []
-        for change in changes:
-            for listener, position in zip(listeners, index, strict=True):
-                wanted = listener.kind
-                kind = change.kind
-                if kind == wanted:
-                    value = None
-                elif kind == CREATION and wanted == PROPERTY_CHANGE:
-                    kind = PROPERTY_CHANGE  # a creation also reports each subscribed property it sets
-                else:
-                    continue
-                if kind == PROPERTY_CHANGE:
-                    name = listener.property_name
-                    if name is None or change.properties is None or name not in change.properties:
-                        continue
-                    value = change.properties[name]
-                    if change.kind == CREATION and value == "":
-                        continue
-                events.append((listener.app_id, position, change.object_id, value, change.details))
+        # (change's index, listener's index, change, value) of every event, listener by listener.
+        events: list[tuple[int, int, Change, Any]] = []
+        for position, listener in enumerate(listeners):
+            wanted = listener.kind
+            if wanted != PROPERTY_CHANGE:
+                events.extend((n, position, change, None) for n, change in enumerate(changes) if change.kind == wanted)
+                continue
+            name = listener.property_name
+            if name is None:
+                continue
+            # A property change reports the subscribed property; a creation too, when it sets it.
+            events.extend(
+                (n, position, change, change.properties[name])
+                for n, change in enumerate(changes)
+                if change.properties is not None
+                and name in change.properties
+                and (change.kind == PROPERTY_CHANGE or (change.kind == CREATION and change.properties[name] != ""))
+            )
         if not events:
             return
+        if len(listeners) > 1:
+            events.sort(key=lambda event: event[:2])  # HubSpot's order: each change, each listener
         ids = session.reserve_ids(len(events))
         now = int(time.time() * 1000)
-        by_app: dict[int, list[tuple[int, tuple[int, int, int, Any, Any]]]] = {}
-        for event_id, event in zip(ids, events, strict=True):
-            by_app.setdefault(event[0], []).append((event_id, event))
+        by_app: dict[int, list[tuple[int, int, Change, Any]]] = {}
+        for event_id, (_, position, change, value) in zip(ids, events, strict=True):
+            by_app.setdefault(listeners[position].app_id, []).append((event_id, index[position], change, value))
         # One row per app and up to BATCH_SIZE events (a delivery's most), keyed by its first event's id.
         rows = [
             (part[0][0], app_id, portal_id, _row_text(templates[app_id], part), len(part), now, now)
@@ -135,15 +135,16 @@ class WebhookEvents:
         self.wake()
 
 
-def _row_text(templates: list[Template], part: list[tuple[int, tuple[int, int, int, Any, Any]]]) -> str:
-    """The outbox row of these (event id, event) of one app, its columns left out where nobody has a value."""
-    kinds = [event[1] for _, event in part]
-    values = [event[3] for _, event in part]
-    details = [event[4] or None for _, event in part]
+def _row_text(templates: list[Template], part: list[tuple[int, int, Change, Any]]) -> str:
+    """The outbox row of these (event id, template index, change, value) of one app, its columns left out
+    where nobody has a value."""
+    kinds = [kind for _, kind, _, _ in part]
+    values = [value for _, _, _, value in part]
+    details = [change.details or None for _, _, change, _ in part]
     return row_text(
         templates,
-        [event_id for event_id, _ in part],
-        [event[2] for _, event in part],
+        [event_id for event_id, _, _, _ in part],
+        [change.object_id for _, _, change, _ in part],
         kinds if any(kinds) else None,
         values if any(value is not None for value in values) else None,
         details if any(details) else None,

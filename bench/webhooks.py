@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import statistics
 import tempfile
 import time
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 import httpx
 
@@ -29,6 +31,13 @@ PATH = "/crm/v3/objects/tasks/batch/create"
 BATCH = {
     "inputs": [{"properties": {"hs_timestamp": "2026-01-01T00:00:00Z", "hs_task_subject": f"t{i}"}} for i in range(100)]
 }
+
+
+def _cpu_s(pid: int) -> float:
+    """The CPU seconds (user + system) a process has used so far: what a server spends does not depend on how
+    long it waited for the cores, so this moves less with the machine's load than the throughput does."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _create(api: httpx.Client) -> tuple[float, list[int]]:
@@ -97,9 +106,12 @@ def run(rounds: int) -> dict[str, float]:
             # Blocks of BLOCK creates back to back, alternating between the servers: a block's time includes the
             # deliveries its server makes meanwhile (on the same two cores), not the other server's.
             seconds: dict[str, float] = dict.fromkeys(clients, 0.0)
+            cpu: dict[str, float] = dict.fromkeys(clients, 0.0)
             answered: dict[int, float] = {}
             for _ in range(max(rounds // BLOCK, 1)):
                 for label, api in clients.items():
+                    pid = servers[label].process.pid
+                    cpu_started = _cpu_s(pid)
                     started = time.perf_counter()
                     for _ in range(BLOCK):
                         at, ids = _create(api)
@@ -107,6 +119,7 @@ def run(rounds: int) -> dict[str, float]:
                             answered.update(dict.fromkeys(ids, at))
                     seconds[label] += time.perf_counter() - started
                     receiver.wait_for(warm + len(answered))
+                    cpu[label] += _cpu_s(pid) - cpu_started  # its deliveries included
             latencies = [
                 (at - answered[object_id]) * 1000 for at, object_id in receiver.ask("arrivals") if object_id in answered
             ]
@@ -118,10 +131,14 @@ def run(rounds: int) -> dict[str, float]:
     records = max(rounds // BLOCK, 1) * BLOCK * 100
     none, one = (records / seconds[label] for label in ("none", "one subscription"))
     quantiles = statistics.quantiles(latencies, n=20)
+    creates = records / 100
     return {
         "records/s, no subscription": none,
         "records/s, one subscription": one,
         "throughput ratio (one / none)": one / none,
+        "server CPU ms per create, no subscription": cpu["none"] * 1000 / creates,
+        "server CPU ms per create, one subscription": cpu["one subscription"] * 1000 / creates,
+        "server CPU ratio (none / one)": cpu["none"] / cpu["one subscription"],
         "commit to delivery p50 (ms)": statistics.median(latencies),
         "commit to delivery p95 (ms)": quantiles[18],
         "events delivered": len(latencies),

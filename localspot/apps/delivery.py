@@ -27,10 +27,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-import msgspec
-
 from localspot.apps.events import BATCH_SIZE
 from localspot.apps.http_client import Answer, Connection
+from localspot.apps.outbox import events_text
 from localspot.apps.queries import OutboxQueries
 from localspot.control.journal import Journal, outgoing
 from localspot.kernel.errors import ApiError
@@ -46,6 +45,10 @@ JITTER = 0.2
 TIMEOUT_S = 5.0
 CLAIM_S = TIMEOUT_S + 2.0
 POLL_S = 0.25
+# The longest a delivered request's outcome waits to be recorded with the next claim (DeliveryWorker.round).
+RECORD_AFTER_S = 0.05
+# The shortest time between two claims that a write's wake brings (DeliveryWorker._run).
+LINGER_S = 0.005
 CLAIM_LIMIT = 1_000
 DEFAULT_CONCURRENCY = 10
 USER_AGENT = "HubSpot Connect 2.0 (http://dev.hubspot.com/) (namespace: webhooks-nio-http-client) - localspot"
@@ -117,7 +120,7 @@ class _Connections:
 
 
 class Row(NamedTuple):
-    """One outbox row: up to BATCH_SIZE events of one write for one app, as a JSON array."""
+    """One outbox row: up to BATCH_SIZE events of one write for one app (outbox.py)."""
 
     id: int
     payload: str
@@ -128,13 +131,6 @@ class Row(NamedTuple):
 # A finished request: its rows, whether it was delivered, its webhook_deliveries row, and the seconds its
 # answer's Retry-After asked to wait (None: it asked nothing).
 Outcome = tuple[list[Row], bool, tuple[Any, ...], float | None]
-
-
-class _EventId(msgspec.Struct):
-    eventId: int
-
-
-_event_ids = msgspec.json.Decoder(list[_EventId]).decode
 
 
 def _packed(rows: list[Row]) -> list[list[Row]]:
@@ -148,13 +144,6 @@ def _packed(rows: list[Row]) -> list[list[Row]]:
         packed[-1].append(row)
         count += row.count
     return packed
-
-
-def _with_attempt(events: str, attempts: int) -> bytes:
-    """A property value is a JSON string, whose quotes are escaped: only the field itself matches."""
-    if attempts:
-        events = events.replace('"attemptNumber":0,', f'"attemptNumber":{attempts},')
-    return events.encode()
 
 
 def retry_delay_s(failures: int, scale: float, retry_after_s: float | None = None) -> float:
@@ -204,10 +193,17 @@ class DeliveryWorker:
         self._connections = _Connections(timeout_s)
         # Finished requests, recorded by the next round's transaction (or at stop).
         self._outcomes: list[Outcome] = []
+        self._first_outcome_at = 0.0  # monotonic: when the oldest unrecorded outcome finished
         self._in_flight: dict[tuple[int, int], int] = defaultdict(int)
+        self._woken = False  # a write added events since the last round
+        self._held = False  # the last claim released rows for want of a free request slot
+        self._more = False  # the last claim took CLAIM_LIMIT rows: there may be more
+        self._claimed_at = 0.0  # monotonic: when the last claim was made
         self._lock = threading.Lock()
 
     def wake(self) -> None:
+        """A write added events: the next round claims without reading first."""
+        self._woken = True
         self._wake.set()
 
     def start(self) -> None:
@@ -232,38 +228,71 @@ class DeliveryWorker:
     # --- the loop ------------------------------------------------------------------------------------
 
     def _run(self) -> None:
-        quick = 0
+        quick = 0  # polls left at the short interval, after a wake whose write was not visible yet
+        look = True  # whether this round reads the outbox though no write woke it
         while not self._stop.is_set():
+            # Under a stream of writes, claims come at most every LINGER_S: each takes what the writes
+            # meanwhile added, in one transaction (a delay of a few ms before the first of them is sent).
+            lingering = self._claimed_at + LINGER_S - time.monotonic()
+            if lingering > 0 and self._woken:
+                self._stop.wait(lingering)
+            with self._lock:
+                woken, self._woken = self._woken, False
             try:
-                sent = self.round()
+                sent = self.round(woken=woken, look=look)
             except (ApiError, DatabaseUnavailable, StorageFull):
                 sent = 0  # expected while the database is away, busy or full: the next round tries again
             except Exception:  # a bug must not end deliveries either; its traceback is wanted
                 log.exception("webhook delivery round failed")
                 sent = 0
-            if sent:
-                quick = 3
+            if self._more:
                 continue
-            # After a wake, look again soon: the write that woke us may not have committed yet.
-            woke = self._wake.wait(0.01 if quick else POLL_S)
-            quick = max(quick - 1, 0) if not woke else 3
+            if woken and not sent:
+                quick = 3  # the write that woke us may not have committed yet (another connection's)
+            fired = self._wake.wait(self._wait_s(0.01 if quick else POLL_S))
             self._wake.clear()
+            if not fired:
+                quick = max(quick - 1, 0)
+            # A poll reads the outbox; a finished request only when it frees a slot rows wait for.
+            look = not fired or self._held
 
-    def round(self) -> int:
-        """Claims what is due and can be sent now, and hands each batch to the pool. Returns how many batches."""
+    def _wait_s(self, poll_s: float) -> float:
+        """How long the loop may sleep: until the next poll, or until the oldest outcome must be recorded."""
+        with self._lock:
+            if not self._outcomes:
+                return poll_s
+            return max(min(poll_s, self._first_outcome_at + RECORD_AFTER_S - time.monotonic()), 0.0)
+
+    def round(self, *, woken: bool = True, look: bool = True) -> int:
+        """Claims what is due and can be sent now, and hands each batch to the pool. Returns how many batches.
+
+        A delivered request's outcome waits (up to RECORD_AFTER_S) for the transaction of the next claim, which
+        a write's wake usually brings sooner: under a steady stream of writes each one costs the worker one
+        transaction, the previous request's outcome recorded in it. A failure is recorded at once (its retry
+        is scheduled by it). Without a wake, a round reads before it writes: an idle poll takes no write lock
+        from the API's writers."""
         now = int(time.time() * 1000)
         with self._lock:
-            outcomes, self._outcomes = self._outcomes, []
-        if not outcomes:
-            # A read first: an idle poll takes no write lock from the API's writers.
+            pending = self._outcomes
+            overdue = bool(pending) and (
+                time.monotonic() - self._first_outcome_at >= RECORD_AFTER_S or not all(ok for _, ok, _, _ in pending)
+            )
+        if not (woken or overdue):
+            if not look:
+                return 0
             with self.database.session(write=False, settle=False) as session:
                 if not OutboxQueries.of(session).any_due(now):
                     return 0
+        with self._lock:
+            outcomes, self._outcomes = self._outcomes, []
         # One transaction records the requests that finished and claims what is due next.
         with self.database.session(write=True, settle=False) as session:
             queries = OutboxQueries.of(session)
             self._record(session, outcomes, now)
             claimed = queries.claim(self.name, now, now + int(CLAIM_S * 1000), CLAIM_LIMIT)
+            self._more = len(claimed) >= CLAIM_LIMIT
+            self._claimed_at = time.monotonic()
+            self._held = False
             if not claimed:
                 return 0
             targets = queries.targets(sorted({row[1] for row in claimed}))
@@ -287,6 +316,7 @@ class DeliveryWorker:
                         batches.append((key, packed))
             # Events of an app whose settings went since wait (HubSpot pauses them), claimed again next round.
             queries.release(self.name, unsent + no_target)
+            self._held = bool(unsent)
         assert self._pool is not None
         for key, events in batches:
             settings, secret = targets[key[0]]
@@ -305,9 +335,15 @@ class DeliveryWorker:
 
     def _send(self, key: tuple[int, int], target: str, secret: str, rows: list[Row]) -> None:
         attempt = max(row.attempts for row in rows)
-        # Each row is a JSON array of events saying `"attemptNumber":0`; a retry's number is put in their text
-        # (keeping the key order), and the rows' events are joined into one array.
-        body = b"[" + b",".join(_with_attempt(row.payload[1:-1], row.attempts) for row in rows) + b"]"
+        # Each row's events are expanded into HubSpot's payload (outbox.py), saying the row's attempt number,
+        # and joined into one array.
+        texts = []
+        event_ids: list[int] = []
+        for row in rows:
+            text, ids = events_text(row.payload, row.attempts)
+            texts.append(text)
+            event_ids.extend(ids)
+        body = b"[" + b",".join(texts) + b"]"
         started = time.time()
         answer: Answer | None = None
         error: str | None = None
@@ -340,7 +376,7 @@ class DeliveryWorker:
         delivery = (
             key[0],
             key[1],
-            encode_json([e.eventId for e in _event_ids(body)]).decode(),
+            encode_json(event_ids).decode(),
             target,
             "delivered" if error is None else "failed",
             status_code,
@@ -350,6 +386,8 @@ class DeliveryWorker:
             int(started * 1000),
         )
         with self._lock:
+            if not self._outcomes:
+                self._first_outcome_at = time.monotonic()
             self._outcomes.append((rows, error is None, delivery, retry_after_s(answer, time.time())))
 
     def _record(self, session: Session, outcomes: list[Outcome], now: int) -> None:
@@ -367,9 +405,10 @@ class DeliveryWorker:
                 else:
                     delay = retry_delay_s(failures, self.retry_scale, asked_s)
                     changes.append(("pending", failures, now + int(delay * 1000), row.id))
-        queries.retry(changes)
-        for delivery_id, (_, _, delivery, _) in zip(session.reserve_ids(len(outcomes)), outcomes, strict=True):
-            queries.insert_delivery(delivery_id, delivery)
+        if changes:
+            queries.retry(changes)
+        ids = session.reserve_ids(len(outcomes))
+        queries.insert_deliveries([(i, *delivery) for i, (_, _, delivery, _) in zip(ids, outcomes, strict=True)])
 
     def _flush(self) -> None:
         with self._lock:

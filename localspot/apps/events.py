@@ -1,7 +1,8 @@
 """Webhook events: the EventSink the CRM's write paths report their changes to. Each change that an active
-subscription of an app installed in the portal listens to becomes an event in HubSpot's payload, written to
-the outbox in the change's own transaction (a rolled-back write sends nothing; a committed one is never lost)
-and sent later by the delivery worker (`localspot/apps/delivery.py`).
+subscription of an app installed in the portal listens to becomes an event, written to the outbox in the
+change's own transaction (a rolled-back write sends nothing; a committed one is never lost), in the compact
+row format of `outbox.py`, and sent later by the delivery worker (`localspot/apps/delivery.py`), which
+expands it into HubSpot's payload.
 
 Which subscriptions listen where is cached per portal and forgotten whenever the control plane's shared
 version moves (a subscription, a setting or an install changed, in this process or another), so a write
@@ -15,10 +16,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from localspot.apps.outbox import Template, row_text
 from localspot.apps.queries import OutboxQueries
 from localspot.kernel.storage import Database, Session
 from localspot.kernel.storage.events import CREATION, DELETION, PROPERTY_CHANGE, Change
-from localspot.kernel.storage.session import encode_json
 
 # The classic subscription subjects and the object types they stand for.
 SUBJECTS = {"0-1": "contact", "0-2": "company", "0-3": "deal", "0-5": "ticket", "0-7": "product", "0-8": "line_item"}
@@ -90,65 +91,81 @@ class WebhookEvents:
         if not listeners:
             return
         occurred_at = session.clock.now_ms()
-        events: list[tuple[int, dict[str, Any]]] = []
-        for change in changes:
-            for listener in listeners:
-                payload = _payload(listener, change, object_type_id, portal_id, occurred_at)
-                if payload is not None:
-                    events.append((listener.app_id, payload))
+        # Each listener's template (the fields its events share), by its index among its app's templates.
+        templates: dict[int, list[Template]] = {}
+        index: list[int] = []
+        for listener in listeners:
+            own = templates.setdefault(listener.app_id, [])
+            index.append(len(own))
+            own.append(_template(listener, object_type_id, portal_id, occurred_at))
+        # (change's index, listener's index, change, value) of every event, listener by listener.
+        events: list[tuple[int, int, Change, Any]] = []
+        for position, listener in enumerate(listeners):
+            wanted = listener.kind
+            if wanted != PROPERTY_CHANGE:
+                events.extend((n, position, change, None) for n, change in enumerate(changes) if change.kind == wanted)
+                continue
+            name = listener.property_name
+            if name is None:
+                continue
+            # A property change reports the subscribed property; a creation too, when it sets it.
+            events.extend(
+                (n, position, change, change.properties[name])
+                for n, change in enumerate(changes)
+                if change.properties is not None
+                and name in change.properties
+                and (change.kind == PROPERTY_CHANGE or (change.kind == CREATION and change.properties[name] != ""))
+            )
         if not events:
             return
+        if len(listeners) > 1:
+            events.sort(key=lambda event: event[:2])  # HubSpot's order: each change, each listener
         ids = session.reserve_ids(len(events))
         now = int(time.time() * 1000)
-        by_app: dict[int, list[dict[str, Any]]] = {}
-        for event_id, (app_id, payload) in zip(ids, events, strict=True):
-            payload["eventId"] = event_id
-            by_app.setdefault(app_id, []).append(payload)
-        # One row per app and up to BATCH_SIZE events (a delivery's most), keyed by its first event's id; each
-        # row's array encoded in one call.
+        by_app: dict[int, list[tuple[int, int, Change, Any]]] = {}
+        for event_id, (_, position, change, value) in zip(ids, events, strict=True):
+            by_app.setdefault(listeners[position].app_id, []).append((event_id, index[position], change, value))
+        # One row per app and up to BATCH_SIZE events (a delivery's most), keyed by its first event's id.
         rows = [
-            (part[0]["eventId"], app_id, portal_id, encode_json(part).decode(), len(part), now, now)
-            for app_id, payloads in by_app.items()
-            for part in (payloads[i : i + BATCH_SIZE] for i in range(0, len(payloads), BATCH_SIZE))
+            (part[0][0], app_id, portal_id, _row_text(templates[app_id], part), len(part), now, now)
+            for app_id, entries in by_app.items()
+            for part in (entries[i : i + BATCH_SIZE] for i in range(0, len(entries), BATCH_SIZE))
         ]
         OutboxQueries.of(session).insert_events(rows)
         self.wake()
 
 
-def _payload(
-    listener: Listener, change: Change, object_type_id: str, portal_id: int, occurred_at: int
-) -> dict[str, Any] | None:
-    """The event one change makes for one listener, if any (its `eventId` is set once the ids are reserved)."""
-    kind = change.kind
-    wanted = listener.kind
-    if kind == CREATION and wanted == PROPERTY_CHANGE:
-        kind = PROPERTY_CHANGE  # a creation also reports each subscribed property it sets
-    elif kind != wanted:
-        return None
+def _row_text(templates: list[Template], part: list[tuple[int, int, Change, Any]]) -> str:
+    """The outbox row of these (event id, template index, change, value) of one app, its columns left out
+    where nobody has a value."""
+    kinds = [kind for _, kind, _, _ in part]
+    values = [value for _, _, _, value in part]
+    details = [change.details or None for _, _, change, _ in part]
+    return row_text(
+        templates,
+        [event_id for event_id, _, _, _ in part],
+        [change.object_id for _, _, change, _ in part],
+        kinds if any(kinds) else None,
+        values if any(value is not None for value in values) else None,
+        details if any(details) else None,
+    )
+
+
+def _template(listener: Listener, object_type_id: str, portal_id: int, occurred_at: int) -> Template:
+    """The fields every event of one listener in one write shares, around its own (outbox.py)."""
     subject = "object" if listener.generic else SUBJECTS[object_type_id]
-    base: dict[str, Any] = {
-        "eventId": 0,
+    head = {
         "subscriptionId": listener.subscription_id,
         "portalId": portal_id,
         "appId": listener.app_id,
         "occurredAt": occurred_at,
-        "subscriptionType": f"{subject}.{wanted}",
-        "attemptNumber": 0,
-        "objectId": change.object_id,
+        "subscriptionType": f"{subject}.{listener.kind}",
     }
-    if kind == PROPERTY_CHANGE:
-        name = listener.property_name
-        if name is None or change.properties is None or name not in change.properties:
-            return None
-        value = change.properties[name]
-        if change.kind == CREATION and value == "":
-            return None
-        base.update(propertyName=name, propertyValue=value)
-    if kind in _FLAGS:
-        base["changeFlag"] = _FLAGS[kind]
-    base["changeSource"] = CHANGE_SOURCE
+    tail: dict[str, Any] = {}
+    if listener.kind in _FLAGS:
+        tail["changeFlag"] = _FLAGS[listener.kind]
+    tail["changeSource"] = CHANGE_SOURCE
     if listener.generic:
-        base["objectTypeId"] = object_type_id
-    if change.details:
-        base.update(change.details)
-    return base
+        tail["objectTypeId"] = object_type_id
+    name = listener.property_name if listener.kind == PROPERTY_CHANGE else None
+    return (head, tail, name)

@@ -250,12 +250,13 @@ class OutboxQueries(Queries):
         )
         return {row[0]: (_decode(row[1]), _decode(row[2])["clientSecret"]) for row in rows}
 
-    def insert_delivery(self, delivery_id: int, row: tuple[Any, ...]) -> None:
-        """(app id, portal id, event ids, target, status, status code, attempt, latency ms, error, started at)."""
-        self.execute(
+    def insert_deliveries(self, rows: list[tuple[Any, ...]]) -> None:
+        """(id, app id, portal id, event ids, target, status, status code, attempt, latency ms, error, started
+        at) of each attempt."""
+        self.executemany(
             "INSERT INTO webhook_deliveries (id, app_id, portal_id, event_ids, target, status, status_code, "
             "attempt, latency_ms, error, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (delivery_id, *row),
+            rows,
         )
 
     def deliveries(self, app_id: int | None, status: str | None, limit: int) -> list[tuple[Any, ...]]:

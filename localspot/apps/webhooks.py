@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 
-from localspot.apps import errors
+from localspot.apps import errors, outbox
 from localspot.apps.events import WEBHOOKS_VERSION, Changes
 from localspot.apps.queries import AppQueries, OutboxQueries, WebhookQueries
 from localspot.kernel.batch import MAX_BATCH_INPUTS
@@ -160,7 +160,7 @@ class WebhookSettings:
             rows = OutboxQueries.of(session).recent_payloads(portal_id, scan)
         found = []
         for status, payload in rows:
-            for event in reversed(msgspec.json.decode(payload)):
+            for event in reversed(outbox.events(payload)):
                 if event.get("objectId") == object_id or event.get("fromObjectId") == object_id:
                     found.append({**event, "deliveryStatus": status})
         return found

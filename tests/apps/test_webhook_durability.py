@@ -1,12 +1,18 @@
 """Never lost, never invented: a server killed with SIGKILL while batch creates pour in and deliveries are in
 flight, then started again, delivers an event for every create it acknowledged, and none for a record that
-does not exist."""
+does not exist.
+
+The kill comes once some requests were delivered and recorded, while the receiver holds its answers: each
+request in flight stays unanswered (at most `maxConcurrentRequests`, 5, of 100 events each) and the writers
+keep adding events, so at the kill there are events delivered, events sent but unanswered, and more than
+5 x 100 events never sent, whatever the machine's load."""
 
 from __future__ import annotations
 
 import signal
 import threading
 import time
+from collections import Counter
 
 import httpx
 
@@ -17,12 +23,16 @@ from tests.support.server import LocalspotServer, storage_or_skip
 
 WRITERS = 3
 BATCH = 50
+# What the receiver may have got and not answered at any moment: subscribe()'s maxConcurrentRequests (5)
+# requests of at most 100 events.
+IN_FLIGHT_MOST = 5 * 100
 
 
 def test_a_kill_9_under_load_loses_no_committed_event(tmp_path_factory):
     storage = storage_or_skip(tmp_path_factory.mktemp("kill"))
     server = LocalspotServer(storage, TOKEN, extra_args=["--webhook-retry-scale", "0.001"]).start()
     acknowledged: set[int] = set()
+    lock = threading.Lock()
     stop = threading.Event()
 
     def write(writer: int) -> None:
@@ -36,16 +46,31 @@ def test_a_kill_9_under_load_loses_no_committed_event(tmp_path_factory):
                 except httpx.TransportError:
                     return  # killed: whether this batch committed is unknown
                 assert answer.status_code == 201, answer.text
-                acknowledged.update(int(r["id"]) for r in answer.json()["results"])
+                ids = [int(r["id"]) for r in answer.json()["results"]]
+                with lock:
+                    acknowledged.update(ids)
+
+    def unsent() -> int:
+        received = {e["objectId"] for e in receiver.events()}
+        with lock:
+            return len(acknowledged - received)
 
     try:
         with Receiver() as receiver, httpx.Client(base_url=f"{server.url}/_localspot", timeout=30) as admin:
-            receiver.delay_s = 0.05  # slower than the writers: a backlog when the kill comes
             subscribe(server, admin, receiver.url, {"eventType": "contact.creation"})
             writers = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
             for thread in writers:
                 thread.start()
-            time.sleep(1.5)
+            deadline = time.monotonic() + 60
+            while admin.get("/webhooks/deliveries").json()["events"]["delivered"] < BATCH:
+                assert time.monotonic() < deadline, "no delivery was answered and recorded"
+                time.sleep(0.02)
+            receiver.answering.clear()  # from now on each request stays unanswered: in flight at the kill
+            answered = len(receiver.deliveries)  # at most: those after it are surely held
+            while unsent() <= IN_FLIGHT_MOST or len(receiver.deliveries) == answered:
+                assert time.monotonic() < deadline, "the writers did not build a backlog"
+                time.sleep(0.02)
+            held = len(receiver.deliveries)
             assert server.process is not None
             server.process.send_signal(signal.SIGKILL)
             server.process.wait()
@@ -54,10 +79,18 @@ def test_a_kill_9_under_load_loses_no_committed_event(tmp_path_factory):
             for thread in writers:
                 thread.join()
             before_restart = {e["objectId"] for e in receiver.events()}
-            assert acknowledged and acknowledged - before_restart, "the kill should leave events undelivered"
+            assert acknowledged and acknowledged - before_restart, "the kill should leave events unsent"
+            unanswered = {e["eventId"] for d in receiver.deliveries[answered:] for e in d.events}
+            assert unanswered
 
+            def complete(got: list[dict]) -> bool:
+                # Every acknowledged create's event, and again each one whose request had no answer.
+                seen = Counter(e["eventId"] for e in got)
+                return acknowledged <= {e["objectId"] for e in got} and all(seen[i] >= 2 for i in unanswered)
+
+            receiver.answering.set()
             server.start()
-            events = receiver.wait_for(lambda got: acknowledged <= {e["objectId"] for e in got}, timeout=60)
+            events = receiver.wait_for(complete, timeout=60)
             delivered = {e["objectId"] for e in events}
             unacknowledged = sorted(delivered - acknowledged)[:100]
             if unacknowledged:
@@ -67,7 +100,8 @@ def test_a_kill_9_under_load_loses_no_committed_event(tmp_path_factory):
                     read = client.post("/crm/v3/objects/contacts/batch/read", json={"inputs": inputs})
                 assert len(read.json()["results"]) == len(unacknowledged), read.text
             print(
-                f"acknowledged {len(acknowledged)}, delivered before the kill {len(before_restart)}, "
+                f"acknowledged {len(acknowledged)}, requests received before the kill {held}, "
+                f"received before the kill {len(before_restart)} ({len(unanswered)} unanswered), "
                 f"after the restart {len(delivered)} ({len(events) - len(delivered)} duplicates)"
             )
     finally:

@@ -1,5 +1,6 @@
 """A webhook receiver for tests: a small HTTP server on a thread that keeps every request it gets and answers
-each with the next status of its script (then 204); a script entry may be (status, headers) to send headers."""
+each with the next status of its script (then 204); a script entry may be (status, headers) to send headers.
+While `answering` is cleared it keeps each request it gets unanswered (a slow target, deterministically)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ class Receiver:
         self.deliveries: list[Delivery] = []
         self.statuses: list[int | tuple[int, dict[str, str]]] = []
         self.delay_s = 0.0
+        self.answering = threading.Event()
+        self.answering.set()
         self._lock = threading.Lock()
         receiver = self
 
@@ -43,11 +46,15 @@ class Receiver:
                 status, headers = scripted if isinstance(scripted, tuple) else (scripted, {})
                 if receiver.delay_s:
                     time.sleep(receiver.delay_s)
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                receiver.answering.wait()
+                try:
+                    self.send_response(status)
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the sender went away meanwhile (a server killed while its answer was held)
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -64,6 +71,7 @@ class Receiver:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.answering.set()
         self.server.shutdown()
         self.server.server_close()
 

@@ -10,12 +10,15 @@ defers to its first reads is done at the end of the run, inside its time, in one
 does: on SQLite, settling the pending associations and bringing the search keys (`search_rows`) and the
 full-text index (`record_search`) up to date; then the daily usage counter (`rate_counters`), which the server
 adds to every 50 ms. PostgreSQL keeps its search keys in expression indexes on `records`, so the record inserts
-write them. `tests/bench/test_ceiling_rows.py` checks that the ceiling and the server add the same rows to
+write them; there as many connections write at once as the load generator keeps busy (SQLite has one
+writer at a time). `tests/bench/test_ceiling_rows.py` checks that the ceiling and the server add the same rows to
 every table."""
 
 from __future__ import annotations
 
+import itertools
 import resource
+import threading
 import time
 from typing import Any
 
@@ -53,42 +56,73 @@ COUNT_USAGE = (
 )
 
 
-def measure(storage: Storage, duration: float, contact_ids: list[int], *, batches: int | None = None) -> dict[str, Any]:
-    """Writes for `duration` seconds, or exactly `batches` batches when given (bench/instructions.py)."""
+def measure(
+    storage: Storage, duration: float, contact_ids: list[int], *, batches: int | None = None, concurrency: int = 1
+) -> dict[str, Any]:
+    """Writes for `duration` seconds, or exactly `batches` batches when given (bench/instructions.py).
+
+    On PostgreSQL `concurrency` connections write at once, as many as the load generator keeps busy: its
+    writers overlap (one waits for its commit's WAL flush while another writes), so one connection alone is
+    no ceiling for a server that serves four (it measured below the server). SQLite has one writer at a
+    time whatever the number of connections, so its ceiling writes from one."""
     from localspot.kernel.storage.migrate import upgrade
 
     database = storage.open()
     upgrade(database)  # the same schema and pragmas the server runs with
     postgres = storage.database_url is not None
+    # What the load generator sends, encoded before the clock starts as its requests are.
+    payloads = [_encode(workloads.task_properties(n)).decode() for n in range(VARIANTS * BATCH)]
+    contacts = [contact_ids[n % len(contact_ids)] for n in range(VARIANTS * BATCH)]
     if postgres:
         import psycopg
 
         # Autocommit, so each `conn.transaction()` below is a transaction that commits, as the server's are (in
         # an open transaction it would be a savepoint, and closing would roll every batch back).
-        conn: Any = psycopg.connect(storage.database_url, autocommit=True)
+        connections: list[Any] = [
+            psycopg.connect(storage.database_url, autocommit=True) for _ in range(max(1, concurrency))
+        ]
+        conn = connections[0]
         record_sql, association_sql = (s.replace("?", "%s") for s in (INSERT_RECORD, INSERT_ASSOCIATION))
     else:
         conn = database.raw_connection
         record_sql, association_sql = INSERT_RECORD, INSERT_PENDING_ASSOCIATION
-    # What the load generator sends, encoded before the clock starts as its requests are.
-    payloads = [_encode(workloads.task_properties(n)).decode() for n in range(VARIANTS * BATCH)]
-    contacts = [contact_ids[n % len(contact_ids)] for n in range(VARIANTS * BATCH)]
     first_id = _last_id(conn, postgres) + 1
-    wanted, batches = batches, 0
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    cpu_start = usage.ru_utime + usage.ru_stime
-    started = time.perf_counter()
-    deadline = started + duration
-    while batches < wanted if wanted is not None else time.perf_counter() < deadline:
-        now = int(time.time() * 1000)
-        base = (batches % VARIANTS) * BATCH
-        if postgres:
-            with conn.transaction(), conn.cursor() as cursor:
+    numbers = itertools.count()  # batch numbers, shared by the writers (next() on it is atomic in CPython)
+    written: list[int] = []
+
+    def postgres_writer(connection: Any, deadline: float) -> None:
+        count = 0
+        while True:
+            number = next(numbers)
+            if (wanted is not None and number >= wanted) or (wanted is None and time.perf_counter() >= deadline):
+                break
+            now = int(time.time() * 1000)
+            base = (number % VARIANTS) * BATCH
+            with connection.transaction(), connection.cursor() as cursor:
                 cursor.execute(RESERVE_POSTGRES, (BATCH,))
                 ids = [row[0] for row in cursor.fetchall()]
                 cursor.executemany(record_sql, _records(ids, payloads, base, now))
                 cursor.executemany(association_sql, _associations(ids, contacts, base, now))
-        else:
+            count += 1
+        written.append(count)
+
+    wanted = batches
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_start = usage.ru_utime + usage.ru_stime
+    started = time.perf_counter()
+    deadline = started + duration
+    if postgres:
+        writers = [threading.Thread(target=postgres_writer, args=(c, deadline)) for c in connections]
+        for writer in writers:
+            writer.start()
+        for writer in writers:
+            writer.join()
+        batches = sum(written)
+    else:
+        batches = 0
+        while batches < wanted if wanted is not None else time.perf_counter() < deadline:
+            now = int(time.time() * 1000)
+            base = (batches % VARIANTS) * BATCH
             cursor = conn.cursor()
             cursor.execute("BEGIN IMMEDIATE")
             last = cursor.execute(RESERVE_SQLITE, (BATCH,)).fetchone()[0]
@@ -96,7 +130,7 @@ def measure(storage: Storage, duration: float, contact_ids: list[int], *, batche
             cursor.executemany(record_sql, _records(ids, payloads, base, now))
             cursor.executemany(association_sql, _associations(ids, contacts, base, now))
             conn.commit()
-        batches += 1
+            batches += 1
     deferred_s = 0.0
     if not postgres:
         # The deferred half of the work, counted as the server's is: settling every association written, then
@@ -120,7 +154,8 @@ def measure(storage: Storage, duration: float, contact_ids: list[int], *, batche
     elapsed = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
     if postgres:
-        conn.close()
+        for connection in connections:
+            connection.close()
         with psycopg.connect(storage.database_url) as check:
             kept = check.execute("SELECT count(*) FROM records WHERE id >= %s", (first_id,)).fetchone()[0]
         assert kept == batches * BATCH, f"the ceiling kept {kept} of {batches * BATCH} records: it must commit"

@@ -264,7 +264,9 @@ class Suite:
         ceiling_runs: list[dict[str, Any]] = []
 
         def measure_ceiling() -> None:
-            ceiling_runs.append(ceiling.measure(ceiling_storage, args.duration, contact_ids))
+            ceiling_runs.append(
+                ceiling.measure(ceiling_storage, args.duration, contact_ids, concurrency=args.concurrency)
+            )
 
         if self.wanted("tasks batch create"):
             self.load(

@@ -68,7 +68,7 @@ def test_the_ceiling_writes_the_rows_the_server_keeps_for_a_batch_create(tmp_pat
         upgrade(database)
         database.close()
         before = _counts(storage)
-        measured = ceiling.measure(storage, 0, seeded["contact_ids"], batches=BATCHES)
+        measured = ceiling.measure(storage, 0, seeded["contact_ids"], batches=BATCHES, concurrency=2)
         ceiling_added = _added(before, _counts(storage))
     finally:
         storage.drop()

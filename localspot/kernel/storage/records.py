@@ -54,6 +54,12 @@ def _by_ids(session: Session, columns: str, count: int, lock: bool = False) -> s
         return f"SELECT {columns} FROM records r WHERE +r.portal_id = ? AND r.id IN ({placeholders(count)})" + (
             " ORDER BY r.id" if lock else ""
         )
+    if count == 1:
+        # One id: the whole unique key given by equality, which every planner takes for one row (and a
+        # LATERAL probe would cost 0.1 ms more to plan, a sixth of a single create's statements).
+        return f"SELECT {columns} FROM records r WHERE r.portal_id = ? AND r.id = ?" + (
+            session.dialect.lock_rows() if lock else ""
+        )
     inner = columns.replace("r.", "q.")
     return (
         f"SELECT {columns} FROM unnest(?::bigint[]) AS k(id) CROSS JOIN LATERAL "
@@ -63,7 +69,9 @@ def _by_ids(session: Session, columns: str, count: int, lock: bool = False) -> s
 
 
 def _id_params(session: Session, portal_id: int, part: Sequence[int]) -> tuple[object, ...]:
-    return (portal_id, *part) if session.dialect.name == "sqlite" else (list(part), portal_id)
+    if session.dialect.name == "sqlite" or len(part) == 1:
+        return (portal_id, *part)
+    return (list(part), portal_id)
 
 
 def records_among(session: Session, portal_id: int, ids: Sequence[int]) -> list[tuple[int, str, bool]]:

@@ -4,8 +4,8 @@ for the whole server (HTTP, service, SQL) and for the raw ceiling's batch (drive
 Instruction counts do not move with what else the machine is doing, so this tells a 2% change from noise,
 where a timed run on a shared 2-core machine cannot (docs/performance.md). Each side runs twice, with FEW
 and MANY batches; the difference over MANY - FEW is one batch, startup and warm-up cancelling out. The
-settling of each side's pending associations (the first read after the batches, or the ceiling's own
-settle) is included, as in the timed benchmark.
+deferred work of each side (the server's first association read and first search after the batches, the
+ceiling's own settling and search catch-up) is included, as in the timed benchmark.
 
     python -m bench.instructions              # SQLite; needs valgrind; about three minutes
     python -m bench.instructions --single     # single-record calls against their floors (bench/instructions_single.py)
@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench import seed, workloads
+from bench.runner import deferred_work_s
 from bench.server import Server, Storage
 
 FEW, MANY = 20, 120
@@ -43,13 +44,14 @@ def total_instructions(out_file: Path) -> int:
 
 def server_run(work: Path, batches: int) -> int:
     """The server under callgrind: contacts, then `batches` tasks batch creates one after another, then the
-    first read (which settles the associations)."""
+    first association read and first search (which settle the associations and catch the search up)."""
     out_file = work / f"server-{batches}.callgrind"
     server = Server(Storage.fresh(work, None, f"server{batches}"), run_under=callgrind(out_file))
     server.start(timeout=600)
     try:
         with seed.client(server.url) as api:
-            requests = workloads.tasks_batch_create(seed.contacts(api, CONTACTS))
+            contact_ids = seed.contacts(api, CONTACTS)
+            requests = workloads.tasks_batch_create(contact_ids)
             for n in range(batches):
                 response = api.post(
                     workloads.TASKS + "/batch/create",
@@ -57,7 +59,7 @@ def server_run(work: Path, batches: int) -> int:
                     headers={"content-type": "application/json"},
                 )
                 response.raise_for_status()
-            api.get(workloads.TASKS, params={"limit": 1}).raise_for_status()
+            deferred_work_s(server.url, contact_ids[0])
     finally:
         server.stop()
     return total_instructions(out_file)

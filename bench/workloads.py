@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 BATCH = 100
+VARIANTS = 20  # distinct batch create requests the load generator cycles through (the ceiling writes the same)
 TASKS = "/crm/v3/objects/tasks"
 CALLS = "/crm/v3/objects/calls"
 CONTACTS = "/crm/v3/objects/contacts"
@@ -52,7 +53,7 @@ def post(path: str, body: Any) -> Request:
     return {"method": "POST", "path": path, "body": json.dumps(body, separators=(",", ":"))}
 
 
-def tasks_batch_create(contact_ids: Sequence[int], variants: int = 20) -> list[Request]:
+def tasks_batch_create(contact_ids: Sequence[int], variants: int = VARIANTS) -> list[Request]:
     return [
         post(
             f"{TASKS}/batch/create",

@@ -14,6 +14,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from localspot.kernel.storage.records import records_among
 from localspot.kernel.storage.session import Queries, chunks, placeholders
 
 # (from id, to id, from type, to type, category, type id)
@@ -220,16 +221,9 @@ class AssociationQueries(Queries):
         return found
 
     def record_types(self, portal_id: int, ids: Sequence[int]) -> dict[int, str]:
-        """Object type of each live record among `ids` (any type): association targets."""
-        found: dict[int, str] = {}
-        for part in chunks(list(ids)):
-            rows = self.fetchall(
-                f"SELECT id, object_type_id FROM records WHERE {self.portal_of_ids()} = ? "
-                f"AND id IN ({placeholders(len(part))}) AND archived = ?",
-                (portal_id, *part, False),
-            )
-            found.update((row[0], row[1]) for row in rows)
-        return found
+        """Object type of each live record among `ids` (any type): association targets. Found by the
+        primary key alone, the archived ones dropped after (`records_among`)."""
+        return {rid: type_id for rid, type_id, archived in records_among(self.session, portal_id, ids) if not archived}
 
     def move_associations(self, portal_id: int, from_record: int, to_record: int) -> None:
         """Re-points every association of `from_record` (both directions) at `to_record`. Associations

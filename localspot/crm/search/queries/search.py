@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from localspot.crm.search.conditions import Condition, FullText, Sort, full_text_body, read_targets, scope_prefix
-from localspot.crm.search.queries.where import WhereBuilder
+from localspot.crm.search.queries.where import WhereBuilder, associated_source
 from localspot.kernel.storage.records import RECORD_COLUMNS, RecordRow, fetch_records, record_from_row
 from localspot.kernel.storage.search_index import (
     COLUMN,
@@ -70,14 +70,18 @@ class SearchQueries(Queries):
             portal_id=portal_id,
             object_type_id=object_type_id,
         )
+        probed = associated_source(portal_id, object_type_id, groups) if dialect == "postgresql" else None
+        source, source_params = f"{searched} r", []
+        if probed is not None:
+            source, source_params, groups = probed
         type_sql = f"'{object_type_id}'" if SAFE_TYPE_ID.match(object_type_id) else "?"
         where = f"r.portal_id = ? AND r.object_type_id = {type_sql} AND r.archived = ?"
         head: list[Any] = [portal_id] + ([] if type_sql != "?" else [object_type_id]) + [False]
         if groups:
             where += " AND " + builder.groups(groups)
         order = builder.order(sort)
-        params = head + builder.params
-        source = f"{searched} r" + (" JOIN records d ON d.id = r.id" if builder.joins_records else "")
+        params = source_params + head + builder.params
+        source += " JOIN records d ON d.id = r.id" if builder.joins_records else ""
         full_text = self._indexed_query_alone(groups)
         if full_text is not None:
             # The full-text index holds exactly the live records of each portal and type (caught up before

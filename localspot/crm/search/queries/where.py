@@ -169,3 +169,30 @@ class WhereBuilder:
                 "WHERE t.token LIKE ? ESCAPE ?)"
             )
         return "(" + " AND ".join(clauses) + ")"
+
+
+def associated_source(
+    portal_id: int, object_type_id: str, groups: Sequence[Sequence[Condition]]
+) -> tuple[str, list[Any], list[list[Condition]]] | None:
+    """PostgreSQL: for one group that holds an association filter with ids, the FROM clause that reaches the
+    records through those associations, its parameters, and the groups left to filter in WHERE.
+
+    In WHERE, even as `r.id = ANY(ARRAY(...))`, the filter lets a planner without statistics take
+    `r.portal_id = ? AND r.archived = ?` for selective and walk every record of the type on a search
+    index's prefix, dropping all but the associated ones (170 ms for 1,000 tasks of a contact among 50,000).
+    As the source, the inverse rows (one primary-key range per id) drive one probe of the records' key per
+    associated id, from a LATERAL subquery with LIMIT 1 that the planner cannot turn into a join."""
+    if len(groups) != 1:
+        return None
+    group = list(groups[0])
+    found = next((c for c in group if isinstance(c, Associated) and c.ids), None)
+    if found is None:
+        return None
+    ids = found.ids or ()
+    source = (
+        "(SELECT DISTINCT a.to_id FROM associations a WHERE a.portal_id = ? "
+        f"AND a.from_id IN ({placeholders(len(ids))}) AND a.to_type = ? AND a.from_type = ?) k(id) "
+        "CROSS JOIN LATERAL (SELECT * FROM records q WHERE q.portal_id = ? AND q.id = k.id LIMIT 1) r"
+    )
+    left = [c for c in group if c is not found]
+    return source, [portal_id, *ids, object_type_id, found.to_type_id, portal_id], [left] if left else []

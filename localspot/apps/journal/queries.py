@@ -42,12 +42,20 @@ class JournalQueries(Queries):
     def count_subscriptions(self, app_id: int) -> int:
         return self.fetchone("SELECT count(*) FROM journal_subscriptions WHERE app_id = ?", (app_id,))[0]
 
-    def save_subscription(self, app_id: int, kind: str, portal_id: int, type_id: str, body: dict[str, Any]) -> None:
-        self.execute(
+    def insert_subscription(self, app_id: int, kind: str, portal_id: int, type_id: str, body: dict[str, Any]) -> bool:
+        """A new subscription, unless one of its key exists (a concurrent upsert won): whether it was inserted."""
+        rows = self.fetchall(
             "INSERT INTO journal_subscriptions (id, app_id, subscription_type, portal_id, object_type_id, "
             "subscription) VALUES (?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET subscription = excluded.subscription",
+            "ON CONFLICT (app_id, subscription_type, portal_id, object_type_id) DO NOTHING RETURNING id",
             (body["id"], app_id, kind, portal_id, type_id, encode_json(body).decode()),
+        )
+        return bool(rows)
+
+    def update_subscription(self, app_id: int, body: dict[str, Any]) -> None:
+        self.execute(
+            "UPDATE journal_subscriptions SET subscription = ? WHERE app_id = ? AND id = ?",
+            (encode_json(body).decode(), app_id, body["id"]),
         )
 
     def delete_subscriptions(

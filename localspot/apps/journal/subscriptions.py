@@ -153,7 +153,13 @@ class JournalSubscriptions:
                 "createdAt": before["createdAt"] if before else now,
                 "updatedAt": now,
             }
-            queries.save_subscription(app.app_id, kind, portal_id, type_id, subscription)
+            if before is None and not queries.insert_subscription(app.app_id, kind, portal_id, type_id, subscription):
+                # A concurrent upsert of the same key committed first: this one updates it.
+                before = queries.subscription_by_key(app.app_id, kind, portal_id, type_id)
+                if before is not None:
+                    subscription.update(id=before["id"], createdAt=before["createdAt"])
+            if before is not None:
+                queries.update_subscription(app.app_id, subscription)
         return subscription
 
     def list(self, app: JournalApp) -> dict[str, Any]:

@@ -190,3 +190,35 @@ def test_journal_reads_need_the_read_scope(subscribed):
         body = assert_error(client.get(f"{JOURNAL}/earliest"), 403, "MISSING_SCOPES")
         assert body["errors"][0]["context"]["requiredGranularScopes"][0] == "webhooks-journal-data-access"
         assert_error(client.post(f"{JOURNAL}/batch/read", json={"inputs": []}), 403, "MISSING_SCOPES")
+
+
+def test_filters_merges_and_gdpr_deletes(base_url, admin, new_portal):
+    portal_id, crm = new_portal()
+    app = journal_app(base_url, admin, portal_id)
+    path = "/webhooks-journal/subscriptions/2026-03"
+    with app.http() as client:
+        created = client.post(path, json=object_subscription(portal_id, actions=["CREATE"], properties=["firstname"]))
+        condition = {"filterType": "CRM_OBJECT_PROPERTY", "property": "firstname", "operator": "IN", "values": ["Ada"]}
+        other = {"filterType": "CRM_OBJECT_PROPERTY", "property": "firstname", "operator": "STARTS_WITH", "value": "b"}
+        for conditions in ([condition], [other]):  # OR across filters
+            body = {"subscriptionId": created.json()["id"], "filter": {"conditions": conditions}}
+            assert client.post(f"{path}/filters", json=body).status_code == 200
+        companies = object_subscription(portal_id, objectTypeId="0-2", actions=["MERGE", "DELETE"])
+        assert client.post(path, json=companies).status_code == 200
+        gdpr = {"subscriptionType": "GDPR_PRIVACY_DELETION", "portalId": portal_id, "objectTypeId": "0-1"}
+        assert client.post(path, json={**gdpr, "actions": ["GDPR_DELETE"]}).status_code == 200
+        names = {name: _contact(crm, firstname=name, lastname="X") for name in ("Ada", "Bob", "Cy")}
+        one, two = (crm.post("/crm/v3/objects/companies", json={"properties": {"name": n}}).json()["id"] for n in "AB")
+        merged = crm.post("/crm/v3/objects/companies/merge", json={"primaryObjectId": one, "objectIdToMerge": two})
+        assert merged.status_code == 200, merged.text
+        gone = crm.post("/crm/v3/objects/contacts/gdpr-delete", json={"objectId": names["Cy"]})
+        assert gone.status_code == 204, gone.text
+        journaled = events(client, "journal")
+    assert [(e["action"], e["objectId"]) for e in journaled] == [
+        ("CREATE", int(names["Ada"])),
+        ("CREATE", int(names["Bob"])),
+        ("MERGE", int(one)),
+        ("GDPR_DELETE", int(names["Cy"])),
+    ]
+    assert journaled[0]["propertyChanges"] == {"firstname": "Ada"}  # the subscribed properties only
+    assert (journaled[2]["mergedObjectIds"], journaled[2]["objectTypeId"]) == ([int(two)], "0-2")

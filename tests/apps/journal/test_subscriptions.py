@@ -4,6 +4,8 @@ token or missing scope answers HubSpot's 4xx error body and writes nothing."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import httpx
 import hubspot_sdk
 import pytest
@@ -171,3 +173,21 @@ def _sdk(body: dict) -> dict:
         "objectIds": "object_ids",
     }
     return {names.get(key, key): value for key, value in body.items()}
+
+
+def test_concurrent_upserts_of_one_key_make_one_subscription(base_url, admin, new_portal):
+    portal_id, _ = new_portal()
+    app = journal_app(base_url, admin, portal_id)
+
+    def upsert(index: int) -> int:
+        with app.http() as client:
+            body = object_subscription(portal_id, properties=[f"p{index}"])
+            answer = client.post("/webhooks-journal/subscriptions/2026-03", json=body)
+            assert answer.status_code == 200, answer.text
+            return answer.json()["id"]
+
+    with ThreadPoolExecutor(8) as pool:
+        ids = set(pool.map(upsert, range(16)))
+    with app.http() as client:
+        listed = client.get("/webhooks-journal/subscriptions/2026-03").json()["results"]
+    assert len(ids) == 1 and [s["id"] for s in listed] == list(ids)

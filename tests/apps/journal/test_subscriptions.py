@@ -191,3 +191,18 @@ def test_concurrent_upserts_of_one_key_make_one_subscription(base_url, admin, ne
     with app.http() as client:
         listed = client.get("/webhooks-journal/subscriptions/2026-03").json()["results"]
     assert len(ids) == 1 and [s["id"] for s in listed] == list(ids)
+
+
+def test_bodies_are_bounded(base_url, admin, new_portal):
+    portal_id, _ = new_portal()
+    app = journal_app(base_url, admin, portal_id)
+    huge = object_subscription(portal_id, properties=["p" * 200] * 6000)  # over 1 MiB
+    with app.http() as client:
+        body = assert_error(client.post("/webhooks-journal/subscriptions/2026-03", json=huge), 413, "VALIDATION_ERROR")
+        assert body["message"] == "Request body exceeds the limit of 1048576 bytes."
+        snapshots = {
+            "snapshotRequests": [{"portalId": portal_id, "objectId": 1, "objectTypeId": "0-1", "properties": []}] * 101
+        }
+        answer = client.post("/webhooks-journal/snapshots/2026-03/crm", json=snapshots)
+        assert_error(answer, 400, "VALIDATION_ERROR")
+        assert client.get("/webhooks-journal/subscriptions/2026-03").json() == {"results": []}

@@ -25,6 +25,12 @@ from localspot.apps.extensions.calls import CallExtensions
 from localspot.apps.extensions.cards import CrmCards
 from localspot.apps.extensions.flags import FeatureFlags
 from localspot.apps.extensions.settings import AppSettings
+from localspot.apps.journal import routes as journal_routes
+from localspot.apps.journal.access import JournalAccess
+from localspot.apps.journal.events import JournalEvents
+from localspot.apps.journal.reads import JournalReads
+from localspot.apps.journal.snapshots import JournalSnapshots
+from localspot.apps.journal.subscriptions import JournalSubscriptions
 from localspot.apps.oauth import OAuthService
 from localspot.apps.registry import AppRegistry
 from localspot.apps.webhooks import WebhookSettings
@@ -111,6 +117,7 @@ from localspot.kernel.portals.principal import Principal
 from localspot.kernel.portals.schema_cache import SchemaCache
 from localspot.kernel.schema import Catalog, load_catalog
 from localspot.kernel.storage import Database
+from localspot.kernel.storage.events import FanOut
 from localspot.kernel.storage.health import database_answers
 from localspot.kernel.web.api import Api
 from localspot.kernel.web.responses import json_response
@@ -136,12 +143,15 @@ class Services:
             ),
         )
         self.auth = Authenticator(database)
-        # Every record and association change is told to the webhooks' outbox, in the change's transaction.
+        # Every record and association change is told to the webhooks' outbox and the webhooks journal, in the
+        # change's transaction.
         self.webhook_events = WebhookEvents(database)
-        self.associations = AssociationService(database, self.schemas, self.webhook_events)
+        self.journal_events = JournalEvents(database)
+        self.events = FanOut(self.webhook_events, self.journal_events)
+        self.associations = AssociationService(database, self.schemas, self.events)
         self.v3_associations = V3RecordAssociations(self.associations)
         self.association_labels = AssociationLabelService(database, self.schemas)
-        self.records = RecordService(database, self.schemas, self.webhook_events)
+        self.records = RecordService(database, self.schemas, self.events)
         self.record_reads = RecordReads(database, self.records)
         self.lifecycle = RecordLifecycle(database, self.records, self.associations)
         self.properties = PropertyService(database, self.schemas)
@@ -274,18 +284,28 @@ class Control:
         self.seeder = Seeder(database, services.schemas, services.records, services.associations)
         self.clock = ClockAdmin(database, self.state)
         self.transfer = Transfer(database, services.schemas)
-        self.apps = AppRegistry(database, self.portals)
-        events = services.webhook_events
+        events, journal = services.webhook_events, services.journal_events
+        self.apps = AppRegistry(database, self.portals, lifecycle=journal.lifecycle)
         # Any change of the shared settings (subscriptions, installs, an app deleted...) may change who listens.
         self.state.on_change(events.forget)
+        self.state.on_change(journal.forget)
         self.webhooks = WebhookSettings(database, self.state, events.forget)
+
+        def forget_listeners() -> None:
+            events.forget()
+            journal.forget()
+
         self.oauth = OAuthService(
             database,
             auto_approve=settings.oauth_auto_approve,
             default_portal_id=settings.portal_id,
             installs=self.state,
-            forget=events.forget,
+            forget=forget_listeners,
+            lifecycle=journal.lifecycle,
         )
+        self.journal_subscriptions = JournalSubscriptions(database, self.state, journal.forget)
+        self.journal_reads = JournalReads(database)
+        self.journal_snapshots = JournalSnapshots(database, services.record_reads, journal)
         self.deliveries = DeliveryWorker(database, retry_scale=settings.webhook_retry_scale, journal=self.journal)
         events.wake = self.deliveries.wake
 
@@ -338,6 +358,13 @@ def create_app(services: Services, settings: Settings | None = None) -> TrafficG
         return json_response(body, 200 if answers else 503)
 
     routes: list[BaseRoute] = [Route("/_localspot/health", health, methods=["GET"])]
+    # The webhooks journal, its signed file links (under /_localspot, so before the admin API's mount) too.
+    journal_api = Api(JournalAccess(services.database).authenticate, threaded=threaded, max_body_bytes=1024 * 1024)
+    routes.extend(
+        journal_routes.routes(
+            journal_api, control.journal_subscriptions, control.journal_reads, control.journal_snapshots
+        )
+    )
     if control.access.served:
         admin_api = Api(control.access.check, threaded=threaded, max_body_bytes=settings.max_body_bytes)
         admin = control_routes.routes(

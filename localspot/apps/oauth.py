@@ -23,6 +23,8 @@ CODE_TTL_MS = 10 * 60 * 1000
 # localspot has no HubSpot users: every install is made by this one (docs/decisions.md, "OAuth").
 INSTALLING_USER = {"user": "installer@localspot.local", "user_id": 1, "hub_domain": "localspot.local"}
 Form = Mapping[str, Sequence[str]]
+# (session, app id, portal id, "APP_INSTALL" or "APP_UNINSTALL"): an install's start or end, in its transaction.
+Lifecycle = Callable[[Session, int, int, str], None]
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class OAuthService:
         default_portal_id: int,
         installs: Changes | None = None,
         forget: Callable[[], None] = lambda: None,
+        lifecycle: Lifecycle | None = None,
     ) -> None:
         self.database = database
         self.auto_approve = auto_approve
@@ -59,6 +62,8 @@ class OAuthService:
         # Told of each install (an exchanged code), so the webhooks' listeners are looked up again.
         self.installs = installs
         self.forget = forget
+        # Told of each approved install, in its transaction (the webhooks journal's APP_INSTALL events).
+        self.lifecycle = lifecycle
 
     # --- authorize ----------------------------------------------------------------------------------
 
@@ -106,6 +111,8 @@ class OAuthService:
                 session.clock.now_ms() + CODE_TTL_MS,
             )
             AppQueries.of(session).insert_code(hash_token(code), grant)
+            if self.lifecycle is not None:
+                self.lifecycle(session, grant.app_id, portal, "APP_INSTALL")
         return _with_query(request.redirect_uri, {"code": code, "state": request.state})
 
     @staticmethod

@@ -50,6 +50,10 @@ class AppQueries(Queries):
             "webhook_events",
             "webhook_deliveries",
             "app_extensions",
+            "journal_subscriptions",
+            "journal_filters",
+            "journal_entries",
+            "journal_snapshots",
         ):
             self.execute(f"DELETE FROM {table} WHERE app_id = ?", (app_id,))
         return bool(self.fetchall("DELETE FROM apps WHERE id = ? RETURNING id", (app_id,)))

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 import msgspec
 
 from localspot.apps import errors
+from localspot.apps.oauth import Lifecycle
 from localspot.apps.queries import AppQueries
 from localspot.kernel.portals.auth import hash_token
 from localspot.kernel.storage import Database, Session
@@ -40,9 +41,11 @@ class Revocations(Protocol):
 
 
 class AppRegistry:
-    def __init__(self, database: Database, revocations: Revocations) -> None:
+    def __init__(self, database: Database, revocations: Revocations, lifecycle: Lifecycle | None = None) -> None:
         self.database = database
         self.revocations = revocations
+        # Told of each uninstall, in its transaction (the webhooks journal's APP_UNINSTALL events).
+        self.lifecycle = lifecycle
 
     def create(self, body: AppCreate) -> tuple[int, dict[str, Any]]:
         _check(body)
@@ -90,6 +93,8 @@ class AppRegistry:
             grant = queries.access_token(hash_token(access_token)) if access_token else None
             if grant is None or grant.expires_at <= session.clock.now_ms():
                 raise errors.not_an_app_token()
+            if self.lifecycle is not None:
+                self.lifecycle(session, grant.app_id, grant.portal_id, "APP_UNINSTALL")
             queries.delete_install(grant.app_id, grant.portal_id)
             self.revocations.tokens_revoked(session)
         self.revocations.settle()

@@ -209,7 +209,7 @@ def association_change(one: ObjectType, other: ObjectType, from_id: int, to_id: 
         "associationRemoved": removed,
         "isPrimaryAssociation": False,
     }
-    return Change(ASSOCIATION_CHANGE, from_id, None, details)
+    return Change(ASSOCIATION_CHANGE, from_id, None, details, other.object_type_id)
 
 
 def labels_of(schema: PortalSchema, from_type: str, to_type: str, keys: set[TypeKey]) -> list[str]:

@@ -1,6 +1,7 @@
 """What the CRM tells the rest of the server about its changes: each write path describes what it changed to
 an EventSink, inside the transaction that makes the change, so whatever the sink stores commits or rolls back
-with it. The app platform implements the sink (webhook events); the CRM knows only this interface."""
+with it. The app platform implements the sinks (webhook events, the webhooks journal), told together through
+`FanOut`; the CRM knows only this interface."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ class Change:
     object_id: int
     properties: dict[str, str] | None = None
     details: dict[str, Any] | None = None
+    # An association change's other side: its object type id (not part of any payload's details).
+    other_type_id: str | None = None
 
 
 class EventSink(Protocol):
@@ -55,3 +58,18 @@ class NoEvents:
 def emit(sink: EventSink, session: Session, portal_id: int, object_type_id: str, changes: Sequence[Change]) -> None:
     if changes:
         sink.record(session, portal_id, object_type_id, changes)
+
+
+class FanOut:
+    """Several sinks told as one: each change goes to every sink that watches its portal and type."""
+
+    def __init__(self, *sinks: EventSink) -> None:
+        self.sinks = sinks
+
+    def watches(self, session: Session, portal_id: int, object_type_id: str) -> bool:
+        return any(sink.watches(session, portal_id, object_type_id) for sink in self.sinks)
+
+    def record(self, session: Session, portal_id: int, object_type_id: str, changes: Sequence[Change]) -> None:
+        for sink in self.sinks:
+            if sink.watches(session, portal_id, object_type_id):
+                sink.record(session, portal_id, object_type_id, changes)

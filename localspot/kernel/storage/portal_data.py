@@ -43,6 +43,9 @@ DERIVED_TABLES = ("association_pending", "search_rows", "search_pending")
 # The portal's work in progress and done (imports with their files and errors, exports): emptied on reset and
 # delete (and a snapshot restore), never part of a snapshot.
 JOB_TABLES = ("import_errors", "import_files", "imports", "export_downloads", "exports")
+# What apps' webhooks journals hold of the portal (its entries and snapshot statuses): emptied on reset and
+# delete, never part of a snapshot (journal subscriptions are the app's, as webhook subscriptions are).
+JOURNAL_TABLES = ("journal_entries", "journal_snapshots")
 # Columns the database numbers itself: a restore leaves them out and inserts the rows in their order.
 SEQUENCE_COLUMN = "seq"
 _encode = msgspec.msgpack.Encoder().encode
@@ -62,7 +65,7 @@ class PortalData(Queries):
     def delete(self, portal_id: int) -> None:
         """Every row of the portal's data; the portal itself and its tokens stay."""
         present = self.tables()
-        for table in (*reversed(PORTAL_TABLES), *DERIVED_TABLES, *JOB_TABLES):
+        for table in (*reversed(PORTAL_TABLES), *DERIVED_TABLES, *JOB_TABLES, *JOURNAL_TABLES):
             if table in present:
                 self.execute(f"DELETE FROM {table} WHERE portal_id = ?", (portal_id,))
         PortalQueries.of(self.session).bump_schema_version(portal_id)

@@ -20,7 +20,7 @@ from typing import Any
 from localspot.kernel import errors
 from localspot.kernel.clock import Clock
 from localspot.kernel.storage.checkpointer import Checkpointer
-from localspot.kernel.storage.dialects import Dialect, PostgresDialect, SqliteDialect
+from localspot.kernel.storage.dialects import Dialect, PostgresDialect, SqliteDialect, SqliteIdBlock
 from localspot.kernel.storage.errors import DatabaseUnavailable, StorageFull, UniqueViolation
 from localspot.kernel.storage.session import Deferred, Session
 
@@ -104,6 +104,7 @@ class SqliteDatabase(Database):
         in_memory = path == ":memory:" or "mode=memory" in path
         self._writer_queue = None if in_memory else _WriterQueue(path)
         self._checkpointer = None if in_memory else Checkpointer(path, self._lock, self._writer_queue)
+        self._ids = SqliteIdBlock()  # this connection's ids, under self._lock
 
     def add_function(self, name: str, arity: int, function: Callable[..., Any]) -> None:
         self._conn.create_function(name, arity, function, deterministic=True)
@@ -123,10 +124,11 @@ class SqliteDatabase(Database):
             cursor = self._conn.cursor()
             if write:
                 writing.enter_context(self._queue_for_writing())
+            committed = False
             try:
                 cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 deferred = self.deferred
-                session = Session(cursor, self.dialect, write=write, deferred=deferred, clock=self.clock)
+                session = Session(cursor, self.dialect, write=write, deferred=deferred, clock=self.clock, ids=self._ids)
                 if not write and settle and self._any_pending(session, deferred):
                     # Deferred work (new associations: crm/associations/queries) is settled before anything
                     # reads: this read runs as a write transaction that settles it first. Checked inside the
@@ -138,6 +140,7 @@ class SqliteDatabase(Database):
                 yield session
                 try:
                     self._conn.commit()
+                    committed = True
                 except sqlite3.OperationalError as exc:
                     if not (catch_up and _is_full(exc)):
                         raise
@@ -155,6 +158,7 @@ class SqliteDatabase(Database):
                 self._conn.rollback()
                 raise
             finally:
+                self._ids.ended(committed)
                 cursor.close()
 
     def _queue_for_writing(self) -> contextlib.AbstractContextManager[object]:
@@ -166,7 +170,9 @@ class SqliteDatabase(Database):
         the cache: then the read runs in a snapshot of its own without it, and misses just the rows still
         pending (docs/decisions.md, "Storage")."""
         try:
-            Session(cursor, self.dialect, write=True, deferred=deferred, clock=self.clock).settle_deferred()
+            Session(
+                cursor, self.dialect, write=True, deferred=deferred, clock=self.clock, ids=self._ids
+            ).settle_deferred()
             return True
         except sqlite3.OperationalError as exc:
             if not _is_full(exc):

@@ -15,7 +15,7 @@ import msgspec
 from localspot.kernel.clock import Clock
 
 if TYPE_CHECKING:
-    from localspot.kernel.storage.dialects import Dialect
+    from localspot.kernel.storage.dialects import Dialect, SqliteIdBlock
 
 _decode_properties = msgspec.json.Decoder(dict[str, str]).decode
 encode_json = msgspec.json.Encoder().encode
@@ -37,8 +37,10 @@ class Session:
         write: bool = False,
         deferred: Sequence[Deferred] = (),
         clock: Clock | None = None,
+        ids: SqliteIdBlock | None = None,
     ) -> None:
         self.cursor = cursor
+        self.ids = ids
         self.dialect = dialect
         # What time it is for what this session writes: the database's clock, which the control plane may set.
         self.clock = clock or Clock()
@@ -63,6 +65,8 @@ class Session:
 
     def reserve_ids(self, count: int) -> list[int]:
         """`count` new ids from the one sequence every stored object draws from."""
+        if self.ids is not None:
+            return self.ids.reserve(self.cursor, count)
         return self.dialect.reserve_ids(self.cursor, count)
 
     def settle_deferred(self) -> None:

@@ -95,22 +95,48 @@ class Session:
         return encode_json(properties).decode()
 
 
+# The session's attributes and helpers a query object reads as its own.
+_FROM_SESSION = frozenset(
+    {
+        "cursor",
+        "dialect",
+        "write",
+        "execute",
+        "executemany",
+        "fetchall",
+        "fetchone",
+        "portal_of_ids",
+        "properties_from",
+        "properties_param",
+    }
+)
+
+
 class Queries:
-    """An area's SQL over one session. The session's helpers are bound here once, so a query method calls
-    them as directly as the session itself would."""
+    """An area's SQL over one session. The session's helpers are bound on the first use of each (a query
+    object lives for one transaction, which uses a few of them), then called as directly as the session
+    itself would call them."""
+
+    cursor: Any
+    dialect: Dialect
+    write: bool
+    execute: Callable[..., Any]
+    executemany: Callable[..., None]
+    fetchall: Callable[..., list[Any]]
+    fetchone: Callable[..., Any]
+    portal_of_ids: Callable[..., str]
+    properties_from: Callable[[Any], dict[str, str]]
+    properties_param: Callable[[dict[str, str]], str]
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.cursor = session.cursor
-        self.dialect = session.dialect
-        self.write = session.write
-        self.execute = session.execute
-        self.executemany = session.executemany
-        self.fetchall = session.fetchall
-        self.fetchone = session.fetchone
-        self.portal_of_ids = session.portal_of_ids
-        self.properties_from = session.properties_from
-        self.properties_param = session.properties_param
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in _FROM_SESSION:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        value = getattr(self.session, name)
+        setattr(self, name, value)
+        return value
 
     @classmethod
     def of(cls, session: Session) -> Self:

@@ -48,8 +48,10 @@ class Exchange:
     portal_id: int | None
     method: str
     path: str
-    query: str
-    request_headers: dict[str, str]
+    # As recorded, or as the request gave them (the query string, the ASGI header list): an incoming
+    # exchange is redacted when it is rendered, so a request pays nothing for what nobody reads.
+    query: str | bytes
+    request_headers: dict[str, str] | list[tuple[bytes, bytes]]
     request_body: bytes
     status: int | None  # None: the connection was dropped unanswered
     duration_ms: float
@@ -243,11 +245,11 @@ def render(entry: Exchange) -> dict[str, Any]:
         "portalId": entry.portal_id,
         "method": entry.method,
         "path": entry.path,
-        "query": entry.query,
+        "query": entry.query if isinstance(entry.query, str) else recorded_query(entry.query),
         "status": entry.status,
         "durationMs": round(entry.duration_ms, 3),
         "correlationId": _correlation_id(entry),
-        "requestHeaders": entry.request_headers,
+        "requestHeaders": headers if isinstance(headers := entry.request_headers, dict) else recorded_headers(headers),
         "requestBody": request_body,
         "requestBodyTruncated": request_truncated,
         "responseBody": response_body,

@@ -25,8 +25,6 @@ from localspot.control.journal import (
     BODY_LIMIT,
     Exchange,
     Journal,
-    recorded_headers,
-    recorded_query,
     recorded_request_body,
 )
 from localspot.control.rate_limits import RateLimits, Verdict
@@ -220,8 +218,8 @@ class _Exchange:
                 portal_id=self.portal_id if self.portal_id is not None else scope.get(PORTAL_ID_SCOPE_KEY),
                 method=scope["method"],
                 path=path,
-                query=recorded_query(scope.get("query_string", b"")),
-                request_headers=recorded_headers(scope["headers"]),
+                query=scope.get("query_string", b""),  # redacted when rendered
+                request_headers=scope["headers"],
                 request_body=recorded_request_body(path, bytes(self.request_body)),
                 status=self.status,
                 duration_ms=(time.perf_counter() - self.started) * 1000,

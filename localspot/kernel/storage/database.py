@@ -1,7 +1,7 @@
 """Connections and transactions for the two backends.
 
 SQLite: one connection per process, used on the event-loop thread (calls are short and local, so a thread
-hop would cost more than it saves); writers queue for their turn (`_WriterQueue`, across processes), then
+hop would cost more than it saves); writers queue for their turn (`WriterQueue`, across processes), then
 take the lock up front with BEGIN IMMEDIATE.
 PostgreSQL: a psycopg connection pool; calls run in worker threads so a slow query never blocks the loop.
 """
@@ -20,14 +20,10 @@ from typing import Any
 from localspot.kernel import errors
 from localspot.kernel.clock import Clock
 from localspot.kernel.storage.checkpointer import Checkpointer
-from localspot.kernel.storage.dialects import Dialect, PostgresDialect, SqliteDialect
+from localspot.kernel.storage.dialects import Dialect, PostgresDialect, SqliteDialect, SqliteIdBlock
 from localspot.kernel.storage.errors import DatabaseUnavailable, StorageFull, UniqueViolation
 from localspot.kernel.storage.session import Deferred, Session
-
-try:
-    import fcntl
-except ImportError:  # not POSIX (Windows): processes' writers queue in SQLite's busy handler instead
-    fcntl = None  # type: ignore[assignment]
+from localspot.kernel.storage.writer_queue import WriterQueue
 
 # Connections per server process: size so that processes x pool size stays below the server's
 # max_connections (docs/scaling.md, "Connection budget").
@@ -102,8 +98,9 @@ class SqliteDatabase(Database):
         ):
             self._conn.execute(pragma)
         in_memory = path == ":memory:" or "mode=memory" in path
-        self._writer_queue = None if in_memory else _WriterQueue(path)
+        self._writer_queue = None if in_memory else WriterQueue(path)
         self._checkpointer = None if in_memory else Checkpointer(path, self._lock, self._writer_queue)
+        self._ids = SqliteIdBlock()  # this connection's ids, under self._lock
 
     def add_function(self, name: str, arity: int, function: Callable[..., Any]) -> None:
         self._conn.create_function(name, arity, function, deterministic=True)
@@ -119,25 +116,31 @@ class SqliteDatabase(Database):
 
     @contextlib.contextmanager
     def session(self, *, write: bool, catch_up: bool = False, settle: bool = True) -> Iterator[Session]:
-        with self._lock, contextlib.ExitStack() as writing:
+        with self._lock:
             cursor = self._conn.cursor()
-            if write:
-                writing.enter_context(self._queue_for_writing())
+            queue = self._writer_queue
+            queued = write and queue is not None
+            if queued:
+                queue.take()  # type: ignore[union-attr]
+            committed = False
             try:
                 cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 deferred = self.deferred
-                session = Session(cursor, self.dialect, write=write, deferred=deferred, clock=self.clock)
+                session = Session(cursor, self.dialect, write=write, deferred=deferred, clock=self.clock, ids=self._ids)
                 if not write and settle and self._any_pending(session, deferred):
                     # Deferred work (new associations: crm/associations/queries) is settled before anything
                     # reads: this read runs as a write transaction that settles it first. Checked inside the
                     # read's own snapshot, so it sees all the work committed before it began.
                     self._conn.rollback()
-                    writing.enter_context(self._queue_for_writing())
+                    if queue is not None:
+                        queue.take()
+                        queued = True
                     cursor.execute("BEGIN IMMEDIATE")
                     catch_up = self._settle_for_reading(cursor, deferred)
                 yield session
                 try:
                     self._conn.commit()
+                    committed = True
                 except sqlite3.OperationalError as exc:
                     if not (catch_up and _is_full(exc)):
                         raise
@@ -155,10 +158,10 @@ class SqliteDatabase(Database):
                 self._conn.rollback()
                 raise
             finally:
+                self._ids.ended(committed)
                 cursor.close()
-
-    def _queue_for_writing(self) -> contextlib.AbstractContextManager[object]:
-        return contextlib.nullcontext() if self._writer_queue is None else self._writer_queue.turn()
+                if queued:
+                    queue.give_back()  # type: ignore[union-attr]
 
     def _settle_for_reading(self, cursor: sqlite3.Cursor, deferred: Sequence[Deferred]) -> bool:
         """Settles the deferred work in the write transaction a read has just begun; returns whether it did.
@@ -166,7 +169,9 @@ class SqliteDatabase(Database):
         the cache: then the read runs in a snapshot of its own without it, and misses just the rows still
         pending (docs/decisions.md, "Storage")."""
         try:
-            Session(cursor, self.dialect, write=True, deferred=deferred, clock=self.clock).settle_deferred()
+            Session(
+                cursor, self.dialect, write=True, deferred=deferred, clock=self.clock, ids=self._ids
+            ).settle_deferred()
             return True
         except sqlite3.OperationalError as exc:
             if not _is_full(exc):
@@ -211,41 +216,6 @@ def _store_error(exc: sqlite3.Error) -> Exception:
     if _primary_code(exc) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
         return DatabaseUnavailable(str(exc))
     return exc
-
-
-class _WriterQueue:
-    """Writers of one SQLite file from several processes (`serve --workers N`) take turns through an
-    exclusive lock on a file beside it, held from BEGIN IMMEDIATE to COMMIT.
-
-    Without it, a writer that finds the database locked waits in SQLite's busy handler, which sleeps and
-    polls (up to 100 ms a nap): under load most of a second process's time goes to sleeping. The kernel
-    instead wakes the next writer the moment the lock is released. A holder always ends its transaction
-    (and a process that dies loses the lock), so the wait is bounded by the longest write transaction.
-    Threads of one process are queued by the process's own lock first; this one orders processes only.
-    """
-
-    def __init__(self, database_path: str) -> None:
-        self._file = open(f"{database_path}-writer.lock", "a+b")  # noqa: SIM115 - held for the database's life
-
-    @contextlib.contextmanager
-    def turn(self, *, wait: bool = True) -> Iterator[bool]:
-        """Holds the turn, waiting for it; with `wait=False`, yields False at once (holding nothing) when
-        another process is writing."""
-        if fcntl is None:
-            yield True  # no lock between processes: BEGIN IMMEDIATE and the busy timeout order them
-            return
-        try:
-            fcntl.flock(self._file, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(self._file, fcntl.LOCK_UN)
-
-    def close(self) -> None:
-        self._file.close()
 
 
 _INLINE_CHECKPOINT_PAGES = 16_384  # 64 MB of 4 KB pages

@@ -15,7 +15,7 @@ import msgspec
 from localspot.kernel.clock import Clock
 
 if TYPE_CHECKING:
-    from localspot.kernel.storage.dialects import Dialect
+    from localspot.kernel.storage.dialects import Dialect, SqliteIdBlock
 
 _decode_properties = msgspec.json.Decoder(dict[str, str]).decode
 encode_json = msgspec.json.Encoder().encode
@@ -37,8 +37,10 @@ class Session:
         write: bool = False,
         deferred: Sequence[Deferred] = (),
         clock: Clock | None = None,
+        ids: SqliteIdBlock | None = None,
     ) -> None:
         self.cursor = cursor
+        self.ids = ids
         self.dialect = dialect
         # What time it is for what this session writes: the database's clock, which the control plane may set.
         self.clock = clock or Clock()
@@ -63,6 +65,8 @@ class Session:
 
     def reserve_ids(self, count: int) -> list[int]:
         """`count` new ids from the one sequence every stored object draws from."""
+        if self.ids is not None:
+            return self.ids.reserve(self.cursor, count)
         return self.dialect.reserve_ids(self.cursor, count)
 
     def settle_deferred(self) -> None:
@@ -91,22 +95,48 @@ class Session:
         return encode_json(properties).decode()
 
 
+# The session's attributes and helpers a query object reads as its own.
+_FROM_SESSION = frozenset(
+    {
+        "cursor",
+        "dialect",
+        "write",
+        "execute",
+        "executemany",
+        "fetchall",
+        "fetchone",
+        "portal_of_ids",
+        "properties_from",
+        "properties_param",
+    }
+)
+
+
 class Queries:
-    """An area's SQL over one session. The session's helpers are bound here once, so a query method calls
-    them as directly as the session itself would."""
+    """An area's SQL over one session. The session's helpers are bound on the first use of each (a query
+    object lives for one transaction, which uses a few of them), then called as directly as the session
+    itself would call them."""
+
+    cursor: Any
+    dialect: Dialect
+    write: bool
+    execute: Callable[..., Any]
+    executemany: Callable[..., None]
+    fetchall: Callable[..., list[Any]]
+    fetchone: Callable[..., Any]
+    portal_of_ids: Callable[..., str]
+    properties_from: Callable[[Any], dict[str, str]]
+    properties_param: Callable[[dict[str, str]], str]
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.cursor = session.cursor
-        self.dialect = session.dialect
-        self.write = session.write
-        self.execute = session.execute
-        self.executemany = session.executemany
-        self.fetchall = session.fetchall
-        self.fetchone = session.fetchone
-        self.portal_of_ids = session.portal_of_ids
-        self.properties_from = session.properties_from
-        self.properties_param = session.properties_param
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in _FROM_SESSION:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        value = getattr(self.session, name)
+        setattr(self, name, value)
+        return value
 
     @classmethod
     def of(cls, session: Session) -> Self:

@@ -61,8 +61,13 @@ class Call:
     query: Query
     raw_body: bytes
     decode: Callable[[bytes, type], Any]
-    # The server's own address as the client reached it (for links it answers, such as an export's file).
-    base_url: str = ""
+    # The server's own address as the client reached it (for links it answers, such as an export's file),
+    # made when asked: most calls answer no link.
+    make_base_url: Callable[[], str] = str
+
+    @property
+    def base_url(self) -> str:
+        return self.make_base_url()
 
     def body(self, body_type: type[T]) -> T:
         """The body decoded as `body_type`; an invalid body raises HubSpot's 400."""
@@ -126,14 +131,15 @@ class Api:
                 # for a caller who is refused.
                 principal = None if public else self.authenticate(authorization)
                 request.scope[PORTAL_ID_SCOPE_KEY] = getattr(principal, "portal_id", None)
+                scope = request.scope
                 call = Call(
                     principal,
-                    request.method,
-                    request.path_params,
-                    Query(request.query_params),
+                    scope["method"],
+                    scope.get("path_params", {}),
+                    Query(scope["query_string"]),
                     raw,
                     self.decode,
-                    str(request.base_url),
+                    lambda: str(request.base_url),
                 )
                 return handler(call)
 
@@ -181,14 +187,23 @@ class Api:
         declared = request.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
             raise errors.body_too_large(self.max_body_bytes)
+        # The ASGI messages read as Starlette's `Request.stream` reads them, without its async generator.
+        receive = request.receive
         chunks: list[bytes] = []
         size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > self.max_body_bytes:
-                raise errors.body_too_large(self.max_body_bytes)
-            chunks.append(chunk)
-        return b"".join(chunks)
+        while True:
+            message = await receive()
+            if message["type"] == "http.request":
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > self.max_body_bytes:
+                    raise errors.body_too_large(self.max_body_bytes)
+                if chunk:
+                    chunks.append(chunk)
+                if not message.get("more_body", False):
+                    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            elif message["type"] == "http.disconnect":
+                raise ClientDisconnect()
 
 
 # HubSpot's text values cannot hold NUL, and PostgreSQL's text and JSONB refuse it: refuse it everywhere,

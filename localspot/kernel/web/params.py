@@ -12,8 +12,18 @@ from localspot.kernel import errors
 
 
 class Query:
-    def __init__(self, params: QueryParams) -> None:
-        self._params = params
+    """`raw`: the request's query string (as the ASGI scope holds it), parsed the first time it is read;
+    most calls read no parameter."""
+
+    def __init__(self, raw: bytes | QueryParams) -> None:
+        self._raw = raw
+        self._parsed: QueryParams | None = raw if isinstance(raw, QueryParams) else None
+
+    @property
+    def _params(self) -> QueryParams:
+        if self._parsed is None:
+            self._parsed = QueryParams(self._raw)
+        return self._parsed
 
     def text(self, name: str) -> str | None:
         """The parameter's value; None when absent or empty."""

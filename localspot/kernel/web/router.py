@@ -1,49 +1,61 @@
 """A Starlette router that finds a request's route without walking every route before it.
 
 Starlette's `Router` tries its routes in order; with every area mounted under its classic and date-version
-prefixes the server has ~140 top-level routes, and `/crm/v3/objects` comes ~118th: the walk was a third of a
+prefixes the server has ~170 top-level routes, and `/crm/v3/objects` comes ~150th: the walk was a third of a
 single create's time (#18). `IndexedRouter` answers exactly as Starlette's router does (the same first full
 match, the same first partial match for a 405, the same trailing-slash redirect and 404), but tries only the
-routes that can match: a route whose path template begins with literal segments can match only a path that
-begins with the same segments, so each request's first two path segments pick a short list of candidates,
-still in the original order (a template whose first segments hold a parameter is a candidate for every path).
+routes that can match, still in their original order. A route's path template is a list of segments, each a
+literal or a parameter that matches within one segment (`str`, `int`, `float`, `uuid`): such a route can
+match only a path of as many segments with the same literals where it has them. A mount, or a route with a
+parameter that may span segments (`path`, or a convertor of the app's own), can match only a path that
+begins with its literal leading segments. The candidates of a path depend only on which of its segments are
+some route's literal at that position, and on its length: that is the key they are remembered by.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from starlette._utils import get_route_path
+from starlette.convertors import FloatConvertor, IntegerConvertor, StringConvertor, UUIDConvertor
 from starlette.routing import BaseRoute, Match, Mount, Route, Router
 from starlette.types import Receive, Scope, Send
 
-DEPTH = 2  # how many leading path segments pick the candidates
-_CACHE_LIMIT = 4096  # distinct leading segments remembered (the rest are computed per request)
+_CACHE_LIMIT = 4096  # distinct path keys remembered (the rest are computed per request)
+_WITHIN_A_SEGMENT = (StringConvertor, IntegerConvertor, FloatConvertor, UUIDConvertor)
+_ANY = None  # a segment no route has as a literal at its position (or a parameter's place in a shape)
 
 
-def literal_segments(route: BaseRoute) -> tuple[str, ...] | None:
-    """The route's leading path segments that hold no parameter (at most DEPTH), or None when the route
-    matches on something else than its path (a host, a custom route) and is a candidate for every path."""
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """What paths a route can match: `segments` (a literal, or _ANY for a parameter) exactly, or, when
+    not `exact`, as the leading segments of a path at least as long."""
+
+    segments: tuple[str | None, ...]
+    exact: bool
+
+    def takes(self, key: tuple[str | None, ...], length: int) -> bool:
+        if (length != len(self.segments)) if self.exact else (length < len(self.segments)):
+            return False
+        return all(literal is _ANY or literal == given for literal, given in zip(self.segments, key, strict=False))
+
+
+def shape(route: BaseRoute) -> Shape | None:
+    """The route's shape, or None when it matches on something else than its path (a host, a custom
+    route) and is a candidate for every path."""
     if isinstance(route, Mount):
-        # A mount matches `<path>/<anything>`: its own path's segments are literal, what follows is not.
-        path = route.path
+        path, exact = route.path, False
     elif isinstance(route, Route):
-        path = route.path
+        path, exact = route.path, True
+        if not all(isinstance(c, _WITHIN_A_SEGMENT) for c in route.param_convertors.values()):
+            path, exact = path.split("{", 1)[0].rpartition("/")[0], False  # up to the first parameter
     else:
         return None
     if path == "":
-        return ()
-    literal: list[str] = []
-    for segment in path[1:].split("/")[:DEPTH]:
-        if "{" in segment:
-            break
-        literal.append(segment)
-    return tuple(literal)
-
-
-def request_segments(route_path: str) -> tuple[str, ...]:
-    return tuple(route_path[1:].split("/", DEPTH)[:DEPTH])
+        return Shape((), exact=False)
+    return Shape(tuple(_ANY if "{" in segment else segment for segment in path[1:].split("/")), exact)
 
 
 class IndexedRouter(Router):
@@ -52,25 +64,39 @@ class IndexedRouter(Router):
         self._index()
 
     def _index(self) -> None:
-        self._literals = [literal_segments(route) for route in self.routes]
+        self._shapes = [shape(route) for route in self.routes]
         self._indexed_count = len(self.routes)
-        self._candidates: dict[tuple[str, ...], list[BaseRoute]] = {}
+        shapes = [s for s in self._shapes if s is not None]
+        self._key_length = max((len(s.segments) for s in shapes), default=0)
+        # Per position, the literals some route has there: any other segment is _ANY in a path's key.
+        self._literals: list[frozenset[str]] = [
+            frozenset(s.segments[i] for s in shapes if len(s.segments) > i and s.segments[i] is not _ANY)
+            for i in range(self._key_length)
+        ]
+        self._candidates: dict[tuple[tuple[str | None, ...], int], list[BaseRoute]] = {}
 
     def candidates(self, route_path: str) -> list[BaseRoute]:
-        """The routes, in order, that may match `route_path`: every other route's literal leading segments
-        differ from the path's."""
+        """The routes, in order, that may match `route_path`: every other route's shape refuses it."""
         if len(self.routes) != self._indexed_count:  # a route added after construction
             self._index()
-        segments = request_segments(route_path)
-        found = self._candidates.get(segments)
+        segments = route_path[1:].split("/", self._key_length)
+        # Longer than every shape: only routes that are not exact can take it, and they read no further.
+        length = min(len(segments), self._key_length + 1)
+        key = tuple(
+            [
+                segment if segment in literals else _ANY
+                for segment, literals in zip(segments, self._literals, strict=False)
+            ]
+        )
+        found = self._candidates.get((key, length))
         if found is None:
             found = [
                 route
-                for route, literal in zip(self.routes, self._literals, strict=True)
-                if literal is None or literal == segments[: len(literal)]
+                for route, route_shape in zip(self.routes, self._shapes, strict=True)
+                if route_shape is None or route_shape.takes(key, length)
             ]
             if len(self._candidates) < _CACHE_LIMIT:
-                self._candidates[segments] = found
+                self._candidates[key, length] = found
         return found
 
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -136,7 +136,25 @@ def test_candidates_leave_out_only_routes_that_cannot_match():
     ]
     router = IndexedRouter(routes)
     assert router.candidates("/a/b") == [routes[0], routes[1], routes[2], routes[4]]
-    assert router.candidates("/a/c/d") == [routes[1], routes[2], routes[4]]
-    assert router.candidates("/z") == [routes[1], routes[3], routes[4]]
-    assert router.candidates("/q") == [routes[1], routes[4]]
-    assert router.candidates("/") == [routes[1], routes[4]]
+    assert router.candidates("/x/b") == [routes[1], routes[4]]
+    assert router.candidates("/a/c/d") == [routes[2], routes[4]]  # `/{any}/b` takes two segments only
+    assert router.candidates("/a") == [routes[2], routes[4]]
+    assert router.candidates("/z") == [routes[3], routes[4]]
+    assert router.candidates("/q") == [routes[4]]
+    assert router.candidates("/") == [routes[4]]
+
+
+def test_a_parameter_that_spans_segments_makes_a_prefix():
+    async def endpoint(request):  # pragma: no cover - never called
+        raise AssertionError
+
+    routes = [
+        Route("/files/{rest:path}", endpoint, methods=["GET"]),
+        Route("/files/{id:int}", endpoint, methods=["GET"]),
+        Route("/{a}/{b}/{c}", endpoint, methods=["GET"]),
+    ]
+    router = IndexedRouter(routes)
+    assert router.candidates("/files/1") == [routes[0], routes[1]]
+    assert router.candidates("/files/a/b") == [routes[0], routes[2]]
+    assert router.candidates("/files/a/b/c/d/e") == [routes[0]]
+    assert router.candidates("/other/a/b") == [routes[2]]

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from localspot.kernel.storage import database
+from localspot.kernel.storage import database, writer_queue
 from tests.cli.support import CustomServer, run_localspot
 from tests.conftest import TOKEN
 from tests.support.server import storage_or_skip
@@ -47,7 +47,7 @@ def test_the_server_runs_without_posix_only_modules(tmp_path_factory, missing):
 
 
 def test_without_fcntl_the_writer_queue_lets_each_writer_through(tmp_path, monkeypatch):
-    monkeypatch.setattr(database, "fcntl", None)
+    monkeypatch.setattr(writer_queue, "fcntl", None)
     db = database.SqliteDatabase(str(tmp_path / "x.db"))
     try:
         with db.session(write=True) as session:

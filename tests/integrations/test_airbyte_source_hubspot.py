@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +61,16 @@ def source() -> Path:
 def create(client: httpx.Client, type_name: str, properties: dict[str, str]) -> str:
     response = client.post(f"/crm/v3/objects/{type_name}", json={"properties": properties})
     assert response.status_code == 201, response.text
+    # The source's cursors are inclusive and in milliseconds: two records made in one millisecond would both
+    # come again in the incremental read, so each is made in a millisecond of its own.
+    made_at = response.json()["updatedAt"]
+    while time.time() * 1000 < _epoch_ms(made_at) + 1:
+        time.sleep(0.001)
     return response.json()["id"]
+
+
+def _epoch_ms(timestamp: str) -> float:
+    return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).timestamp() * 1000
 
 
 def run_source(source: Path, base_url: str, work: Path, *args: str) -> list[dict[str, Any]]:

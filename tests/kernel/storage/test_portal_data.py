@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from localspot.kernel.storage import open_database
 from localspot.kernel.storage.migrate import upgrade
-from localspot.kernel.storage.portal_data import DERIVED_TABLES, JOB_TABLES, PORTAL_TABLES
+from localspot.kernel.storage.portal_data import DERIVED_TABLES, JOB_TABLES, JOURNAL_TABLES, PORTAL_TABLES
 
 # Tables with a portal_id that reset and snapshots leave alone: the portal's tokens and its apps' installs
 # (OAuth codes and refresh tokens), and the control plane's own records of the portal (its snapshots, its
-# rate-limit counters), which it clears itself; and the apps' webhook outbox and delivery log, which the app
-# platform owns (a reset does not take back events already committed).
+# rate-limit counters), which it clears itself; and the apps' webhook outbox and delivery log and journal
+# subscriptions, which the app platform owns (a reset does not take back events already committed).
 KEPT_APART = {
     "tokens",
     "oauth_codes",
@@ -19,6 +19,7 @@ KEPT_APART = {
     "rate_counters",
     "webhook_events",
     "webhook_deliveries",
+    "journal_subscriptions",
 }
 
 
@@ -35,4 +36,4 @@ def test_every_table_with_a_portal_id_is_known(tmp_path):
             }
     finally:
         database.close()
-    assert with_portal == set(PORTAL_TABLES) | set(DERIVED_TABLES) | set(JOB_TABLES) | KEPT_APART
+    assert with_portal == set(PORTAL_TABLES) | set(DERIVED_TABLES) | set(JOB_TABLES) | set(JOURNAL_TABLES) | KEPT_APART

@@ -132,7 +132,9 @@ class WebhookEvents:
             for part in (entries[i : i + BATCH_SIZE] for i in range(0, len(entries), BATCH_SIZE))
         ]
         OutboxQueries.of(session).insert_events(rows)
-        self.wake()
+        # The worker is woken once the rows are visible: woken before, it would only wait for the write lock.
+        if self.wake not in session.after_commit:
+            session.after_commit.append(self.wake)
 
 
 def _row_text(templates: list[Template], part: list[tuple[int, int, Change, Any]]) -> str:

@@ -162,6 +162,8 @@ class SqliteDatabase(Database):
                 cursor.close()
                 if queued:
                     queue.give_back()  # type: ignore[union-attr]
+        if committed:
+            session.committed()
 
     def _settle_for_reading(self, cursor: sqlite3.Cursor, deferred: Sequence[Deferred]) -> bool:
         """Settles the deferred work in the write transaction a read has just begun; returns whether it did.
@@ -306,7 +308,8 @@ class PostgresDatabase(Database):
         conn = self._begin(deadline)
         try:
             with conn.cursor() as cursor:
-                yield Session(cursor, self.dialect, write=write, deferred=self.deferred, clock=self.clock)
+                session = Session(cursor, self.dialect, write=write, deferred=self.deferred, clock=self.clock)
+                yield session
             conn.execute("COMMIT")
         except BaseException as exc:
             self._rollback(conn)
@@ -321,6 +324,7 @@ class PostgresDatabase(Database):
         finally:
             self._deadlines.release(conn)
             self._pool.putconn(conn)
+        session.committed()
 
     def _begin(self, deadline: float) -> Any:
         """A pooled connection with a transaction open, watched until `deadline`. BEGIN doubles as the

@@ -47,6 +47,13 @@ class Session:
         self.write = write
         self.deferred = deferred
         self.queries: dict[type, Any] = {}
+        # What to do once the transaction has committed (and its lock is released): never on a rollback.
+        self.after_commit: list[Callable[[], None]] = []
+
+    def committed(self) -> None:
+        """Runs the after-commit callbacks (the database's session, once its COMMIT succeeded)."""
+        for callback in self.after_commit:
+            callback()
 
     def execute(self, query: str, params: Sequence[Any] = ()) -> Any:
         self.cursor.execute(self.dialect.sql(query), params)

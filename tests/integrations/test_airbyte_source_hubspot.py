@@ -63,10 +63,10 @@ def create(client: httpx.Client, type_name: str, properties: dict[str, str]) -> 
     assert response.status_code == 201, response.text
     # The source's cursors are inclusive and in milliseconds: two records made in one millisecond would both
     # come again in the incremental read, so each is made in a millisecond of its own.
-    made_at = response.json()["updatedAt"]
-    while time.time() * 1000 < _epoch_ms(made_at) + 1:
+    made = response.json()
+    while time.time() * 1000 < _epoch_ms(made["updatedAt"]) + 1:
         time.sleep(0.001)
-    return response.json()["id"]
+    return made["id"]
 
 
 def _epoch_ms(timestamp: str) -> float:

@@ -32,6 +32,7 @@ from localspot.crm.search.conditions import (
     starts_words,
     tokens_of,
 )
+from localspot.crm.search.queries.counts import SearchCounts
 from localspot.crm.search.queries.search import SearchQueries
 from localspot.kernel import errors
 from localspot.kernel.numbers import finite_decimal
@@ -95,6 +96,7 @@ class SearchService:
         self.records = records
         # What SQLite's lazy search keys hold for each catalogue type with search indexes.
         self.keyed = {t.object_type_id: keyed_targets(t) for t in catalog.object_types if t.search_indexes}
+        self.counts = SearchCounts()
         # Search's word splitting, which SQLite has no SQL for (PostgreSQL does it in SQL).
         database.add_function("localspot_contains_token", 2, contains_token)
         database.add_function("localspot_starts_words", 2, starts_words)
@@ -146,7 +148,7 @@ class SearchService:
             if not SearchQueries.of(session).search_behind():
                 return work(session)
         with self.database.session(write=True, catch_up=True) as session:
-            SearchQueries.of(session).catch_up_search(self.keyed)
+            SearchQueries.of(session).catch_up_search(self.keyed, counts=self.counts)
             return work(session)
 
     def _matching(
@@ -164,7 +166,14 @@ class SearchService:
         queries = SearchQueries.of(session)
         keyed = self.keyed.get(object_type.object_type_id, ())
         total, _ = queries.search_records(
-            principal.portal_id, object_type.object_type_id, conditions, None, offset=0, limit=0, keyed=keyed
+            principal.portal_id,
+            object_type.object_type_id,
+            conditions,
+            None,
+            offset=0,
+            limit=0,
+            keyed=keyed,
+            counts=self.counts,
         )
         id_target = Target("id", COLUMN)
         if before_id is not None:
@@ -179,6 +188,7 @@ class SearchService:
             offset=0,
             limit=limit,
             keyed=keyed,
+            counts=self.counts,
         )
         return total, [row.id for row in rows]
 
@@ -203,6 +213,7 @@ class SearchService:
             offset=offset,
             limit=limit,
             keyed=self.keyed.get(object_type.object_type_id, ()),
+            counts=self.counts,
         )
         return object_type, total, rows
 

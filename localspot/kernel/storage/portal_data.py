@@ -65,9 +65,15 @@ class PortalData(Queries):
     def delete(self, portal_id: int) -> None:
         """Every row of the portal's data; the portal itself and its tokens stay."""
         present = self.tables()
+        if "record_search" in present:  # SQLite's full-text index, keyed by the record id alone
+            self.execute(
+                "DELETE FROM record_search WHERE rowid IN (SELECT id FROM records WHERE portal_id = ?)", (portal_id,)
+            )
         for table in (*reversed(PORTAL_TABLES), *DERIVED_TABLES, *JOB_TABLES, *JOURNAL_TABLES):
             if table in present:
                 self.execute(f"DELETE FROM {table} WHERE portal_id = ?", (portal_id,))
+        if "search_state" in present:  # totals remembered over the search indexes are counted afresh
+            self.execute("UPDATE search_state SET generation = generation + 1")
         PortalQueries.of(self.session).bump_schema_version(portal_id)
 
     def copy(self, portal_id: int) -> bytes:

@@ -12,22 +12,8 @@ from localspot.app import Services
 from localspot.crm.objects.inputs import CreateInput, UpdateInput
 from localspot.crm.objects.queries.records import RecordQueries
 from localspot.crm.search.service import SearchRequest
-from localspot.kernel.portals.principal import Principal
 from localspot.kernel.storage import open_database
-from localspot.kernel.storage.migrate import upgrade
-from localspot.kernel.storage.portals import ALL_SCOPES
-
-PRINCIPAL = Principal(1, frozenset({ALL_SCOPES}))
-
-
-@pytest.fixture
-def services(tmp_path):
-    database = open_database(None, str(tmp_path / "search.db"))
-    upgrade(database)
-    services = Services(database)
-    services.auth.register("t", 1, None)
-    yield services
-    database.close()
+from tests.crm.search.conftest import PRINCIPAL
 
 
 def ids(services: Services, **request) -> tuple[int, list[str]]:

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from localspot.crm.search.conditions import Condition, FullText, Sort, full_text_body, read_targets, scope_prefix
+from localspot.crm.search.queries.counts import CountKey, IndexCount, SearchCounts
 from localspot.crm.search.queries.where import WhereBuilder, associated_source
 from localspot.kernel.storage.records import RECORD_COLUMNS, RecordRow, fetch_records, record_from_row
 from localspot.kernel.storage.search_index import (
@@ -20,13 +21,9 @@ from localspot.kernel.storage.search_index import (
 )
 from localspot.kernel.storage.session import Queries
 
-# Counts remembered per SQLite connection, valid while (data_version: commits by other connections,
-# total_changes: this connection's own writes) stays the same.
-MAX_CACHED_COUNTS = 256
-
-
-# Keyed by id(connection); the entry holds the connection itself, so that id is never reused meanwhile.
-_COUNTS: dict[int, tuple[Any, tuple[int, int], dict[tuple[str, tuple[Any, ...]], int]]] = {}
+# A catch-up carries remembered totals forward by their delta over the re-indexed records while that costs at
+# most this many probes (records noted x totals); a larger catch-up leaves the rest to be counted afresh.
+MAX_DELTA_PROBES = 50_000
 
 
 # A query word that starts at most this many indexed words is matched as those words (streamed by FTS5);
@@ -39,6 +36,10 @@ def _quoted(term: str) -> str:
 
 
 class SearchQueries(Queries):
+    # The totals this session's catch-up carried to its new generation (and any counted after it), which the
+    # process remembers once the catch-up commits.
+    _carried: tuple[int, dict[CountKey, tuple[IndexCount, int]]] | None = None
+
     def search_records(
         self,
         portal_id: int,
@@ -49,11 +50,12 @@ class SearchQueries(Queries):
         offset: int,
         limit: int,
         keyed: Sequence[Target] = (),
+        counts: SearchCounts | None = None,
     ) -> tuple[int, list[RecordRow]]:
         """(total, the page of live records) matching any group (all conditions of a group).
 
         `keyed`: the type's targets with search indexes (SQLite reads those from SEARCH_ROWS, which
-        `catch_up_search` must have brought up to date)."""
+        `catch_up_search` must have brought up to date). `counts`: the totals the process remembers."""
         dialect = self.dialect.name
         self.session.settle_deferred()  # `associations.X` filters read the associations
 
@@ -88,7 +90,8 @@ class SearchQueries(Queries):
             # any search): a query alone is counted, and paged in creation order, there, without visiting
             # every matching record row.
             match = fts_match(full_text.tokens)
-            total = self._count("SELECT count(*) FROM record_search WHERE record_search MATCH ?", [match])
+            count = "SELECT count(*) FROM record_search WHERE record_search MATCH ?"
+            total = self._count(counts, count, [match], over_index=True)
             if sort is None:
                 page = self.fetchall(
                     "SELECT rowid FROM record_search WHERE record_search MATCH ? ORDER BY rowid LIMIT ? OFFSET ?",
@@ -96,7 +99,25 @@ class SearchQueries(Queries):
                 )
                 return total, self._records_in_order(portal_id, object_type_id, [row[0] for row in page])
         else:
-            total = self._count(f"SELECT count(*) FROM {source} WHERE {where}", params)
+            # Over SEARCH_ROWS alone, a total changes only when the indexes catch up; without a full-text
+            # condition (whose subquery would match every posting again), a catch-up carries it by its delta.
+            over_index = searched == SEARCH_ROWS and not (builder.joins_records or builder.reads_associations)
+            by_delta = over_index and not builder.reads_full_text
+            total = self._count(
+                counts,
+                f"SELECT count(*) FROM {source} WHERE {where}",
+                params,
+                over_index=over_index,
+                # Only the rowids of the few noted records: NOT INDEXED keeps the planner off the search
+                # index a small table's statistics favour, and `IN (…)` off the Bloom filter over every
+                # match of `where` that a join (even a CROSS JOIN) builds first.
+                pending_query=(
+                    f"SELECT count(*) FROM {SEARCH_ROWS} r NOT INDEXED WHERE r.id IN "
+                    f"(SELECT record_id FROM search_pending) AND {where}"
+                )
+                if by_delta
+                else None,
+            )
         if total <= offset:
             return total, []
         if searched == "records":
@@ -143,25 +164,41 @@ class SearchQueries(Queries):
                 parts.append("(" + " OR ".join(_quoted(term) for term in terms) + ")")
         return " AND ".join(parts)
 
-    def _count(self, query: str, params: Sequence[Any]) -> int:
-        """An exact count, remembered (SQLite) until anything in the database changes: paging through a
-        large result, or repeating a search, then costs no second scan of every match."""
-        if self.dialect.name != "sqlite":
+    def _count(
+        self,
+        counts: SearchCounts | None,
+        query: str,
+        params: Sequence[Any],
+        *,
+        over_index: bool,
+        pending_query: str | None = None,
+    ) -> int:
+        """An exact count, remembered (SQLite) for as long as it stays exact (`counts`)."""
+        if self.dialect.name != "sqlite" or counts is None:
             return self.fetchone(query, params)[0]
-        connection = self.cursor.connection
-        version = (self.fetchone("PRAGMA data_version")[0], connection.total_changes)
-        cached = _COUNTS.get(id(connection))
-        if cached is None or cached[0] is not connection or cached[1] != version:
-            cached = _COUNTS[id(connection)] = (connection, version, {})
-        counts = cached[2]
         key = (query, tuple(params))
-        total = counts.get(key)
+        if not over_index:
+            connection = self.cursor.connection
+            version = (connection, self.fetchone("PRAGMA data_version")[0], connection.total_changes)
+            total = counts.records_total(version, key)
+            if total is None:
+                total = self.fetchone(query, params)[0]
+                counts.remember_records_total(version, key, total)
+            return total
+        generation = self._generation()
+        if self._carried is not None and self._carried[0] == generation:
+            found = self._carried[1].get(key)
+            if found is None:
+                found = self._carried[1][key] = (IndexCount(key, pending_query), self.fetchone(query, params)[0])
+            return found[1]
+        total = counts.index_total(generation, key)
         if total is None:
             total = self.fetchone(query, params)[0]
-            if len(counts) >= MAX_CACHED_COUNTS:
-                counts.clear()
-            counts[key] = total
+            counts.remember_index_total(generation, IndexCount(key, pending_query), total)
         return total
+
+    def _generation(self) -> int:
+        return self.fetchone("SELECT generation FROM search_state")[0]
 
     def search_behind(self) -> bool:
         """Whether record writes wait to be brought into SQLite's lazy search indexes (never on PostgreSQL):
@@ -175,14 +212,18 @@ class SearchQueries(Queries):
             )[0]
         )
 
-    def catch_up_search(self, keyed: Mapping[str, Sequence[Target]], chunk: int = 5000) -> None:
+    def catch_up_search(
+        self, keyed: Mapping[str, Sequence[Target]], chunk: int = 5000, counts: SearchCounts | None = None
+    ) -> None:
         """Brings SEARCH_ROWS and the full-text index up to date with every record write (revisions 0004
-        and 0011). `keyed`: object type id -> its targets with search indexes. Runs in a write session.
+        and 0011), and advances their generation (0024). `keyed`: object type id -> its targets with search
+        indexes. `counts`: the totals this process remembers, carried to the new generation. Runs in a
+        write session.
 
         Archived and deleted records simply leave both. One sorted pass over many writes costs far less
         than keeping the indexes at each write."""
         newest = self.fetchone("SELECT COALESCE(MAX(id), 0) FROM records")[0]
-        indexed_through = self.fetchone("SELECT indexed_through FROM search_state")[0]
+        indexed_through, generation = self.fetchone("SELECT indexed_through, generation FROM search_state")
         if newest > indexed_through:
             self.execute(
                 "INSERT OR IGNORE INTO search_pending (portal_id, record_id) SELECT portal_id, id FROM records "
@@ -190,6 +231,14 @@ class SearchQueries(Queries):
                 (indexed_through,),
             )
             self.execute("UPDATE search_state SET indexed_through = ?", (newest,))
+        carried = counts.carried(generation) if counts is not None else []
+        if carried:
+            noted = self.fetchone(
+                "SELECT count(*) FROM (SELECT 1 FROM search_pending LIMIT ?)", (MAX_DELTA_PROBES + 1,)
+            )[0]
+            carried = carried[: MAX_DELTA_PROBES // max(noted, 1)]
+        # Each total's share among the records about to be re-indexed, before and after.
+        before = [self.fetchone(count.pending_query, count.key[1])[0] for count, _ in carried]  # type: ignore[arg-type]
         self.execute("DELETE FROM record_search WHERE rowid IN (SELECT record_id FROM search_pending)")
         self.execute(f"DELETE FROM {SEARCH_ROWS} WHERE id IN (SELECT record_id FROM search_pending)")
         for object_type_id, targets in keyed.items():
@@ -206,7 +255,15 @@ class SearchQueries(Queries):
                 (False,),
             )
         self._catch_up_full_text(chunk)
+        totals = {
+            count.key: (count, total - share + self.fetchone(count.pending_query, count.key[1])[0])  # type: ignore[arg-type]
+            for (count, total), share in zip(carried, before, strict=True)
+        }
         self.execute("DELETE FROM search_pending")
+        self.execute("UPDATE search_state SET generation = ?", (generation + 1,))
+        if counts is not None:
+            self._carried = (generation + 1, totals)
+            self.session.after_commit.append(lambda: counts.advance(generation + 1, totals))
 
     def _catch_up_full_text(self, chunk: int) -> None:
         searchable = (

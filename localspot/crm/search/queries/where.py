@@ -35,8 +35,8 @@ class WhereBuilder:
 
     `keyed`: the targets whose values `r` holds (in `key_column`s) when it is SEARCH_ROWS; None when `r` is
     `records` itself. Any other property is read from `records d`, and `joins_records` then says the
-    statement must join it. `portal_id` and `object_type_id` are the search's own (association filters
-    start from the other side)."""
+    statement must join it; `reads_associations` and `reads_full_text` say it reads those indexes too.
+    `portal_id` and `object_type_id` are the search's own (association filters start from the other side)."""
 
     def __init__(
         self,
@@ -53,6 +53,8 @@ class WhereBuilder:
         self.fts_match = fts_match
         self.keyed = keyed
         self.joins_records = False
+        self.reads_associations = False
+        self.reads_full_text = False
         self.params: list[Any] = []
 
     def value(self, target: Target) -> str:
@@ -96,6 +98,7 @@ class WhereBuilder:
             case ContainsToken(target, pattern):
                 return self._contains_token(target, pattern)
             case Associated(to_type_id, None):
+                self.reads_associations = True
                 self.params.append(to_type_id)
                 return (
                     "EXISTS (SELECT 1 FROM associations a WHERE a.portal_id = r.portal_id "
@@ -104,6 +107,7 @@ class WhereBuilder:
             case Associated(_, ()):
                 return "(1 = 0)"
             case Associated(to_type_id, ids):
+                self.reads_associations = True
                 return self._associated_with(to_type_id, ids)
             case FullText(names, tokens, indexed):
                 return self._full_text(names, tokens, indexed)
@@ -155,6 +159,7 @@ class WhereBuilder:
         if not names:
             return "(1 = 0)"
         if self.dialect != "postgresql" and indexed:
+            self.reads_full_text = True
             self.params.append(self.fts_match(tokens))
             return "(r.id IN (SELECT rowid FROM record_search WHERE record_search MATCH ?))"
         text = " || ' ' || ".join(f"coalesce({self.value(Target(n, EXACT))}, '')" for n in names)

@@ -9,7 +9,7 @@ The receiver is the load generator's, not the product: by default a light asynci
 its Content-Length and answered 204, in a process of its own), so that on a 2-core machine its parsing takes
 little from the client and the servers; `--threading-receiver` uses the tests' ThreadingHTTPServer instead.
 
-    python -m bench.webhooks [--rounds 200] [--threading-receiver]
+    python -m bench.webhooks [--rounds 200] [--threading-receiver] [--delivery thread]
 """
 
 from __future__ import annotations
@@ -41,10 +41,13 @@ BATCH = {
 
 
 def _cpu_s(pid: int) -> float:
-    """The CPU seconds (user + system) a process has used so far: what a server spends does not depend on how
-    long it waited for the cores, so this moves less with the machine's load than the throughput does."""
+    """The CPU seconds (user + system) a server has used so far, its webhook delivery process included: what
+    a server spends does not depend on how long it waited for the cores, so this moves less with the
+    machine's load than the throughput does."""
     fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(_cpu_s(int(child)) for child in children)
 
 
 def _create(api: httpx.Client) -> tuple[float, list[int]]:
@@ -141,10 +144,14 @@ class RemoteReceiver:
         self.process.join(timeout=5)
 
 
-def run(rounds: int, *, light_receiver: bool = True) -> dict[str, float]:
+def run(rounds: int, *, light_receiver: bool = True, delivery: str = "process") -> dict[str, float]:
     with tempfile.TemporaryDirectory() as work_dir, RemoteReceiver(light=light_receiver) as receiver:
         servers = {
-            label: LocalspotServer(Storage(["--db", f"{work_dir}/{label}.db"]), TOKEN, extra_args=["--quiet"]).start()
+            label: LocalspotServer(
+                Storage(["--db", f"{work_dir}/{label}.db"]),
+                TOKEN,
+                extra_args=["--quiet", "--webhook-delivery", delivery],
+            ).start()
             for label in ("none", "one subscription")
         }
         clients = {
@@ -210,8 +217,14 @@ def main() -> None:
         action="store_true",
         help="receive with the tests' ThreadingHTTPServer (which parses each request) instead of the light one",
     )
+    parser.add_argument(
+        "--delivery",
+        choices=("process", "thread"),
+        default="process",
+        help="the servers' --webhook-delivery: a process of its own (serve's default) or the server's threads",
+    )
     args = parser.parse_args()
-    for name, value in run(args.rounds, light_receiver=not args.threading_receiver).items():
+    for name, value in run(args.rounds, light_receiver=not args.threading_receiver, delivery=args.delivery).items():
         print(f"{name:<40}{value:>10.2f}")
 
 

@@ -19,6 +19,7 @@ from localspot.apps import admin_routes as app_admin_routes
 from localspot.apps import routes as oauth_routes
 from localspot.apps import webhook_routes
 from localspot.apps.delivery import DeliveryWorker
+from localspot.apps.delivery_process import DeliveryProcess
 from localspot.apps.events import WebhookEvents
 from localspot.apps.extensions import routes as extension_routes
 from localspot.apps.extensions.calls import CallExtensions
@@ -306,7 +307,14 @@ class Control:
         self.journal_subscriptions = JournalSubscriptions(database, self.state, journal.forget)
         self.journal_reads = JournalReads(database)
         self.journal_snapshots = JournalSnapshots(database, services.record_reads, journal)
-        self.deliveries = DeliveryWorker(database, retry_scale=settings.webhook_retry_scale, journal=self.journal)
+        self.deliveries: DeliveryWorker | DeliveryProcess
+        if settings.delivers_from_a_process():
+            where = {"database_url": settings.database_url, "db_path": settings.db_path}
+            # The worker holds one connection at a time (its sending threads hold none).
+            options = {**settings.database_options(), "pool_size": 2, **where}
+            self.deliveries = DeliveryProcess(options, retry_scale=settings.webhook_retry_scale, journal=self.journal)
+        else:
+            self.deliveries = DeliveryWorker(database, retry_scale=settings.webhook_retry_scale, journal=self.journal)
         events.wake = self.deliveries.wake
 
 

@@ -253,6 +253,13 @@ def _serve_options(serve: argparse.ArgumentParser) -> None:
     )
     _option(
         serve,
+        "--webhook-delivery",
+        "send webhooks from a process of their own beside each server process (the default), or from threads of it",
+        choices=("process", "thread"),
+        default=Settings.webhook_delivery,
+    )
+    _option(
+        serve,
         "--rate-limits",
         "enforce HubSpot's rate limits of this product tier on the default portal (off by default)",
         choices=TIER_NAMES,
@@ -360,6 +367,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         journal_size=args.journal_size,
         rate_limits=args.rate_limits,
         webhook_retry_scale=args.webhook_retry_scale,
+        webhook_delivery=args.webhook_delivery,
     )
 
 

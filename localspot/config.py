@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -59,6 +60,15 @@ class Settings:
     rate_limits: str | None = None
     # Webhook retry delays are multiplied by this (`serve --webhook-retry-scale`; 0.001 for tests).
     webhook_retry_scale: float = 1.0
+    # Where webhooks are sent from: a process of their own beside each server process, or threads of it
+    # (`serve --webhook-delivery`; an in-memory database, which no other process can open, always uses threads).
+    webhook_delivery: str = "process"
+
+    def delivers_from_a_process(self) -> bool:
+        """Whether webhooks go out from a process of their own: asked for, over a database another process can
+        open, on a system whose processes can be handed a pipe (POSIX)."""
+        in_memory = self.database_url is None and (self.db_path == ":memory:" or "mode=memory" in self.db_path)
+        return self.webhook_delivery == "process" and not in_memory and os.name == "posix"
 
     def database_options(self) -> dict[str, Any]:
         """What `open_database` takes besides where the database is."""

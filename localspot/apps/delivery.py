@@ -48,8 +48,8 @@ POLL_S = 0.25
 # The longest a delivered request's outcome waits to be recorded with the next claim (DeliveryWorker.round).
 RECORD_AFTER_S = 0.05
 # The shortest time between two claims that a write's wake brings (DeliveryWorker._run): each claim takes
-# what the writes meanwhile added (about four 100-task creates under the bench), at some ms of latency.
-LINGER_S = 0.02
+# what the writes meanwhile added (about eight 100-task creates under the bench), at 20-30 ms of latency.
+LINGER_S = 0.04
 CLAIM_LIMIT = 1_000
 DEFAULT_CONCURRENCY = 10
 USER_AGENT = "HubSpot Connect 2.0 (http://dev.hubspot.com/) (namespace: webhooks-nio-http-client) - localspot"

@@ -95,6 +95,14 @@ def _new_postgres_database() -> Storage:
     return Storage(["--database-url", f"{base}/{name}"], cleanup=[name], admin_url=admin_url)
 
 
+def child_pids(pid: int) -> list[int]:
+    """The processes `pid` started that still run (Linux)."""
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
 class LocalspotServer:
     def __init__(self, storage: Storage, token: str, *, extra_args: list[str] | None = None) -> None:
         self.storage = storage

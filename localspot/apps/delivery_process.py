@@ -166,7 +166,8 @@ def _run(options: dict[str, Any]) -> None:
     from localspot.kernel.storage import open_database
 
     database_options = dict(options["database"])
-    database = open_database(database_options.pop("database_url"), database_options.pop("db_path"), **database_options)
+    where = (database_options.pop("database_url"), database_options.pop("db_path"))
+    database = open_database(*where, **database_options, role="localspot-delivery")
     worker = DeliveryWorker(
         database,
         retry_scale=options["retry_scale"],

@@ -65,10 +65,11 @@ def start_cluster(storage: Storage, kind: str) -> list[LocalspotServer]:
 
 
 def localspot_processes(db: Database) -> int:
-    """Server processes connected to this database (each names its connections localspot-<pid>)."""
+    """Server processes connected to this database (each names its connections localspot-<pid>; their webhook
+    delivery processes, localspot-delivery-<pid>, are not counted)."""
     return db.value(
-        "SELECT count(DISTINCT application_name) FROM pg_stat_activity "
-        "WHERE datname = current_database() AND application_name LIKE 'localspot-%%'"
+        "SELECT count(DISTINCT application_name) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND application_name LIKE 'localspot-%%' AND application_name NOT LIKE 'localspot-delivery-%%'"
     )
 
 

@@ -249,7 +249,9 @@ class PostgresDatabase(Database):
         pool_size: int = DEFAULT_POOL_SIZE,
         statement_timeout_ms: int = DEFAULT_STATEMENT_TIMEOUT_MS,
         pool_timeout: float = 10.0,
+        role: str = "localspot",
     ) -> None:
+        """`role` names this process's connections (`<role>-<pid>` in `pg_stat_activity`)."""
         import msgspec
         import psycopg
 
@@ -291,7 +293,7 @@ class PostgresDatabase(Database):
                 "connect_timeout": max(2, min(5, bound_ms // 1000)),
                 # Sent data unacknowledged this long (the network is gone): the connection fails.
                 "tcp_user_timeout": bound_ms,
-                "application_name": f"localspot-{os.getpid()}",
+                "application_name": f"{role}-{os.getpid()}",
                 "options": f"-c statement_timeout={statement_timeout_ms} "
                 f"-c idle_in_transaction_session_timeout={max(statement_timeout_ms, 60_000)}",
                 # Notice a peer that vanished without closing the socket (host down, network cut).
@@ -458,11 +460,14 @@ def open_database(
     pool_size: int = DEFAULT_POOL_SIZE,
     statement_timeout_ms: int = DEFAULT_STATEMENT_TIMEOUT_MS,
     durability: str = "normal",
+    role: str = "localspot",
 ) -> Database:
     """`durability` is SQLite's: `full` syncs every commit to disk before it returns. PostgreSQL commits as
-    its server's `synchronous_commit` says (on, by default: synced before the answer)."""
+    its server's `synchronous_commit` says (on, by default: synced before the answer). `role` names the
+    process's PostgreSQL connections (a server's `localspot-<pid>`, its webhook delivery process's
+    `localspot-delivery-<pid>`)."""
     path = sqlite_path(database_url, db_path)
     if path is not None:
         return SqliteDatabase(path, durability=durability)
     assert database_url is not None
-    return PostgresDatabase(database_url, pool_size=pool_size, statement_timeout_ms=statement_timeout_ms)
+    return PostgresDatabase(database_url, pool_size=pool_size, statement_timeout_ms=statement_timeout_ms, role=role)

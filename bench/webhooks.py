@@ -30,7 +30,7 @@ import httpx
 
 from tests.apps.test_webhook_deliveries import subscribe
 from tests.support.receiver import Receiver
-from tests.support.server import LocalspotServer, Storage
+from tests.support.server import LocalspotServer, Storage, child_pids
 
 TOKEN = "bench-token"
 BLOCK = 10
@@ -45,9 +45,8 @@ def _cpu_s(pid: int) -> float:
     a server spends does not depend on how long it waited for the cores, so this moves less with the
     machine's load than the throughput does."""
     fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return own + sum(_cpu_s(int(child)) for child in children)
+    return own + sum(_cpu_s(child) for child in child_pids(pid))
 
 
 def _create(api: httpx.Client) -> tuple[float, list[int]]:

@@ -312,7 +312,9 @@ class Control:
             where = {"database_url": settings.database_url, "db_path": settings.db_path}
             # The worker holds one connection at a time (its sending threads hold none).
             options = {**settings.database_options(), "pool_size": 2, **where}
-            self.deliveries = DeliveryProcess(options, retry_scale=settings.webhook_retry_scale, journal=self.journal)
+            self.deliveries = DeliveryProcess(
+                database, options, retry_scale=settings.webhook_retry_scale, journal=self.journal
+            )
         else:
             self.deliveries = DeliveryWorker(database, retry_scale=settings.webhook_retry_scale, journal=self.journal)
         events.wake = self.deliveries.wake

@@ -31,12 +31,16 @@ from typing import Any
 import msgspec
 
 from localspot.apps.delivery import LINGER_S, DeliveryWorker
+from localspot.apps.queries import OutboxQueries
 from localspot.control.journal import OUTGOING, Exchange, Journal
+from localspot.kernel.storage import Database
 
 log = logging.getLogger("localspot.webhooks")
 
 # How long a stopping worker may take to send what it holds and record it, before it is killed.
 STOP_TIMEOUT_S = 15.0
+# How often a server whose delivery process has not started looks for rows left to send.
+CHECK_S = 1.0
 _HEADER = 4  # each journal frame: its length (big-endian), then the msgpack of one Exchange
 
 
@@ -65,19 +69,33 @@ _decode_attempt = msgspec.msgpack.Decoder(_Attempt).decode
 
 
 class DeliveryProcess:
-    """The server's side: the same `wake`, `start` and `stop` as a DeliveryWorker in this process."""
+    """The server's side: the same `wake`, `start` and `stop` as a DeliveryWorker in this process.
 
-    def __init__(self, database_options: dict[str, Any], *, retry_scale: float, journal: Journal) -> None:
+    The process is started only once there is something to send (most servers never have a subscription):
+    at the first wake (a write added events), or when the outbox (looked at on `database` at start and every
+    CHECK_S) holds rows not yet sent, left by a server that stopped or died. `database_options` say how the
+    process opens the same database."""
+
+    def __init__(
+        self, database: Database, database_options: dict[str, Any], *, retry_scale: float, journal: Journal
+    ) -> None:
+        self.database = database
         self.options = {"database": database_options, "retry_scale": retry_scale}
         self.journal = journal
         self._process: subprocess.Popen[bytes] | None = None
         self._wake_fd: int | None = None
         self._reader: threading.Thread | None = None
+        self._watcher: threading.Thread | None = None
+        self._running = threading.Event()  # between start and stop
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
 
     def wake(self) -> None:
         fd = self._wake_fd
         if fd is None:
-            return
+            if not self._running.is_set():
+                return
+            fd = self._spawn()
         try:
             os.write(fd, b"w")
         except BlockingIOError:
@@ -86,29 +104,23 @@ class DeliveryProcess:
             pass  # the worker is gone (stopped, or died): nothing to wake
 
     def start(self) -> None:
-        if self._process is not None:
+        if self._running.is_set():
             return
-        wake_read, wake_write = os.pipe()
-        journal_read, journal_write = os.pipe()
-        os.set_blocking(wake_write, False)
-        options = {**self.options, "wake_fd": wake_read, "journal_fd": journal_write}
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "localspot.apps.delivery_process", json.dumps(options)],
-            pass_fds=(wake_read, journal_write),
-        )
-        os.close(wake_read)
-        os.close(journal_write)
-        self._wake_fd = wake_write
-        self._reader = threading.Thread(
-            target=self._read_journal, args=(journal_read,), name="localspot-webhook-journal", daemon=True
-        )
-        self._reader.start()
+        self._running.set()
+        self._stopping.clear()
+        self._watcher = threading.Thread(target=self._watch, name="localspot-webhook-watch", daemon=True)
+        self._watcher.start()
 
     def stop(self) -> None:
-        process, self._process = self._process, None
+        self._running.clear()
+        self._stopping.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout=5)
+        with self._lock:
+            process, self._process = self._process, None
+            fd, self._wake_fd = self._wake_fd, None
         if process is None:
             return
-        fd, self._wake_fd = self._wake_fd, None
         if fd is not None:
             os.close(fd)  # the worker sends what it holds, records it, and exits
         try:
@@ -118,6 +130,43 @@ class DeliveryProcess:
             process.wait()
         if self._reader is not None:
             self._reader.join(timeout=5)
+
+    def _watch(self) -> None:
+        wait_s = 0.0  # the first look at once: rows a stopped or killed server left
+        while not self._stopping.wait(wait_s) and self._wake_fd is None:
+            wait_s = CHECK_S
+            try:
+                if self._pending():
+                    self._spawn()
+                    return
+            except Exception:  # the database away or busy: the next check tries again
+                log.debug("checking the webhook outbox failed", exc_info=True)
+
+    def _pending(self) -> bool:
+        with self.database.session(write=False, settle=False) as session:
+            return OutboxQueries.of(session).any_pending()
+
+    def _spawn(self) -> int:
+        """The wake pipe's end, the process started if it was not."""
+        with self._lock:
+            if self._wake_fd is not None:
+                return self._wake_fd
+            wake_read, wake_write = os.pipe()
+            journal_read, journal_write = os.pipe()
+            os.set_blocking(wake_write, False)
+            options = {**self.options, "wake_fd": wake_read, "journal_fd": journal_write}
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "localspot.apps.delivery_process", json.dumps(options)],
+                pass_fds=(wake_read, journal_write),
+            )
+            os.close(wake_read)
+            os.close(journal_write)
+            self._reader = threading.Thread(
+                target=self._read_journal, args=(journal_read,), name="localspot-webhook-journal", daemon=True
+            )
+            self._reader.start()
+            self._wake_fd = wake_write
+            return wake_write
 
     def _read_journal(self, fd: int) -> None:
         with os.fdopen(fd, "rb") as stream:

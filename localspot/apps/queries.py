@@ -199,6 +199,10 @@ class OutboxQueries(Queries):
         )
         return [(row[0], row[1]) for row in rows]
 
+    def any_pending(self) -> bool:
+        """Whether any row waits to be sent, now or at a later retry."""
+        return self.fetchone("SELECT id FROM webhook_events WHERE status = 'pending' LIMIT 1") is not None
+
     def any_due(self, now: int) -> bool:
         row = self.fetchone(
             "SELECT id FROM webhook_events WHERE status = 'pending' AND next_attempt_at <= ? "

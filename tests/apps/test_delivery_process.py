@@ -1,7 +1,8 @@
 """`serve` sends webhooks from a process of its own beside the server's (`--webhook-delivery process`, the
-default), which never outlives the server: it ends when the server stops, and when the server is killed. Its
-attempts reach the server's request journal (tests/apps/test_webhook_deliveries.py reads them there);
-`--webhook-delivery thread` sends from the server's own threads."""
+default), started once there is something to send, which never outlives the server: it ends when the server
+stops, and when the server is killed. Its attempts reach the server's request journal
+(tests/apps/test_webhook_deliveries.py reads them there); `--webhook-delivery thread` sends from the server's
+own threads."""
 
 from __future__ import annotations
 
@@ -59,22 +60,45 @@ def storage(tmp_path_factory):
     storage.drop()
 
 
-def test_the_delivery_process_sends_and_ends_when_its_server_stops(storage):
+def test_the_delivery_process_starts_with_the_first_event_and_ends_when_its_server_stops(storage):
     server = LocalspotServer(storage, TOKEN).start()
     try:
         assert server.process is not None
-        [worker] = delivery_processes(server.process.pid)
+        assert delivery_processes(server.process.pid) == []  # nothing to send yet
         delivered_once(server)
+        [worker] = delivery_processes(server.process.pid)
     finally:
         server.stop()
     wait_until_ended(worker)
 
 
-def test_the_delivery_process_ends_when_its_server_is_killed(storage):
+def test_the_delivery_process_ends_when_its_server_is_killed_and_the_next_server_sends_what_was_left(storage):
     server = LocalspotServer(storage, TOKEN).start()
+    try:
+        with Receiver() as receiver, httpx.Client(base_url=f"{server.url}/_localspot", timeout=30) as admin:
+            subscribe(server, admin, receiver.url, {"eventType": "contact.creation"})
+            receiver.answering.clear()  # the first request stays unanswered: its events are left to send
+            with make_client(server.url, TOKEN) as client:
+                created = client.post("/crm/v3/objects/contacts", json={"properties": {"lastname": "x"}})
+            assert created.status_code == 201, created.text
+            receiver.wait_for(lambda got: len(got) >= 1)  # sent, held unanswered
+            kill(server, with_delivery=True)
+            receiver.answering.set()
+            # No write after the restart: the server finds the row left in the outbox and starts its process.
+            server.start()
+            events = receiver.wait_for(lambda got: len(got) >= 2, timeout=60)  # the unanswered request, again
+            assert {e["objectId"] for e in events} == {int(created.json()["id"])}
+            kill(server, with_delivery=False)  # killed alone, the server takes its delivery process with it
+    finally:
+        server.stop()
+
+
+def kill(server: LocalspotServer, *, with_delivery: bool) -> None:
     assert server.process is not None
     [worker] = delivery_processes(server.process.pid)
     os.kill(server.process.pid, signal.SIGKILL)
+    if with_delivery:
+        os.kill(worker, signal.SIGKILL)
     server.process.wait()
     server.process = None
     wait_until_ended(worker)

@@ -96,11 +96,14 @@ def _new_postgres_database() -> Storage:
 
 
 def child_pids(pid: int) -> list[int]:
-    """The processes `pid` started that still run (Linux)."""
-    try:
-        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
+    """The processes `pid` started that still run (Linux): each thread's own children, all threads."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found.extend(int(child) for child in (task / "children").read_text().split())
+        except OSError:
+            continue  # the thread ended meanwhile
+    return sorted(found)
 
 
 class LocalspotServer:

@@ -16,7 +16,7 @@ from localspot.http_protocol import (
     DEFAULT_REQUEST_TIMEOUT_S,
     ConnectionLimits,
 )
-from localspot.kernel.storage.database import DEFAULT_POOL_SIZE, DEFAULT_STATEMENT_TIMEOUT_MS
+from localspot.kernel.storage.database import DEFAULT_POOL_SIZE, DEFAULT_STATEMENT_TIMEOUT_MS, in_memory, sqlite_path
 from localspot.kernel.web.api import DEFAULT_MAX_BODY_BYTES
 
 DEFAULT_PORTAL_ID = 1
@@ -67,8 +67,9 @@ class Settings:
     def delivers_from_a_process(self) -> bool:
         """Whether webhooks go out from a process of their own: asked for, over a database another process can
         open, on a system whose processes can be handed a pipe (POSIX)."""
-        in_memory = self.database_url is None and (self.db_path == ":memory:" or "mode=memory" in self.db_path)
-        return self.webhook_delivery == "process" and not in_memory and os.name == "posix"
+        path = sqlite_path(self.database_url, self.db_path)
+        shared = path is None or not in_memory(path)
+        return self.webhook_delivery == "process" and shared and os.name == "posix"
 
     def database_options(self) -> dict[str, Any]:
         """What `open_database` takes besides where the database is."""

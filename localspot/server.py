@@ -26,7 +26,7 @@ from localspot.control.state import ControlState
 from localspot.http_protocol import GuardedHttpProtocol
 from localspot.kernel.portals.auth import new_token
 from localspot.kernel.storage import Database, open_database
-from localspot.kernel.storage.database import sqlite_path
+from localspot.kernel.storage.database import in_memory, sqlite_path
 from localspot.startup import Refused, describe, open_migrated
 
 SETTINGS_ENV = "LOCALSPOT_WORKER_SETTINGS"
@@ -89,7 +89,7 @@ def multiprocess_refusal(settings: Settings) -> str | None:
     if settings.workers == 1:
         return None
     path = sqlite_path(settings.database_url, settings.db_path)
-    if path is not None and (path == ":memory:" or "mode=memory" in path):
+    if path is not None and in_memory(path):
         return (
             f"--workers {settings.workers} needs a database every process can open: PostgreSQL "
             "(--database-url postgresql://...) or an SQLite file (--db ./localspot.db). An in-memory SQLite "

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from localspot.kernel.storage import Database, DatabaseUnavailable, open_database
-from localspot.kernel.storage.database import is_postgres_url, sqlite_path
+from localspot.kernel.storage.database import in_memory, is_postgres_url, sqlite_path
 from localspot.kernel.storage.migrate import applied_revisions, known_revisions, upgrade
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -53,7 +53,7 @@ def check_target(database_url: str | None, db_path: str, *, must_exist: bool) ->
         raise Refused(f"{exc} (use postgresql://... or sqlite:///path)") from None
     if path is None:
         _check_postgres(database_url or "")
-    elif path != ":memory:" and "mode=memory" not in path:
+    elif not in_memory(path):
         _check_sqlite_file(Path(path), must_exist=must_exist)
 
 

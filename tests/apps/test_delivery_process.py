@@ -112,3 +112,19 @@ def test_threads_deliver_when_asked(storage):
         delivered_once(server)
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize(
+    ("options", "from_a_process"),
+    [
+        ({"db_path": "./localspot.db"}, True),
+        ({"database_url": "postgresql://postgres@127.0.0.1:5432/x"}, True),
+        ({"db_path": ":memory:"}, False),
+        ({"database_url": "sqlite:///:memory:"}, False),  # no other process can open it
+        ({"db_path": "./localspot.db", "webhook_delivery": "thread"}, False),
+    ],
+)
+def test_where_webhooks_are_sent_from(options, from_a_process):
+    from localspot.config import Settings
+
+    assert Settings(**options).delivers_from_a_process() is from_a_process

@@ -97,9 +97,9 @@ class SqliteDatabase(Database):
             f"PRAGMA wal_autocheckpoint={_INLINE_CHECKPOINT_PAGES}",
         ):
             self._conn.execute(pragma)
-        in_memory = path == ":memory:" or "mode=memory" in path
-        self._writer_queue = None if in_memory else WriterQueue(path)
-        self._checkpointer = None if in_memory else Checkpointer(path, self._lock, self._writer_queue)
+        memory = in_memory(path)
+        self._writer_queue = None if memory else WriterQueue(path)
+        self._checkpointer = None if memory else Checkpointer(path, self._lock, self._writer_queue)
         self._ids = SqliteIdBlock()  # this connection's ids, under self._lock
 
     def add_function(self, name: str, arity: int, function: Callable[..., Any]) -> None:
@@ -440,6 +440,11 @@ def _shut_down(conn: Any) -> None:
 
 def is_postgres_url(database_url: str | None) -> bool:
     return database_url is not None and database_url.startswith(("postgresql://", "postgres://"))
+
+
+def in_memory(path: str) -> bool:
+    """Whether an SQLite path names an in-memory database, which lives inside one process."""
+    return path == ":memory:" or "mode=memory" in path
 
 
 def sqlite_path(database_url: str | None, db_path: str) -> str | None:

@@ -33,6 +33,7 @@ from typing import Any
 import httpx
 
 from bench.search import TOKEN, Server, measure, seed, server_cpu_ms, task_properties
+from bench.server import memory_mb
 
 TASKS_PATH = "/crm/v3/objects/tasks"
 
@@ -98,13 +99,6 @@ def batch_create(client: httpx.Client, batches: int) -> dict[str, Any]:
     }
 
 
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    raise RuntimeError("no VmRSS")
-
-
 def measure_size(db_path: Path, *, iterations: int, calls: int, batches: int) -> dict[str, Any]:
     started = time.perf_counter()
     server = Server(db_path)
@@ -123,7 +117,7 @@ def measure_size(db_path: Path, *, iterations: int, calls: int, batches: int) ->
             "search_matches": searched["eq_enum_sorted_by_hs_timestamp"].get("median_total", 0),
             "single": single,
             "batch_create": batched,
-            "rss_mb": rss_mb(pid),
+            "rss_mb": round(memory_mb(pid)["rss_mb"], 1),
         }
     finally:
         server.stop()

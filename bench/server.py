@@ -156,13 +156,17 @@ class Server:
         self.process = None
 
     def memory_mb(self) -> dict[str, float]:
-        """Resident set now and at its peak (VmRSS, VmHWM)."""
-        found: dict[str, float] = {}
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                found["rss_mb" if key == "VmRSS" else "peak_rss_mb"] = int(value.split()[0]) / 1024
-        return found
+        return memory_mb(self.pid)
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    """A process's resident set now and at its peak (VmRSS, VmHWM)."""
+    found: dict[str, float] = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            found["rss_mb" if key == "VmRSS" else "peak_rss_mb"] = int(value.split()[0]) / 1024
+    return found
 
 
 @contextlib.contextmanager

@@ -33,7 +33,7 @@ import msgspec
 from localspot.apps.delivery import LINGER_S, DeliveryWorker
 from localspot.apps.queries import OutboxQueries
 from localspot.control.journal import OUTGOING, Exchange, Journal
-from localspot.kernel.storage import Database
+from localspot.kernel.storage import Database, open_database
 
 log = logging.getLogger("localspot.webhooks")
 
@@ -86,14 +86,14 @@ class DeliveryProcess:
         self._wake_fd: int | None = None
         self._reader: threading.Thread | None = None
         self._watcher: threading.Thread | None = None
-        self._running = threading.Event()  # between start and stop
-        self._stopping = threading.Event()
+        self._stopped = threading.Event()  # set outside start ... stop
+        self._stopped.set()
         self._lock = threading.Lock()
 
     def wake(self) -> None:
         fd = self._wake_fd
         if fd is None:
-            if not self._running.is_set():
+            if self._stopped.is_set():
                 return
             fd = self._spawn()
         try:
@@ -104,16 +104,14 @@ class DeliveryProcess:
             pass  # the worker is gone (stopped, or died): nothing to wake
 
     def start(self) -> None:
-        if self._running.is_set():
+        if not self._stopped.is_set():
             return
-        self._running.set()
-        self._stopping.clear()
+        self._stopped.clear()
         self._watcher = threading.Thread(target=self._watch, name="localspot-webhook-watch", daemon=True)
         self._watcher.start()
 
     def stop(self) -> None:
-        self._running.clear()
-        self._stopping.set()
+        self._stopped.set()
         if self._watcher is not None:
             self._watcher.join(timeout=5)
         with self._lock:
@@ -133,7 +131,7 @@ class DeliveryProcess:
 
     def _watch(self) -> None:
         wait_s = 0.0  # the first look at once: rows a stopped or killed server left
-        while not self._stopping.wait(wait_s) and self._wake_fd is None:
+        while not self._stopped.wait(wait_s) and self._wake_fd is None:
             wait_s = CHECK_S
             try:
                 if self._pending():
@@ -212,8 +210,6 @@ class _ForwardingJournal:
 
 
 def _run(options: dict[str, Any]) -> None:
-    from localspot.kernel.storage import open_database
-
     database_options = dict(options["database"])
     where = (database_options.pop("database_url"), database_options.pop("db_path"))
     database = open_database(*where, **database_options, role="localspot-delivery")

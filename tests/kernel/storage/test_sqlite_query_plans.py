@@ -75,3 +75,19 @@ def test_delete_records_uses_the_rowid(database, monkeypatch):
         )
         assert session.fetchone("SELECT count(*) FROM records")[0] == 200
     assert all("INTEGER PRIMARY KEY" in plan and "records_listing" not in plan for plan in plans), plans
+
+
+def test_the_pending_bound_check_reads_the_rowid_ends_alone(database, monkeypatch):
+    """Each association write checks the pending table's size; scanning it grew every write's cost with it."""
+    db, ids = database
+    rows = [(rid, ids[0], "0-27", "0-1", "HUBSPOT_DEFINED", 204) for rid in ids[1:200]]
+    with db.session(write=True) as session:
+        plans = _plans(
+            session,
+            monkeypatch,
+            lambda: AssociationQueries.of(session).insert_associations(1, rows, 5),
+            "fetchone",
+            "SELECT",
+        )
+    assert plans and all("SCAN association_pending" not in plan for plan in plans), plans
+    assert all("SEARCH association_pending" in plan for plan in plans), plans

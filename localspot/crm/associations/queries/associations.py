@@ -78,7 +78,11 @@ class AssociationQueries(Queries):
         self.execute(f"DELETE FROM association_pending WHERE {bound}", parameters)
 
     def _settle_oldest_past_bound(self, count: int) -> None:
-        first, last = self.fetchone("SELECT min(seq), max(seq) FROM association_pending")
+        # One aggregate per statement: SQLite answers a lone min() or max() from the rowid's ends, but reads
+        # every row for both in one SELECT (5 ms a write at 100,000 pending rows).
+        first, last = self.fetchone(
+            "SELECT (SELECT min(seq) FROM association_pending), (SELECT max(seq) FROM association_pending)"
+        )
         # Settling only ever removes the oldest rows or all of them, so the seqs stay contiguous.
         if last - first + 1 > MAX_PENDING_ROWS:
             self._settle(through_seq=first + count - 1)

@@ -39,7 +39,7 @@ PORTAL_TABLES = (
     "call_transcripts",
 )
 # Kept per portal but rebuilt from the tables above (SQLite only): emptied on reset, never copied.
-DERIVED_TABLES = ("association_pending", "search_rows", "search_pending")
+DERIVED_TABLES = ("association_pending", "association_sorted", "search_rows", "search_pending")
 # The portal's work in progress and done (imports with their files and errors, exports): emptied on reset and
 # delete (and a snapshot restore), never part of a snapshot.
 JOB_TABLES = ("import_errors", "import_files", "imports", "export_downloads", "exports")

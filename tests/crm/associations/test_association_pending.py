@@ -90,29 +90,76 @@ def test_an_association_given_twice_is_settled_once(services):
     assert rows == [(contact, task, 203), (task, contact, 204)]
 
 
-def test_past_the_bound_each_writer_settles_the_oldest_twice_what_it_appends(services, monkeypatch):
+def settled(services: Services) -> list[tuple[int, int]]:
+    with services.database.session(write=True) as session:
+        return [tuple(row) for row in session.fetchall("SELECT from_id, to_id FROM associations ORDER BY 1, 2")]
+
+
+def sorted_rows(services: Services) -> list[tuple[int, int]]:
+    with services.database.session(write=True) as session:
+        rows = session.fetchall(
+            "SELECT from_id, to_id FROM association_sorted ORDER BY portal_id, from_id, to_type, to_id, seq"
+        )
+    return [tuple(row) for row in rows]
+
+
+def test_past_the_bound_the_oldest_are_sorted_and_each_writer_settles_a_slice_in_key_order(services, monkeypatch):
     monkeypatch.setattr("localspot.crm.associations.queries.associations.MAX_PENDING_ROWS", 5)
-    contact = create_contact(services)
-    first_two = create_tasks_on(services, contact, 2)
-    assert pending(services) == 4
-    third = create_tasks_on(services, contact, 1)  # 6 pending: the oldest 4 (the first two tasks) are settled
-    assert pending_tasks(services) == third
-    fourth = create_tasks_on(services, contact, 1)  # 4 pending: under the bound
-    assert pending_tasks(services) == third + fourth
-    fifth = create_tasks_on(services, contact, 1)  # 6 again: the third's and the fourth's rows are settled
-    assert pending_tasks(services) == fifth
-    with services.database.session(write=False) as session:
-        assert [row[1] for row in AssociationQueries.of(session).live_associations(1, [contact], ["0-27"])] == [
-            *first_two,
-            *third,
-            *fourth,
-            *fifth,
-        ]
+    monkeypatch.setattr("localspot.crm.associations.queries.associations.STAGED_ROWS", 8)
+    first_contact, second_contact = create_contact(services), create_contact(services)
+    [t1] = create_tasks_on(services, first_contact, 1)
+    [t2] = create_tasks_on(services, second_contact, 1)
+    assert pending(services) == 4 and settled(services) == []
+    # 6 pending: all 6 are sorted by key, and this write settles the first 4 of them (twice its 2 rows)
+    [t3] = create_tasks_on(services, first_contact, 1)
     assert pending(services) == 0
+    assert settled(services) == [(first_contact, t1), (first_contact, t3), (second_contact, t2), (t1, first_contact)]
+    assert sorted_rows(services) == [(t2, second_contact), (t3, first_contact)]
+    # The next write settles what is left of them (fewer than 4) and leaves its own rows pending.
+    [t4] = create_tasks_on(services, second_contact, 1)
+    assert sorted_rows(services) == []
+    assert pending_tasks(services) == [t4]
+    assert len(settled(services)) == 6
+    with services.database.session(write=False) as session:
+        assert [row[1] for row in AssociationQueries.of(session).live_associations(1, [first_contact], ["0-27"])] == [
+            t1,
+            t3,
+        ]
+        assert [row[1] for row in AssociationQueries.of(session).live_associations(1, [second_contact], ["0-27"])] == [
+            t2,
+            t4,
+        ]
+    assert pending(services) == 0 and sorted_rows(services) == []
+
+
+def test_a_reader_settles_the_sorted_rows_before_the_pending_ones(services, monkeypatch):
+    """Sorted rows are older than every pending one: of duplicates across the two, the sorted one wins."""
+    monkeypatch.setattr("localspot.crm.associations.queries.associations.MAX_PENDING_ROWS", 1)
+    monkeypatch.setattr("localspot.crm.associations.queries.associations.STAGED_ROWS", 2)
+    contact = create_contact(services)
+    task = create_tasks_on(services, contact, 1)[0]  # 2 pending: both sorted, a slice of 4 settles them
+    assert pending(services) == 0 and len(settled(services)) == 2
+    with services.database.session(write=True) as session:
+        session.execute("DELETE FROM associations")
+        session.execute(
+            "INSERT INTO association_sorted (portal_id, from_id, to_type, to_id, category, type_id, seq, from_type, "
+            "created_at) VALUES (1, ?, '0-1', ?, 'HUBSPOT_DEFINED', 204, 1, '0-27', 7)",
+            (task, contact),
+        )
+        session.execute(
+            "INSERT INTO association_pending (portal_id, from_id, to_id, from_type, to_type, category, type_id, "
+            "created_at) VALUES (1, ?, ?, '0-27', '0-1', 'HUBSPOT_DEFINED', 204, 9)",
+            (task, contact),
+        )
+    with services.database.session(write=False) as session:
+        rows = session.fetchall("SELECT from_id, to_id, created_at FROM associations")
+    assert rows == [(task, contact, 7)]
+    assert pending(services) == 0 and sorted_rows(services) == []
 
 
 def test_a_duplicate_settled_in_a_later_chunk_is_dropped(services, monkeypatch):
     monkeypatch.setattr("localspot.crm.associations.queries.associations.MAX_PENDING_ROWS", 2)
+    monkeypatch.setattr("localspot.crm.associations.queries.associations.STAGED_ROWS", 2)
     contact = create_contact(services)
     task = create_tasks_on(services, contact, 1)[0]
     with services.database.session(write=True) as session:

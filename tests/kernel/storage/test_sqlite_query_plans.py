@@ -87,7 +87,7 @@ def test_the_pending_bound_check_reads_the_rowid_ends_alone(database, monkeypatc
             monkeypatch,
             lambda: AssociationQueries.of(session).insert_associations(1, rows, 5),
             "fetchone",
-            "SELECT",
+            "SELECT (SELECT min(seq)",
         )
     assert plans and all("SCAN association_pending" not in plan for plan in plans), plans
     assert all("SEARCH association_pending" in plan for plan in plans), plans

@@ -25,12 +25,21 @@ TypeKey = tuple[str, int]
 LimitSlot = tuple[int, str, str, int]
 
 _PAIR_CHUNK = 250
-# Past this many pending rows each write settles the oldest twice as many rows as it appends, so the table
-# shrinks back under the bound: the next reader waits at most the settling of MAX_PENDING_ROWS (about 0.2 s at
-# 2 µs a row), and no writer ever settles the whole table at once (which took two seconds at 1,000,000 rows
-# while every request in flight waited).
+# Past this many pending rows the oldest STAGED_ROWS are sorted into `association_sorted` (revision 0025) in one
+# step (about 25 ms), and each write then settles a key-ordered slice of them twice the size of what it appends,
+# so the table shrinks back under the bound and no writer ever settles it whole (two seconds at 1,000,000
+# rows). A slice covers a narrow range of keys and writes few pages; the oldest rows taken by age fell on a page
+# each (docs/performance.md, "Sustained batch create"). The next reader waits for at most the settling of
+# MAX_PENDING_ROWS + STAGED_ROWS (about 0.3 s at 2 µs a row).
 MAX_PENDING_ROWS = 100_000
+STAGED_ROWS = 20_000
 _COLUMNS = "portal_id, from_id, to_id, from_type, to_type, category, type_id, created_at"
+# `associations`' key and then the order written: of duplicates, the first settles and the later are dropped.
+_KEY = "portal_id, from_id, to_type, to_id, category, type_id, seq"
+_INTO_ASSOCIATIONS = (
+    f"INSERT INTO associations ({_COLUMNS}) SELECT {_COLUMNS} FROM {{table}} WHERE {{where}} ORDER BY {_KEY} "
+    "ON CONFLICT (portal_id, from_id, to_type, to_id, category, type_id) DO NOTHING"
+)
 
 
 class AssociationQueries(Queries):
@@ -53,7 +62,11 @@ class AssociationQueries(Queries):
         """Whether SQLite has association rows still to settle (never on PostgreSQL)."""
         if self.dialect.name != "sqlite":
             return False
-        return bool(self.fetchone("SELECT EXISTS (SELECT 1 FROM association_pending)")[0])
+        return bool(
+            self.fetchone(
+                "SELECT EXISTS (SELECT 1 FROM association_pending) OR EXISTS (SELECT 1 FROM association_sorted)"
+            )[0]
+        )
 
     def settle_associations(self) -> None:
         """Moves SQLite's pending association rows into `associations`, in key order (the first of
@@ -61,31 +74,45 @@ class AssociationQueries(Queries):
         settled them when it began (`SqliteDatabase.session`), and its snapshot sees no later ones."""
         if not self.write or not self.associations_pending():
             return
-        self._settle()
-
-    def _settle(self, through_seq: int | None = None) -> None:
-        """Settles every pending row, or those up to `through_seq`: the oldest first, so that of duplicates the
-        first still wins (a later one meets it in `associations`)."""
-        bound, parameters = ("seq <= ?", (through_seq,)) if through_seq is not None else ("true", ())
+        self._settle_sorted(None)  # the sorted rows are older than every pending one
         # The WHERE clause (`true` at least): SQLite's parser would otherwise read ON CONFLICT as a join
         # constraint.
-        self.execute(
-            f"INSERT INTO associations ({_COLUMNS}) SELECT {_COLUMNS} FROM association_pending WHERE {bound} "
-            "ORDER BY portal_id, from_id, to_type, to_id, category, type_id, seq "
-            "ON CONFLICT (portal_id, from_id, to_type, to_id, category, type_id) DO NOTHING",
-            parameters,
-        )
-        self.execute(f"DELETE FROM association_pending WHERE {bound}", parameters)
+        self.execute(_INTO_ASSOCIATIONS.format(table="association_pending", where="true"))
+        self.execute("DELETE FROM association_pending")
 
     def _settle_oldest_past_bound(self, count: int) -> None:
+        if self._settle_sorted(count):
+            return
         # One aggregate per statement: SQLite answers a lone min() or max() from the rowid's ends, but reads
         # every row for both in one SELECT (5 ms a write at 100,000 pending rows).
         first, last = self.fetchone(
             "SELECT (SELECT min(seq) FROM association_pending), (SELECT max(seq) FROM association_pending)"
         )
-        # Settling only ever removes the oldest rows or all of them, so the seqs stay contiguous.
-        if last - first + 1 > MAX_PENDING_ROWS:
-            self._settle(through_seq=first + count - 1)
+        # Rows only ever leave the pending table oldest first, so the seqs stay contiguous.
+        if last - first + 1 <= MAX_PENDING_ROWS:
+            return
+        self.execute(
+            f"INSERT INTO association_sorted ({_COLUMNS}, seq) SELECT {_COLUMNS}, seq FROM association_pending "
+            f"WHERE seq < ? ORDER BY {_KEY}",
+            (first + STAGED_ROWS,),
+        )
+        self.execute("DELETE FROM association_pending WHERE seq < ?", (first + STAGED_ROWS,))
+        self._settle_sorted(count)
+
+    def _settle_sorted(self, count: int | None) -> bool:
+        """Settles the first `count` sorted rows in key order (all of them for None); returns whether
+        there were any."""
+        bound = None
+        if count is not None:
+            bound = self.fetchone(
+                f"SELECT {_KEY} FROM association_sorted ORDER BY {_KEY} LIMIT 1 OFFSET ?", (count - 1,)
+            )
+        if bound is None and not self.fetchone("SELECT EXISTS (SELECT 1 FROM association_sorted)")[0]:
+            return False
+        where, parameters = (f"({_KEY}) <= (?, ?, ?, ?, ?, ?, ?)", tuple(bound)) if bound else ("true", ())
+        self.execute(_INTO_ASSOCIATIONS.format(table="association_sorted", where=where), parameters)
+        self.execute(f"DELETE FROM association_sorted WHERE {where}", parameters)
+        return True
 
     def delete_associations(self, portal_id: int, rows: Sequence[tuple[int, int, str, int]]) -> None:
         """rows: (from id, to id, category, type id); callers pass both directions."""

@@ -97,20 +97,18 @@ def settled(services: Services) -> list[tuple[int, int]]:
 
 def sorted_rows(services: Services) -> list[tuple[int, int]]:
     with services.database.session(write=True) as session:
-        rows = session.fetchall(
-            "SELECT from_id, to_id FROM association_sorted ORDER BY portal_id, from_id, to_type, to_id, seq"
-        )
+        rows = session.fetchall("SELECT from_id, to_id FROM association_sorted ORDER BY seq")
     return [tuple(row) for row in rows]
 
 
-def test_past_the_bound_the_oldest_are_sorted_and_each_writer_settles_a_slice_in_key_order(services, monkeypatch):
+def test_past_the_bound_the_oldest_are_sorted_and_each_writer_settles_a_slice_in_record_order(services, monkeypatch):
     monkeypatch.setattr("localspot.crm.associations.queries.associations.MAX_PENDING_ROWS", 5)
     monkeypatch.setattr("localspot.crm.associations.queries.associations.STAGED_ROWS", 8)
     first_contact, second_contact = create_contact(services), create_contact(services)
     [t1] = create_tasks_on(services, first_contact, 1)
     [t2] = create_tasks_on(services, second_contact, 1)
     assert pending(services) == 4 and settled(services) == []
-    # 6 pending: all 6 are sorted by key, and this write settles the first 4 of them (twice its 2 rows)
+    # 6 pending: all 6 are sorted by record, and this write settles the first 4 (twice its 2 rows)
     [t3] = create_tasks_on(services, first_contact, 1)
     assert pending(services) == 0
     assert settled(services) == [(first_contact, t1), (first_contact, t3), (second_contact, t2), (t1, first_contact)]
@@ -142,8 +140,8 @@ def test_a_reader_settles_the_sorted_rows_before_the_pending_ones(services, monk
     with services.database.session(write=True) as session:
         session.execute("DELETE FROM associations")
         session.execute(
-            "INSERT INTO association_sorted (portal_id, from_id, to_type, to_id, category, type_id, seq, from_type, "
-            "created_at) VALUES (1, ?, '0-1', ?, 'HUBSPOT_DEFINED', 204, 1, '0-27', 7)",
+            "INSERT INTO association_sorted (portal_id, from_id, to_id, from_type, to_type, category, type_id, "
+            "created_at) VALUES (1, ?, ?, '0-27', '0-1', 'HUBSPOT_DEFINED', 204, 7)",
             (task, contact),
         )
         session.execute(

@@ -25,19 +25,21 @@ TypeKey = tuple[str, int]
 LimitSlot = tuple[int, str, str, int]
 
 _PAIR_CHUNK = 250
-# Past this many pending rows the oldest STAGED_ROWS are sorted into `association_sorted` (revision 0025) in one
-# step (about 25 ms), and each write then settles a key-ordered slice of them twice the size of what it appends,
-# so the table shrinks back under the bound and no writer ever settles it whole (two seconds at 1,000,000
-# rows). A slice covers a narrow range of keys and writes few pages; the oldest rows taken by age fell on a page
-# each (docs/performance.md, "Sustained batch create"). The next reader waits for at most the settling of
-# MAX_PENDING_ROWS + STAGED_ROWS (about 0.3 s at 2 µs a row).
+# Past this many pending rows the oldest STAGED_ROWS are moved into `association_sorted` (revision 0025) in one
+# step, ordered by record, and each write then settles the next slice of them, twice as many rows as it
+# appends, so the table shrinks back under the bound and no writer ever settles it whole (two seconds at
+# 1,000,000 rows). A slice covers a narrow range of records and writes few pages; the oldest rows taken by age
+# fell on a page each (docs/performance.md, "The sustained 60 s run"). The next reader waits for at most the
+# settling of MAX_PENDING_ROWS + STAGED_ROWS (about 0.3 s at 2 µs a row).
 MAX_PENDING_ROWS = 100_000
-STAGED_ROWS = 20_000
+STAGED_ROWS = 20000
 _COLUMNS = "portal_id, from_id, to_id, from_type, to_type, category, type_id, created_at"
-# `associations`' key and then the order written: of duplicates, the first settles and the later are dropped.
-_KEY = "portal_id, from_id, to_type, to_id, category, type_id, seq"
+# By record, then as written: a record's page of `associations` is written once for all its rows, and of
+# duplicates (always of one record) the first settles and the later are dropped, as ON CONFLICT DO NOTHING did
+# at insert. The whole key would sort the same pages about twice as slowly.
+_BY_RECORD = "portal_id, from_id, seq"
 _INTO_ASSOCIATIONS = (
-    f"INSERT INTO associations ({_COLUMNS}) SELECT {_COLUMNS} FROM {{table}} WHERE {{where}} ORDER BY {_KEY} "
+    f"INSERT INTO associations ({_COLUMNS}) SELECT {_COLUMNS} FROM {{table}} WHERE {{where}} ORDER BY {{order}} "
     "ON CONFLICT (portal_id, from_id, to_type, to_id, category, type_id) DO NOTHING"
 )
 
@@ -77,7 +79,7 @@ class AssociationQueries(Queries):
         self._settle_sorted(None)  # the sorted rows are older than every pending one
         # The WHERE clause (`true` at least): SQLite's parser would otherwise read ON CONFLICT as a join
         # constraint.
-        self.execute(_INTO_ASSOCIATIONS.format(table="association_pending", where="true"))
+        self.execute(_INTO_ASSOCIATIONS.format(table="association_pending", where="true", order=_BY_RECORD))
         self.execute("DELETE FROM association_pending")
 
     def _settle_oldest_past_bound(self, count: int) -> None:
@@ -91,26 +93,22 @@ class AssociationQueries(Queries):
         # Rows only ever leave the pending table oldest first, so the seqs stay contiguous.
         if last - first + 1 <= MAX_PENDING_ROWS:
             return
+        moved = (first + STAGED_ROWS,)
         self.execute(
-            f"INSERT INTO association_sorted ({_COLUMNS}, seq) SELECT {_COLUMNS}, seq FROM association_pending "
-            f"WHERE seq < ? ORDER BY {_KEY}",
-            (first + STAGED_ROWS,),
+            f"INSERT INTO association_sorted ({_COLUMNS}) SELECT {_COLUMNS} FROM association_pending "
+            f"WHERE seq < ? ORDER BY {_BY_RECORD}",
+            moved,
         )
-        self.execute("DELETE FROM association_pending WHERE seq < ?", (first + STAGED_ROWS,))
+        self.execute("DELETE FROM association_pending WHERE seq < ?", moved)
         self._settle_sorted(count)
 
     def _settle_sorted(self, count: int | None) -> bool:
-        """Settles the first `count` sorted rows in key order (all of them for None); returns whether
-        there were any."""
-        bound = None
-        if count is not None:
-            bound = self.fetchone(
-                f"SELECT {_KEY} FROM association_sorted ORDER BY {_KEY} LIMIT 1 OFFSET ?", (count - 1,)
-            )
-        if bound is None and not self.fetchone("SELECT EXISTS (SELECT 1 FROM association_sorted)")[0]:
+        """Settles the next `count` sorted rows (all of them for None); returns whether there were any."""
+        first = self.fetchone("SELECT min(seq) FROM association_sorted")[0]
+        if first is None:
             return False
-        where, parameters = (f"({_KEY}) <= (?, ?, ?, ?, ?, ?, ?)", tuple(bound)) if bound else ("true", ())
-        self.execute(_INTO_ASSOCIATIONS.format(table="association_sorted", where=where), parameters)
+        where, parameters = ("seq < ?", (first + count,)) if count is not None else ("true", ())
+        self.execute(_INTO_ASSOCIATIONS.format(table="association_sorted", where=where, order="seq"), parameters)
         self.execute(f"DELETE FROM association_sorted WHERE {where}", parameters)
         return True
 

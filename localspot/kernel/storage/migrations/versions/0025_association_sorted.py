@@ -25,12 +25,11 @@ _COLUMNS = "portal_id, from_id, to_id, from_type, to_type, category, type_id, cr
 def upgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
-    # The key of `associations` and then `seq`: of duplicates, the first written comes first.
+    # `seq` numbers the rows in the order they settle: by record (`from_id`) and, of one record's, as written.
     op.execute(
-        "CREATE TABLE association_sorted (portal_id INTEGER NOT NULL, from_id INTEGER NOT NULL, "
-        "to_type TEXT NOT NULL, to_id INTEGER NOT NULL, category TEXT NOT NULL, type_id INTEGER NOT NULL, "
-        "seq INTEGER NOT NULL, from_type TEXT NOT NULL, created_at INTEGER NOT NULL, "
-        "PRIMARY KEY (portal_id, from_id, to_type, to_id, category, type_id, seq)) WITHOUT ROWID"
+        "CREATE TABLE association_sorted (seq INTEGER PRIMARY KEY, portal_id INTEGER NOT NULL, "
+        "from_id INTEGER NOT NULL, to_id INTEGER NOT NULL, from_type TEXT NOT NULL, to_type TEXT NOT NULL, "
+        "category TEXT NOT NULL, type_id INTEGER NOT NULL, created_at INTEGER NOT NULL)"
     )
 
 
@@ -38,8 +37,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
     op.execute(
-        f"INSERT INTO associations ({_COLUMNS}) SELECT {_COLUMNS} FROM association_sorted WHERE true "
-        "ORDER BY portal_id, from_id, to_type, to_id, category, type_id, seq "
+        f"INSERT INTO associations ({_COLUMNS}) SELECT {_COLUMNS} FROM association_sorted WHERE true ORDER BY seq "
         "ON CONFLICT (portal_id, from_id, to_type, to_id, category, type_id) DO NOTHING"
     )
     op.execute("DROP TABLE association_sorted")

@@ -2,17 +2,17 @@
 database driver in the transactions the server writes them in: no HTTP, no validation, no rendering. Every
 write figure is reported as a share of this.
 
-Per batch of 100, one transaction: the id counter bumped (SQLite's `id_counters` row; PostgreSQL's
-`record_ids` sequence), the records with the same JSON properties the load generator sends (its 20 request
-variants in turn), and each association in both directions (SQLite: into `association_pending`, as the store
-writes them; PostgreSQL: into `associations` with the same `INSERT ... ON CONFLICT DO NOTHING`). What the server
-defers to its first reads is done at the end of the run, inside its time, in one transaction each as the server
-does: on SQLite, settling the pending associations and bringing the search keys (`search_rows`) and the
-full-text index (`record_search`) up to date; then the daily usage counter (`rate_counters`), which the server
-adds to every 50 ms. PostgreSQL keeps its search keys in expression indexes on `records`, so the record inserts
-write them; there as many connections write at once as the load generator keeps busy (SQLite has one
-writer at a time). `tests/bench/test_ceiling_rows.py` checks that the ceiling and the server add the same rows to
-every table."""
+Per batch of 100, one transaction: the id counter bumped (SQLite's `id_counters` row; PostgreSQL's `record_ids`
+sequence), the records with the same JSON properties the load generator sends (its 20 request variants in turn), and
+each association in both directions (SQLite, as the store writes them: the new task's own row into `associations`,
+the contact's inverse row into `association_pending`; PostgreSQL: both into `associations`, with the same `INSERT
+... ON CONFLICT DO NOTHING`). What the server defers to its first reads is done at the end of the run, inside its
+time, in one transaction each as the server does: on SQLite, settling the pending associations and bringing the
+search keys (`search_rows`) and the full-text index (`record_search`) up to date; then the daily usage counter
+(`rate_counters`), which the server adds to every 50 ms. PostgreSQL keeps its search keys in expression indexes on
+`records`, so the record inserts write them; there as many connections write at once as the load generator keeps
+busy (SQLite has one writer at a time). `tests/bench/test_ceiling_rows.py` checks that the ceiling and the server
+add the same rows to every table."""
 
 from __future__ import annotations
 
@@ -128,7 +128,9 @@ def measure(
             last = cursor.execute(RESERVE_SQLITE, (BATCH,)).fetchone()[0]
             ids = list(range(last - BATCH + 1, last + 1))
             cursor.executemany(record_sql, _records(ids, payloads, base, now))
-            cursor.executemany(association_sql, _associations(ids, contacts, base, now))
+            rows = _associations(ids, contacts, base, now)
+            cursor.executemany(INSERT_ASSOCIATION, rows[0::2])  # the new tasks' own rows, as the store writes them
+            cursor.executemany(association_sql, rows[1::2])  # the contacts' inverse rows wait to be settled
             conn.commit()
             batches += 1
     deferred_s = 0.0

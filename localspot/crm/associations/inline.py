@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from localspot.crm.associations.inputs import InlineAssociation
 from localspot.crm.associations.queries.associations import AssociationQueries, AssociationRow
@@ -111,9 +111,11 @@ def association_rows(record_id: int, object_type_id: str, staged: Sequence[Stage
     return rows
 
 
-def insert_associations(session: Session, portal_id: int, rows: Sequence[AssociationRow], now: int) -> None:
-    """Stores the rows `association_rows` gave, for the records a batch just created."""
-    AssociationQueries.of(session).insert_associations(portal_id, rows, now)
+def insert_associations(
+    session: Session, portal_id: int, rows: Sequence[AssociationRow], now: int, created: Collection[int]
+) -> None:
+    """Stores the rows `association_rows` gave, for the records a batch just `created`."""
+    AssociationQueries.of(session).insert_associations(portal_id, rows, now, new_records=created)
 
 
 def report(

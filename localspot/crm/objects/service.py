@@ -137,7 +137,7 @@ class RecordService:
             for rid, p in zip(ids, pending, strict=True)
             for row in inline_associations.association_rows(rid, type_id, p.staged_associations or ())
         ]
-        inline_associations.insert_associations(session, portal_id, association_rows, now)
+        inline_associations.insert_associations(session, portal_id, association_rows, now, set(ids))
         if association_rows:
             schema = self.schemas.load(session, portal_id)
             inline_associations.report(self.events, session, portal_id, schema, association_rows)

@@ -1,6 +1,7 @@
-"""SQLite: new associations wait in association_pending and are settled into `associations`, in key
-order, before anything reads or deletes them: by every read session, and by each store method that reads
-or deletes associations in a write session. In-process, on SQLite (PostgreSQL writes them directly)."""
+"""SQLite: a new record's own association rows are written at once; the inverse rows, keyed by older records,
+wait in association_pending and are settled into `associations` in record order before anything reads or
+deletes them: by every read session, and by each store method that reads or deletes associations in a write
+session. In-process, on SQLite (PostgreSQL writes them directly)."""
 
 from __future__ import annotations
 
@@ -28,16 +29,17 @@ def pending(services: Services) -> int:
 
 
 def pending_tasks(services: Services) -> list[int]:
-    """The tasks whose association to their contact is still pending, oldest first."""
+    """The tasks whose contact's inverse row is still pending, oldest first."""
     with services.database.session(write=True) as session:
-        rows = session.fetchall("SELECT from_id FROM association_pending WHERE from_type = '0-27' ORDER BY seq")
+        rows = session.fetchall("SELECT to_id FROM association_pending WHERE from_type = '0-1' ORDER BY seq")
     return [row[0] for row in rows]
 
 
-def test_a_batch_create_leaves_both_directions_pending_and_a_read_session_settles_them(services):
+def test_a_batch_create_writes_its_own_rows_leaves_the_inverse_pending_and_a_read_session_settles_them(services):
     contact = create_contact(services)
     tasks = create_tasks_on(services, contact, 3)
-    assert pending(services) == 6
+    assert pending_tasks(services) == tasks
+    assert settled(services) == [(t, contact) for t in tasks]
     with services.database.session(write=False) as session:
         assert session.fetchone("SELECT count(*) FROM association_pending")[0] == 0
         assert [row[:2] for row in AssociationQueries.of(session).live_associations(1, [contact], ["0-27"])] == [
@@ -102,22 +104,24 @@ def sorted_rows(services: Services) -> list[tuple[int, int]]:
 
 
 def test_past_the_bound_the_oldest_are_sorted_and_each_writer_settles_a_slice_in_record_order(services, monkeypatch):
-    monkeypatch.setattr("localspot.crm.associations.queries.associations.MAX_PENDING_ROWS", 5)
-    monkeypatch.setattr("localspot.crm.associations.queries.associations.STAGED_ROWS", 8)
+    monkeypatch.setattr("localspot.crm.associations.queries.associations.MAX_PENDING_ROWS", 2)
+    monkeypatch.setattr("localspot.crm.associations.queries.associations.STAGED_ROWS", 4)
     first_contact, second_contact = create_contact(services), create_contact(services)
     [t1] = create_tasks_on(services, first_contact, 1)
     [t2] = create_tasks_on(services, second_contact, 1)
-    assert pending(services) == 4 and settled(services) == []
-    # 6 pending: all 6 are sorted by record, and this write settles the first 4 (twice its 2 rows)
+    assert pending_tasks(services) == [t1, t2]
+    # 3 pending: all 3 are sorted by record, and this write settles the first 2 (twice its 1 pending row):
+    # the first contact's two, before the second contact's older one.
     [t3] = create_tasks_on(services, first_contact, 1)
     assert pending(services) == 0
-    assert settled(services) == [(first_contact, t1), (first_contact, t3), (second_contact, t2), (t1, first_contact)]
-    assert sorted_rows(services) == [(t2, second_contact), (t3, first_contact)]
-    # The next write settles what is left of them (fewer than 4) and leaves its own rows pending.
+    assert sorted_rows(services) == [(second_contact, t2)]
+    own = [(t1, first_contact), (t2, second_contact), (t3, first_contact)]
+    assert settled(services) == sorted([(first_contact, t1), (first_contact, t3), *own])
+    # The next write settles what is left of them (fewer than 2) and leaves its own inverse row pending.
     [t4] = create_tasks_on(services, second_contact, 1)
     assert sorted_rows(services) == []
     assert pending_tasks(services) == [t4]
-    assert len(settled(services)) == 6
+    assert len(settled(services)) == 7
     with services.database.session(write=False) as session:
         assert [row[1] for row in AssociationQueries.of(session).live_associations(1, [first_contact], ["0-27"])] == [
             t1,
@@ -135,8 +139,9 @@ def test_a_reader_settles_the_sorted_rows_before_the_pending_ones(services, monk
     monkeypatch.setattr("localspot.crm.associations.queries.associations.MAX_PENDING_ROWS", 1)
     monkeypatch.setattr("localspot.crm.associations.queries.associations.STAGED_ROWS", 2)
     contact = create_contact(services)
-    task = create_tasks_on(services, contact, 1)[0]  # 2 pending: both sorted, a slice of 4 settles them
-    assert pending(services) == 0 and len(settled(services)) == 2
+    create_contact(services)
+    task = create_tasks_on(services, contact, 1)[0]
+    assert pending(services) == 1 and len(settled(services)) == 1
     with services.database.session(write=True) as session:
         session.execute("DELETE FROM associations")
         session.execute(
@@ -150,18 +155,18 @@ def test_a_reader_settles_the_sorted_rows_before_the_pending_ones(services, monk
             (task, contact),
         )
     with services.database.session(write=False) as session:
-        rows = session.fetchall("SELECT from_id, to_id, created_at FROM associations")
+        rows = session.fetchall("SELECT from_id, to_id, created_at FROM associations WHERE from_id = ?", (task,))
     assert rows == [(task, contact, 7)]
     assert pending(services) == 0 and sorted_rows(services) == []
 
 
 def test_a_duplicate_settled_in_a_later_chunk_is_dropped(services, monkeypatch):
-    monkeypatch.setattr("localspot.crm.associations.queries.associations.MAX_PENDING_ROWS", 2)
-    monkeypatch.setattr("localspot.crm.associations.queries.associations.STAGED_ROWS", 2)
+    monkeypatch.setattr("localspot.crm.associations.queries.associations.MAX_PENDING_ROWS", 1)
+    monkeypatch.setattr("localspot.crm.associations.queries.associations.STAGED_ROWS", 1)
     contact = create_contact(services)
-    task = create_tasks_on(services, contact, 1)[0]
+    task = create_tasks_on(services, contact, 1)[0]  # its own row written, the contact's inverse pending
     with services.database.session(write=True) as session:
-        # 3 pending: the oldest 2 (the create's) are settled, the duplicate stays pending
+        # 2 pending: the oldest (the create's) is settled, the duplicate of the task's own row stays pending
         AssociationQueries.of(session).insert_associations(
             1, [(task, contact, "0-27", "0-1", "HUBSPOT_DEFINED", 204)], 5
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from localspot.kernel.storage.records import records_among
 from localspot.kernel.storage.session import Queries, chunks, placeholders
@@ -32,7 +32,7 @@ _PAIR_CHUNK = 250
 # fell on a page each (docs/performance.md, "The sustained 60 s run"). The next reader waits for at most the
 # settling of MAX_PENDING_ROWS + STAGED_ROWS (about 0.3 s at 2 µs a row).
 MAX_PENDING_ROWS = 100_000
-STAGED_ROWS = 20000
+STAGED_ROWS = 20_000
 _COLUMNS = "portal_id, from_id, to_id, from_type, to_type, category, type_id, created_at"
 # By record, then as written: a record's page of `associations` is written once for all its rows, and of
 # duplicates (always of one record) the first settles and the later are dropped, as ON CONFLICT DO NOTHING did
@@ -45,15 +45,26 @@ _INTO_ASSOCIATIONS = (
 
 
 class AssociationQueries(Queries):
-    def insert_associations(self, portal_id: int, rows: Sequence[AssociationRow], now: int) -> None:
+    def insert_associations(
+        self, portal_id: int, rows: Sequence[AssociationRow], now: int, new_records: Collection[int] = ()
+    ) -> None:
+        """`new_records`: ids this transaction created, none of which `associations` holds rows from yet."""
         if self.dialect.name == "sqlite":
+            # A new record's own rows land together, where no rows were (ids only grow): written at once they
+            # fill a page or two. Only the inverse rows, keyed by older records, wait to be settled in bulk.
+            direct = [row for row in rows if row[0] in new_records] if new_records else []
+            waiting = [row for row in rows if row[0] not in new_records] if new_records else rows
+            self._insert_settled(portal_id, sorted(direct), now)
             self.executemany(
                 f"INSERT INTO association_pending ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(portal_id, *row, now) for row in rows],
+                [(portal_id, *row, now) for row in waiting],
             )
-            if rows:
-                self._settle_oldest_past_bound(2 * len(rows))
+            if waiting:
+                self._settle_oldest_past_bound(2 * len(waiting))
             return
+        self._insert_settled(portal_id, rows, now)
+
+    def _insert_settled(self, portal_id: int, rows: Sequence[AssociationRow], now: int) -> None:
         self.executemany(
             f"INSERT INTO associations ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (portal_id, from_id, to_type, to_id, category, type_id) DO NOTHING",

@@ -139,7 +139,6 @@ def test_a_reader_settles_the_sorted_rows_before_the_pending_ones(services, monk
     monkeypatch.setattr("localspot.crm.associations.queries.associations.MAX_PENDING_ROWS", 1)
     monkeypatch.setattr("localspot.crm.associations.queries.associations.STAGED_ROWS", 2)
     contact = create_contact(services)
-    create_contact(services)
     task = create_tasks_on(services, contact, 1)[0]
     assert pending(services) == 1 and len(settled(services)) == 1
     with services.database.session(write=True) as session:

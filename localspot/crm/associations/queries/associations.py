@@ -2,11 +2,12 @@
 so that reads from either side are one indexed range. Reads join `records` so that associations of
 archived records stay stored but are never seen.
 
-SQLite: new rows are first appended to `association_pending` (revision 0012) and settled into
-`associations` in key order before anything reads or deletes associations: by every read session
-(`SqliteDatabase.session`) and, in write sessions, by each method below that reads or deletes. The inverse
-row of a task's association is keyed by the contact, so writing it at once dirtied one scattered page per
-association per commit; settled in bulk, a contact's page is written once for all its new rows."""
+SQLite: a new record's own rows are written at once; the inverse rows, keyed by older records, are appended to
+`association_pending` (revision 0012) and settled into `associations` in record order before anything reads or
+deletes associations: by every read session (`SqliteDatabase.session`) and, in write sessions, by each method
+below that reads or deletes. The inverse row of a task's association is keyed by the contact, so writing it at
+once dirtied one scattered page per association per commit; settled in bulk, a contact's page is written once
+for all its new rows."""
 
 from __future__ import annotations
 
@@ -52,9 +53,11 @@ class AssociationQueries(Queries):
         if self.dialect.name == "sqlite":
             # A new record's own rows land together, where no rows were (ids only grow): written at once they
             # fill a page or two. Only the inverse rows, keyed by older records, wait to be settled in bulk.
-            direct = [row for row in rows if row[0] in new_records] if new_records else []
-            waiting = [row for row in rows if row[0] not in new_records] if new_records else rows
-            self._insert_settled(portal_id, sorted(direct), now)
+            direct: list[AssociationRow] = []
+            waiting: list[AssociationRow] = []
+            for row in rows:
+                (direct if row[0] in new_records else waiting).append(row)
+            self._insert_settled(portal_id, direct, now)
             self.executemany(
                 f"INSERT INTO association_pending ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(portal_id, *row, now) for row in waiting],
@@ -82,7 +85,7 @@ class AssociationQueries(Queries):
         )
 
     def settle_associations(self) -> None:
-        """Moves SQLite's pending association rows into `associations`, in key order (the first of
+        """Moves SQLite's pending association rows into `associations`, in record order (the first of
         duplicates wins, as ON CONFLICT DO NOTHING did at insert). A read session has nothing to do: it
         settled them when it began (`SqliteDatabase.session`), and its snapshot sees no later ones."""
         if not self.write or not self.associations_pending():

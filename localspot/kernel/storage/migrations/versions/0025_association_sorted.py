@@ -1,12 +1,12 @@
-"""SQLite: pending associations past their bound are sorted by key before they are settled
+"""SQLite: pending associations past their bound are sorted by record before they are settled
 (crm/associations/queries/associations.py).
 
 Past `MAX_PENDING_ROWS` each write used to settle the oldest pending rows, twice as many as it appends. Taken
 in the order they were written, those rows fall on a page of `associations` each (a task's inverse rows are
 keyed by its contact), so a write dirtied a few hundred scattered pages and the sustained batch create ran at
-two thirds of its rate before the bound. Now the oldest rows are moved here in one step, in key order, and each
-write settles a key-ordered slice of them: a slice covers a narrow range of keys, so a contact's page is written
-once for all its rows in it.
+two thirds of its rate before the bound. Now the oldest rows are moved here in one step, ordered by record and
+then as written, and each write settles the next slice of them: a slice covers a narrow range of records, so a
+contact's page is written once for all its rows in it.
 
 Revision ID: 0025
 Revises: 0012

@@ -28,7 +28,46 @@ CHUNK = 500
 Deferred = tuple[Callable[["Session"], bool], Callable[["Session"], None]]
 
 
-class Session:
+class Statements:
+    """The SQL helpers over a cursor and its dialect, shared by the session and every area's queries (which
+    copy the session's cursor, dialect and write flag when built, so a call costs no lookup through it)."""
+
+    cursor: Any
+    dialect: Dialect
+    write: bool
+
+    def execute(self, query: str, params: Sequence[Any] = ()) -> Any:
+        self.cursor.execute(self.dialect.sql(query), params)
+        return self.cursor
+
+    def executemany(self, query: str, rows: Iterable[Sequence[Any]]) -> None:
+        rows = list(rows)
+        if rows:
+            self.cursor.executemany(self.dialect.sql(query), rows)
+
+    def fetchall(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
+        return self.execute(query, params).fetchall()
+
+    def fetchone(self, query: str, params: Sequence[Any] = ()) -> Any:
+        return self.execute(query, params).fetchone()
+
+    def portal_of_ids(self, alias: str = "") -> str:
+        """The portal column for a query by `portal_id = ? AND id IN (...)`. On SQLite `id` is the rowid,
+        but without `ANALYZE` statistics the planner prefers the listing index's portal_id prefix and
+        scans every record of the portal (9 ms for 100 ids among 57k records); `+portal_id` keeps it on
+        the rowid (0.1 ms). PostgreSQL uses its primary key (portal_id, id) either way."""
+        return f"+{alias}portal_id" if self.dialect.name == "sqlite" else f"{alias}portal_id"
+
+    def properties_from(self, raw: Any) -> dict[str, str]:
+        if isinstance(raw, dict):
+            return raw
+        return _decode_properties(raw)
+
+    def properties_param(self, properties: dict[str, str]) -> str:
+        return encode_json(properties).decode()
+
+
+class Session(Statements):
     def __init__(
         self,
         cursor: Any,
@@ -55,21 +94,6 @@ class Session:
         for callback in self.after_commit:
             callback()
 
-    def execute(self, query: str, params: Sequence[Any] = ()) -> Any:
-        self.cursor.execute(self.dialect.sql(query), params)
-        return self.cursor
-
-    def executemany(self, query: str, rows: Iterable[Sequence[Any]]) -> None:
-        rows = list(rows)
-        if rows:
-            self.cursor.executemany(self.dialect.sql(query), rows)
-
-    def fetchall(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
-        return self.execute(query, params).fetchall()
-
-    def fetchone(self, query: str, params: Sequence[Any] = ()) -> Any:
-        return self.execute(query, params).fetchone()
-
     def reserve_ids(self, count: int) -> list[int]:
         """`count` new ids from the one sequence every stored object draws from."""
         if self.ids is not None:
@@ -86,64 +110,16 @@ class Session:
             if pending(self):
                 settle(self)
 
-    def portal_of_ids(self, alias: str = "") -> str:
-        """The portal column for a query by `portal_id = ? AND id IN (...)`. On SQLite `id` is the rowid,
-        but without `ANALYZE` statistics the planner prefers the listing index's portal_id prefix and
-        scans every record of the portal (9 ms for 100 ids among 57k records); `+portal_id` keeps it on
-        the rowid (0.1 ms). PostgreSQL uses its primary key (portal_id, id) either way."""
-        return f"+{alias}portal_id" if self.dialect.name == "sqlite" else f"{alias}portal_id"
 
-    def properties_from(self, raw: Any) -> dict[str, str]:
-        if isinstance(raw, dict):
-            return raw
-        return _decode_properties(raw)
-
-    def properties_param(self, properties: dict[str, str]) -> str:
-        return encode_json(properties).decode()
-
-
-# The session's attributes and helpers a query object reads as its own.
-_FROM_SESSION = frozenset(
-    {
-        "cursor",
-        "dialect",
-        "write",
-        "execute",
-        "executemany",
-        "fetchall",
-        "fetchone",
-        "portal_of_ids",
-        "properties_from",
-        "properties_param",
-    }
-)
-
-
-class Queries:
-    """An area's SQL over one session. The session's helpers are bound on the first use of each (a query
-    object lives for one transaction, which uses a few of them), then called as directly as the session
-    itself would call them."""
-
-    cursor: Any
-    dialect: Dialect
-    write: bool
-    execute: Callable[..., Any]
-    executemany: Callable[..., None]
-    fetchall: Callable[..., list[Any]]
-    fetchone: Callable[..., Any]
-    portal_of_ids: Callable[..., str]
-    properties_from: Callable[[Any], dict[str, str]]
-    properties_param: Callable[[dict[str, str]], str]
+class Queries(Statements):
+    """An area's SQL over one session: built once per transaction (`of`), with the session's cursor,
+    dialect and write flag as its own."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-
-    def __getattr__(self, name: str) -> Any:
-        if name not in _FROM_SESSION:
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        value = getattr(self.session, name)
-        setattr(self, name, value)
-        return value
+        self.cursor = session.cursor
+        self.dialect = session.dialect
+        self.write = session.write
 
     @classmethod
     def of(cls, session: Session) -> Self:

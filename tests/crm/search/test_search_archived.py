@@ -134,16 +134,16 @@ def test_the_lazy_search_keys_follow_inserts_updates_archives_and_deletes_made_t
     ],
 )
 def test_searches_read_search_rows_only_for_indexed_properties(services, monkeypatch, filters, sort, reads):
-    from localspot.kernel.storage import Session
+    from localspot.kernel.storage.session import Statements
 
     seen: list[str] = []
-    original = Session.fetchone
+    original = Statements.fetchone
 
     def recording(self, query, params=()):
         seen.append(query)
         return original(self, query, params)
 
-    monkeypatch.setattr(Session, "fetchone", recording)
+    monkeypatch.setattr(Statements, "fetchone", recording)
     request = {"filterGroups": [{"filters": filters}] if filters else [], "sorts": [sort] if sort else []}
     services.search.search(PRINCIPAL, "tasks", msgspec.convert(request, SearchRequest))
     counts = [query for query in seen if query.startswith("SELECT count(*)")]

@@ -19,6 +19,7 @@ from localspot.kernel.storage import Session
 from localspot.kernel.storage.database import PostgresDatabase
 from localspot.kernel.storage.migrate import upgrade
 from localspot.kernel.storage.search_index import target_for
+from localspot.kernel.storage.session import Statements
 from tests.support.server import skip_unless_postgres, storage_or_skip
 
 TASKS = 50_000
@@ -64,14 +65,14 @@ def _statements(
 ) -> list[tuple[str, tuple[Any, ...]]]:
     """The statements reading `table` that `run` executes."""
     seen: list[tuple[str, tuple[Any, ...]]] = []
-    original = Session.execute
+    original = Statements.execute
 
     def recording(self: Session, query: str, params: Any = ()) -> Any:
         if f"FROM {table}" in query:
             seen.append((query, tuple(params)))
         return original(self, query, params)
 
-    monkeypatch.setattr(Session, "execute", recording)
+    monkeypatch.setattr(Statements, "execute", recording)
     run()
     monkeypatch.undo()
     assert seen

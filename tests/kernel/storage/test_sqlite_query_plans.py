@@ -13,6 +13,7 @@ from localspot.crm.objects.queries.records import RecordQueries
 from localspot.kernel.storage import Session
 from localspot.kernel.storage.database import SqliteDatabase
 from localspot.kernel.storage.migrate import upgrade
+from localspot.kernel.storage.session import Statements
 
 
 @pytest.fixture
@@ -32,14 +33,14 @@ def _plans(
 ) -> list[str]:
     """The query plan of every statement starting with `starts` that `lookup` runs through `method`."""
     seen: list[tuple[str, tuple[Any, ...]]] = []
-    original = getattr(Session, method)
+    original = getattr(Statements, method)
 
     def recording(self: Session, query: str, params: Any = ()) -> Any:
         if query.startswith(starts):
             seen.append((query, tuple(params)))
         return original(self, query, params)
 
-    monkeypatch.setattr(Session, method, recording)
+    monkeypatch.setattr(Statements, method, recording)
     lookup()
     monkeypatch.undo()
     assert seen
